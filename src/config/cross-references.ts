@@ -1,0 +1,80 @@
+import { endpointUrlProblem } from '../delivery/policy/endpoint-url.js';
+import type { IssueLike } from '../problems.js';
+import { jsonPath } from '../problems.js';
+
+/**
+ * The rules that look across keys of the document: endpoint policy (which depends on the document's own
+ * Delivery flags), duplicates and undeclared security groups. They walk the value defensively because they
+ * also run when other parts of the document are invalid, so that every problem is reported at once.
+ */
+
+type Path = readonly PropertyKey[];
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const records = (value: unknown): [number, Record<string, unknown>][] =>
+  Array.isArray(value)
+    ? value.flatMap((item, index) => (isRecord(item) ? [[index, item] as const] : []))
+    : [];
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** Reports the second and later occurrences of a key, naming where it was first seen. */
+class DuplicateFinder {
+  private readonly seen = new Map<string, Path>();
+  constructor(
+    private readonly label: string,
+    private readonly issues: IssueLike[],
+  ) {}
+  check(key: string | undefined, path: Path, shown = key): void {
+    if (key === undefined) return;
+    const first = this.seen.get(key);
+    if (first === undefined) this.seen.set(key, path);
+    else
+      this.issues.push({ path, message: `duplicate ${this.label} "${shown}" (first at ${jsonPath(first)})` });
+  }
+}
+
+export function crossReferenceIssues(document: unknown): IssueLike[] {
+  const issues: IssueLike[] = [];
+  if (!isRecord(document)) return issues;
+  const gateway = isRecord(document.Gateway) ? document.Gateway : {};
+  const delivery = isRecord(gateway.Delivery) ? gateway.Delivery : {};
+  const policy = { allowHttp: delivery.AllowHttp === true, allowAnyPort: delivery.AllowAnyPort === true };
+  const organizationIds = new DuplicateFinder('OrganizationId', issues);
+
+  for (const [o, organization] of records(document.Organizations)) {
+    const orgPath = ['Organizations', o];
+    const organizationId = text(organization.OrganizationId);
+    organizationIds.check(organizationId?.toLowerCase(), [...orgPath, 'OrganizationId'], organizationId);
+
+    const groupIds = new DuplicateFinder('SecurityGroupId', issues);
+    const declared = new Set<string>();
+    for (const [s, group] of records(organization.SecurityGroups)) {
+      const id = text(group.SecurityGroupId);
+      groupIds.check(id?.toLowerCase(), [...orgPath, 'SecurityGroups', s, 'SecurityGroupId'], id);
+      if (id !== undefined) declared.add(id.toLowerCase());
+    }
+
+    const endpoints = new DuplicateFinder('Endpoint', issues);
+    for (const [w, entry] of records(organization.Webhooks)) {
+      const entryPath = [...orgPath, 'Webhooks', w];
+      const endpoint = isRecord(entry.Webhook) ? text(entry.Webhook.Endpoint) : undefined;
+      if (endpoint !== undefined) {
+        const endpointPath = [...entryPath, 'Webhook', 'Endpoint'];
+        const problem = endpointUrlProblem(endpoint, policy);
+        if (problem !== null) issues.push({ path: endpointPath, message: problem });
+        endpoints.check(endpoint, endpointPath);
+      }
+      for (const [k, subscription] of records(entry.Subscriptions)) {
+        const groupId = text(subscription.SecurityGroupId);
+        if (groupId !== undefined && !declared.has(groupId.toLowerCase())) {
+          issues.push({
+            path: [...entryPath, 'Subscriptions', k, 'SecurityGroupId'],
+            message: `SecurityGroupId "${groupId}" is not declared in this organization's SecurityGroups`,
+          });
+        }
+      }
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,137 @@
+import {
+  type OrgState,
+  type SecurityGroupState,
+  type SubscriptionState,
+  subscriptionKey,
+  type WebhookState,
+} from './org-state.js';
+
+export type ChangeOp = 'create' | 'update' | 'delete';
+export type ChangeKind =
+  | 'organization'
+  | 'webhook'
+  | 'subscription'
+  | 'security-group'
+  | 'security-group-members';
+
+/** One step from the current state to the desired one, readable by a person; never carries a secret. */
+export interface Change {
+  op: ChangeOp;
+  kind: ChangeKind;
+  organizationId: string;
+  /** Organization id, security group id, webhook Endpoint, or `<Endpoint> <EventType> <target>[ disabled]`. */
+  key: string;
+  detail?: string;
+}
+
+/** `update webhook https://x/ (TimeoutSeconds 5 -> 10)` */
+export function formatChange(change: Change): string {
+  const detail = change.detail === undefined ? '' : ` (${change.detail})`;
+  return `${change.op} ${change.kind} ${change.key}${detail}`;
+}
+
+export function subscriptionChangeKey(endpoint: string, subscription: SubscriptionState): string {
+  return `${endpoint} ${subscriptionKey(subscription)}`;
+}
+
+/**
+ * The changes that turn `current` into `desired`, organization by organization. Organizations absent from
+ * `desired` are not touched; within a desired organization, webhooks and 'config' security groups it does
+ * not list are deleted, while 'producer' groups are left alone. Changes are ordered so that applying them
+ * in sequence respects the foreign keys.
+ */
+export function planChanges(current: readonly OrgState[], desired: readonly OrgState[]): Change[] {
+  const currentById = new Map(current.map((o) => [o.organizationId, o]));
+  return desired.flatMap((d) => planOrganization(currentById.get(d.organizationId), d));
+}
+
+function planOrganization(current: OrgState | undefined, desired: OrgState): Change[] {
+  const organizationId = desired.organizationId;
+  const changes: Change[] = [];
+  const add = (op: ChangeOp, kind: ChangeKind, key: string, detail?: string) =>
+    changes.push(
+      detail === undefined ? { op, kind, organizationId, key } : { op, kind, organizationId, key, detail },
+    );
+  if (current === undefined) add('create', 'organization', organizationId);
+
+  const currentGroups = new Map((current?.securityGroups ?? []).map((g) => [g.id, g]));
+  for (const group of desired.securityGroups) {
+    const existing = currentGroups.get(group.id);
+    if (existing === undefined) {
+      add(
+        'create',
+        'security-group',
+        group.id,
+        group.members === null ? 'members from producers' : count(group),
+      );
+      continue;
+    }
+    if (existing.source !== 'config')
+      add('update', 'security-group', group.id, `source ${existing.source} -> config`);
+    const membership = group.members === null ? null : membershipDelta(existing.members ?? [], group.members);
+    if (membership !== null) add('update', 'security-group-members', group.id, membership);
+  }
+
+  const desiredEndpoints = new Set(desired.webhooks.map((w) => w.endpoint));
+  for (const webhook of current?.webhooks ?? []) {
+    if (!desiredEndpoints.has(webhook.endpoint)) {
+      add('delete', 'webhook', webhook.endpoint, plural(webhook.subscriptions.length, 'subscription'));
+    }
+  }
+  const currentWebhooks = new Map((current?.webhooks ?? []).map((w) => [w.endpoint, w]));
+  for (const webhook of desired.webhooks) {
+    const existing = currentWebhooks.get(webhook.endpoint);
+    if (existing === undefined) add('create', 'webhook', webhook.endpoint);
+    else {
+      const differences = webhookDifferences(existing, webhook);
+      if (differences.length > 0) add('update', 'webhook', webhook.endpoint, differences.join(', '));
+    }
+    const before = new Set((existing?.subscriptions ?? []).map(subscriptionKey));
+    const after = new Set(webhook.subscriptions.map(subscriptionKey));
+    for (const s of existing?.subscriptions ?? []) {
+      if (!after.has(subscriptionKey(s)))
+        add('delete', 'subscription', subscriptionChangeKey(webhook.endpoint, s));
+    }
+    for (const s of webhook.subscriptions) {
+      if (!before.has(subscriptionKey(s)))
+        add('create', 'subscription', subscriptionChangeKey(webhook.endpoint, s));
+    }
+  }
+
+  const desiredGroups = new Set(desired.securityGroups.map((g) => g.id));
+  for (const group of current?.securityGroups ?? []) {
+    if (group.source === 'config' && !desiredGroups.has(group.id))
+      add('delete', 'security-group', group.id, count(group));
+  }
+  return changes;
+}
+
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+const count = (group: SecurityGroupState): string => plural(group.members?.length ?? 0, 'member');
+
+function membershipDelta(before: readonly string[], after: readonly string[]): string | null {
+  const old = new Set(before);
+  const next = new Set(after);
+  const added = after.filter((id) => !old.has(id)).length;
+  const removed = before.filter((id) => !next.has(id)).length;
+  return added === 0 && removed === 0 ? null : `${added} added, ${removed} removed`;
+}
+
+const show = (value: string | null): string => (value === null ? 'none' : JSON.stringify(value));
+const schedule = (value: number[] | null): string => (value === null ? 'default' : `[${value.join(', ')}]`);
+
+function webhookDifferences(a: WebhookState, b: WebhookState): string[] {
+  const out: string[] = [];
+  // The secret's value is never shown, old or new: change lists are printed and logged.
+  if (a.secret !== b.secret) out.push('Secret changed');
+  if (a.description !== b.description)
+    out.push(`Description ${show(a.description)} -> ${show(b.description)}`);
+  if (a.insecureSsl !== b.insecureSsl) out.push(`InsecureSSL ${a.insecureSsl} -> ${b.insecureSsl}`);
+  if (a.timeoutSeconds !== b.timeoutSeconds)
+    out.push(`TimeoutSeconds ${a.timeoutSeconds} -> ${b.timeoutSeconds}`);
+  if (a.enabled !== b.enabled) out.push(`Enabled ${a.enabled} -> ${b.enabled}`);
+  const before = schedule(a.retryScheduleSeconds);
+  const after = schedule(b.retryScheduleSeconds);
+  if (before !== after) out.push(`RetryScheduleSeconds ${before} -> ${after}`);
+  return out;
+}

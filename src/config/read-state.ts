@@ -1,0 +1,96 @@
+import { type Column, eq, inArray } from 'drizzle-orm';
+import type { GatewayDatabase } from '../store/database.js';
+import {
+  organizations,
+  securityGroupMembers,
+  securityGroups,
+  subscriptions,
+  webhooks,
+} from '../store/schema/index.js';
+import {
+  byString,
+  type OrgState,
+  type SecurityGroupState,
+  subscriptionSet,
+  type WebhookState,
+} from './org-state.js';
+
+/** The stored configuration of the given organizations (all when omitted), in normalised form. */
+export function readState(g: GatewayDatabase, organizationIds?: readonly string[]): OrgState[] {
+  const ids = organizationIds?.map((id) => id.toLowerCase());
+  if (ids !== undefined && ids.length === 0) return [];
+  const { db } = g;
+  const only = (column: Column) => (ids === undefined ? undefined : inArray(column, ids));
+
+  const orgRows = db.select().from(organizations).where(only(organizations.id)).all();
+  const groupRows = db.select().from(securityGroups).where(only(securityGroups.organizationId)).all();
+  const memberRows = db
+    .select()
+    .from(securityGroupMembers)
+    .where(only(securityGroupMembers.organizationId))
+    .all();
+  const webhookRows = db.select().from(webhooks).where(only(webhooks.organizationId)).all();
+  const subscriptionRows = db
+    .select({ subscription: subscriptions })
+    .from(subscriptions)
+    .innerJoin(webhooks, eq(webhooks.id, subscriptions.webhookId))
+    .where(only(webhooks.organizationId))
+    .all()
+    .map((row) => row.subscription);
+
+  const members = groupBy(memberRows, (m) => `${m.organizationId} ${m.securityGroupId}`);
+  const groups = groupBy(groupRows, (row) => row.organizationId);
+  const subscriptionsOf = groupBy(subscriptionRows, (s) => String(s.webhookId));
+  const webhooksOf = groupBy(webhookRows, (w) => w.organizationId);
+
+  return orgRows
+    .map(
+      (org): OrgState => ({
+        organizationId: org.id,
+        securityGroups: (groups.get(org.id) ?? [])
+          .map(
+            (row): SecurityGroupState => ({
+              id: row.id,
+              source: row.source,
+              members: (members.get(`${org.id} ${row.id}`) ?? []).map((m) => m.entityId).sort(),
+            }),
+          )
+          .sort(byString((group) => group.id)),
+        webhooks: (webhooksOf.get(org.id) ?? [])
+          .map(
+            (row): WebhookState => ({
+              endpoint: row.endpoint,
+              description: row.description,
+              secret: row.secret,
+              insecureSsl: row.insecureSsl,
+              timeoutSeconds: row.timeoutSeconds,
+              enabled: row.enabled,
+              retryScheduleSeconds:
+                row.retryScheduleSeconds === null ? null : (JSON.parse(row.retryScheduleSeconds) as number[]),
+              subscriptions: subscriptionSet(
+                (subscriptionsOf.get(String(row.id)) ?? []).map((s) => ({
+                  eventType: s.eventType,
+                  entityId: s.entityId,
+                  securityGroupId: s.securityGroupId,
+                  allEntities: s.allEntities,
+                  enabled: s.enabled,
+                })),
+              ),
+            }),
+          )
+          .sort(byString((w) => w.endpoint)),
+      }),
+    )
+    .sort(byString((o) => o.organizationId));
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list === undefined) out.set(k, [item]);
+    else list.push(item);
+  }
+  return out;
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { crossReferenceIssues } from './cross-references.js';
+import { eventTypeProblem } from './event-type.js';
+import { LISTEN_FORMAT, parseListen } from './listen.js';
+
+/**
+ * The configuration document, validated strictly: an unknown key anywhere is an error, so a misspelt
+ * option is reported instead of silently ignored. Guids keep the case they were written in here; they are
+ * lower-cased when the document is normalised (see normalize.ts).
+ */
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// Rules spanning several keys must run even when a sibling key is invalid, so every problem is reported
+// in one pass; they only need the value to be an object.
+const whenObject = { when: (payload: { value: unknown }) => isRecord(payload.value) };
+
+const guid = z.guid({ error: 'must be a Guid (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)' });
+
+export const DEFAULT_RETRY_SCHEDULE_SECONDS = [5, 30, 120, 600, 1800, 3600];
+
+const retryScheduleSeconds = z.array(z.number().positive().finite()).max(20);
+
+const deliverySchema = z.strictObject({
+  RetryScheduleSeconds: retryScheduleSeconds.default(DEFAULT_RETRY_SCHEDULE_SECONDS),
+  AllowHttp: z.boolean().default(false),
+  AllowAnyPort: z.boolean().default(false),
+  AllowPrivateNetworks: z.boolean().default(false),
+  MaxInFlightPerEndpoint: z.int().min(1).max(1000).default(16),
+});
+
+export const gatewaySchema = z.strictObject({
+  Listen: z
+    .string()
+    .refine((text) => parseListen(text) !== null, LISTEN_FORMAT)
+    .default('127.0.0.1:8080'),
+  Database: z.string().min(1).default('./data/gateway.db'),
+  ProducerTokens: z.array(z.string().min(1)).default([]),
+  Delivery: deliverySchema.prefault({}),
+});
+
+const securityGroupSchema = z.strictObject({
+  SecurityGroupId: guid,
+  /** When given, the document owns the membership; when left out, producers maintain it. */
+  EntityIds: z.array(guid).optional(),
+});
+
+const TARGET_KEYS = ['EntityId', 'SecurityGroupId', 'AllEntities'] as const;
+
+export const subscriptionSchema = z
+  .strictObject({
+    EventType: z.string().superRefine((name, ctx) => {
+      const problem = eventTypeProblem(name);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    EntityId: guid.optional(),
+    SecurityGroupId: guid.optional(),
+    AllEntities: z.boolean().optional(),
+    Enabled: z.boolean().default(true),
+  })
+  .superRefine((subscription, ctx) => {
+    const given = TARGET_KEYS.filter((key) =>
+      key === 'AllEntities' ? subscription.AllEntities === true : subscription[key] !== undefined,
+    );
+    if (given.length === 1) return;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        given.length === 0
+          ? 'needs a target: one of EntityId, SecurityGroupId or AllEntities: true'
+          : `has conflicting targets ${given.join(' and ')}: give exactly one of EntityId, SecurityGroupId or AllEntities: true`,
+    });
+  }, whenObject);
+
+export const webhookSchema = z.strictObject({
+  Endpoint: z.string().min(1),
+  InsecureSSL: z.boolean().default(false),
+  Secret: z.string().min(1).optional(),
+  Description: z.string().optional(),
+  TimeoutSeconds: z.number().positive().max(60).default(5),
+  Enabled: z.boolean().default(true),
+  /** Overrides Gateway.Delivery.RetryScheduleSeconds for this webhook. */
+  RetryScheduleSeconds: retryScheduleSeconds.optional(),
+});
+
+const webhookEntrySchema = z.strictObject({
+  Webhook: webhookSchema,
+  Subscriptions: z.array(subscriptionSchema).default([]),
+});
+
+const organizationSchema = z.strictObject({
+  OrganizationId: guid,
+  SecurityGroups: z.array(securityGroupSchema).default([]),
+  Webhooks: z.array(webhookEntrySchema).default([]),
+});
+
+export const configDocumentSchema = z
+  .strictObject({
+    /** Lets editors find a JSON schema for the document; ignored by the gateway. */
+    $schema: z.string().optional(),
+    Gateway: gatewaySchema.prefault({}),
+    Organizations: z.array(organizationSchema).default([]),
+  })
+  .superRefine((document, ctx) => {
+    for (const issue of crossReferenceIssues(document)) {
+      ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
+    }
+  }, whenObject);
+
+export type ConfigDocument = z.output<typeof configDocumentSchema>;
+export type ConfigDocumentInput = z.input<typeof configDocumentSchema>;
+export type GatewaySection = ConfigDocument['Gateway'];
+export type DeliverySection = GatewaySection['Delivery'];
+export type OrganizationDocument = ConfigDocument['Organizations'][number];
+export type WebhookEntryDocument = OrganizationDocument['Webhooks'][number];
+export type WebhookDocument = WebhookEntryDocument['Webhook'];
+export type SubscriptionDocument = WebhookEntryDocument['Subscriptions'][number];
+export type SecurityGroupDocument = OrganizationDocument['SecurityGroups'][number];

@@ -1,0 +1,113 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isMigrated, openDatabase } from './database.js';
+import { organizations, webhooks } from './schema/index.js';
+
+const TABLES = [
+  'attempts',
+  'deliveries',
+  'events',
+  'organizations',
+  'security_group_members',
+  'security_groups',
+  'subscriptions',
+  'webhooks',
+];
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'gateway-db-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function tableNames(g: ReturnType<typeof openDatabase>): string[] {
+  return (
+    g.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
+      name: string;
+    }[]
+  ).map((row) => row.name);
+}
+
+describe('openDatabase', () => {
+  it('creates the missing folders and the file, with WAL, foreign keys and every table', () => {
+    const file = join(dir, 'nested', 'deeper', 'gateway.db');
+    const g = openDatabase(file);
+    try {
+      expect(existsSync(file)).toBe(true);
+      expect(g.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(g.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(g.sqlite.pragma('synchronous', { simple: true })).toBe(2);
+      expect(g.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
+      expect(tableNames(g)).toEqual(expect.arrayContaining(TABLES));
+      expect(isMigrated(g)).toBe(true);
+    } finally {
+      g.close();
+    }
+  });
+
+  it('opens an existing file again without re-applying migrations or losing rows', () => {
+    const file = join(dir, 'gateway.db');
+    const first = openDatabase(file);
+    first.db.insert(organizations).values({ id: 'org', createdAt: 1 }).run();
+    first.close();
+    const second = openDatabase(file);
+    try {
+      expect(second.db.select().from(organizations).all()).toEqual([{ id: 'org', createdAt: 1 }]);
+      const applied = second.sqlite.prepare('SELECT COUNT(*) AS n FROM __drizzle_migrations').get() as {
+        n: number;
+      };
+      expect(applied.n).toBe(1);
+      expect(isMigrated(second)).toBe(true);
+    } finally {
+      second.close();
+    }
+  });
+
+  it('enforces foreign keys and cascades deletes', () => {
+    const g = openDatabase(':memory:');
+    try {
+      const insertOrphan = () =>
+        g.db
+          .insert(webhooks)
+          .values({ organizationId: 'missing', endpoint: 'https://x/', createdAt: 1, updatedAt: 1 })
+          .run();
+      expect(insertOrphan).toThrow(/FOREIGN KEY/);
+      g.db.insert(organizations).values({ id: 'org', createdAt: 1 }).run();
+      g.db
+        .insert(webhooks)
+        .values({ organizationId: 'org', endpoint: 'https://x/', createdAt: 1, updatedAt: 1 })
+        .run();
+      g.sqlite.prepare('DELETE FROM organizations').run();
+      expect(g.db.select().from(webhooks).all()).toEqual([]);
+    } finally {
+      g.close();
+    }
+  });
+
+  it('works in memory and reports a fresh unmigrated database as not ready', () => {
+    const g = openDatabase(':memory:');
+    try {
+      expect(tableNames(g)).toEqual(expect.arrayContaining(TABLES));
+      g.sqlite.exec('DROP TABLE __drizzle_migrations');
+      expect(isMigrated(g)).toBe(false);
+    } finally {
+      g.close();
+    }
+  });
+
+  it('opens read-only an existing file, refusing writes', () => {
+    const file = join(dir, 'gateway.db');
+    openDatabase(file).close();
+    const g = openDatabase(file, { readonly: true });
+    try {
+      expect(isMigrated(g)).toBe(true);
+      expect(() => g.db.insert(organizations).values({ id: 'org', createdAt: 1 }).run()).toThrow(/readonly/);
+    } finally {
+      g.close();
+    }
+  });
+});

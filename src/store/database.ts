@@ -1,0 +1,76 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema/index.js';
+
+export type GatewaySchema = typeof schema;
+
+export interface GatewayDatabase {
+  sqlite: BetterSqlite3.Database;
+  db: BetterSQLite3Database<GatewaySchema>;
+  close(): void;
+}
+
+export interface OpenDatabaseOptions {
+  /** Open an existing, already migrated file without writing to it (inspection commands). */
+  readonly?: boolean;
+}
+
+// This file sits at src/store/ under tsx and at dist/store/ after tsc: the package root is two levels up
+// either way, whatever the working directory.
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+const MIGRATIONS_TABLE = '__drizzle_migrations';
+
+/** Opens (creating when missing) the gateway's SQLite file, sets the pragmas and applies pending migrations. */
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): GatewayDatabase {
+  const readonly = options.readonly === true;
+  const inMemory = file === ':memory:' || file === '';
+  if (!inMemory && !readonly) mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new BetterSqlite3(file, { readonly, fileMustExist: readonly });
+  try {
+    // WAL is a property of the file: it persists, and a read-only connection may not change it.
+    if (!readonly) sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    // FULL: an event acknowledged to its producer survives power loss; the event writer batches commits
+    // so the extra fsync is paid once per batch, not once per event.
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('busy_timeout = 5000');
+    const db = drizzle(sqlite, { schema });
+    if (!readonly) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER, migrationsTable: MIGRATIONS_TABLE });
+    return { sqlite, db, close: () => sqlite.close() };
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+}
+
+interface JournalEntry {
+  when: number;
+  tag: string;
+}
+
+function journalEntries(): JournalEntry[] {
+  const journal = JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as {
+    entries: JournalEntry[];
+  };
+  return journal.entries;
+}
+
+/** Readiness: true when every migration shipped in drizzle/ is recorded as applied in this database. */
+export function isMigrated(g: GatewayDatabase): boolean {
+  const table = g.sqlite
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?")
+    .get(MIGRATIONS_TABLE);
+  if (table === undefined) return false;
+  const applied = new Set(
+    (
+      g.sqlite.prepare(`SELECT created_at FROM ${MIGRATIONS_TABLE}`).all() as {
+        created_at: number | string;
+      }[]
+    ).map((row) => Number(row.created_at)),
+  );
+  return journalEntries().every((entry) => applied.has(entry.when));
+}

@@ -1,0 +1,49 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { events } from './events.js';
+import { webhooks } from './webhooks.js';
+
+export const DELIVERY_STATES = [
+  'pending',
+  'in_flight',
+  'retrying',
+  'delivered',
+  'discarded',
+  'expired',
+] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+/** One event owed to one webhook; the delivery engine drives it through DELIVERY_STATES. */
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    eventSeq: integer('event_seq')
+      .notNull()
+      .references(() => events.seq, { onDelete: 'cascade' }),
+    webhookId: integer('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    state: text('state', { enum: DELIVERY_STATES }).notNull(),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at', { mode: 'number' }).notNull(),
+    lastAttemptAt: integer('last_attempt_at', { mode: 'number' }),
+    lastStatus: integer('last_status'),
+    lastErrorClass: text('last_error_class'),
+    lastError: text('last_error'),
+    createdAt: integer('created_at', { mode: 'number' }).notNull(),
+    finishedAt: integer('finished_at', { mode: 'number' }),
+  },
+  (t) => [
+    // The engine claims one endpoint's due deliveries in due order; a partial index of the waiting rows
+    // makes that a short ordered read however many delivered or discarded rows the endpoint has.
+    index('deliveries_waiting_idx')
+      .on(t.webhookId, t.nextAttemptAt)
+      .where(sql`${t.state} IN ('pending', 'retrying')`),
+    index('deliveries_webhook_state_idx').on(t.webhookId, t.state),
+    index('deliveries_event_seq_idx').on(t.eventSeq),
+  ],
+);
+
+export type DeliveryRow = typeof deliveries.$inferSelect;
+export type NewDeliveryRow = typeof deliveries.$inferInsert;

@@ -1,0 +1,25 @@
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/**
+ * Every accepted event, in acceptance order (seq). No foreign key to organizations on purpose: events of
+ * an organization the gateway has no configuration for are still accepted and recorded (with no match).
+ */
+export const events = sqliteTable('events', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  /** The event's Id, lower-cased; unique so a re-sent event is recognised as a duplicate. */
+  id: text('id').notNull().unique(),
+  /** RootEntityId, lower-cased. */
+  organizationId: text('organization_id').notNull(),
+  eventType: text('event_type').notNull(),
+  entityId: text('entity_id').notNull(),
+  /** The Timestamp exactly as the producer sent it. */
+  occurredAt: text('occurred_at').notNull(),
+  /** Timestamp + MessageTTLSeconds when the TTL is positive; past it, pending deliveries expire. */
+  expiresAt: integer('expires_at', { mode: 'number' }),
+  payload: text('payload').notNull(),
+  acceptedAt: integer('accepted_at', { mode: 'number' }).notNull(),
+  matchCount: integer('match_count').notNull(),
+});
+
+export type EventRow = typeof events.$inferSelect;
+export type NewEventRow = typeof events.$inferInsert;

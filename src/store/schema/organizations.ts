@@ -1,0 +1,10 @@
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/** One tenant (the events' RootEntityId). Created by a configuration document or by a producer's group PUT. */
+export const organizations = sqliteTable('organizations', {
+  id: text('id').primaryKey(),
+  createdAt: integer('created_at', { mode: 'number' }).notNull(),
+});
+
+export type OrganizationRow = typeof organizations.$inferSelect;
+export type NewOrganizationRow = typeof organizations.$inferInsert;

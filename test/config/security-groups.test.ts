@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { applyConfig } from '../../src/config/apply.js';
+import { parseConfigDocument } from '../../src/config/parse.js';
+import { formatChange } from '../../src/config/plan.js';
+import { readState } from '../../src/config/read-state.js';
+import { replaceSecurityGroupMembers } from '../../src/config/security-groups.js';
+import { ENTITY, ENTITY_2, GROUP, ORG, useTempDatabases } from './helpers.js';
+
+const open = useTempDatabases();
+
+const declaring = (group: Record<string, unknown>) =>
+  parseConfigDocument({ Organizations: [{ OrganizationId: ORG, SecurityGroups: [group] }] });
+
+describe('replaceSecurityGroupMembers', () => {
+  it('creates the organization and a producer group, then replaces its members', () => {
+    const g = open();
+    expect(
+      replaceSecurityGroupMembers(g, ORG.toUpperCase(), GROUP.toUpperCase(), [ENTITY, ENTITY.toUpperCase()]),
+    ).toEqual({
+      created: true,
+    });
+    expect(readState(g)).toEqual([
+      {
+        organizationId: ORG,
+        securityGroups: [{ id: GROUP, source: 'producer', members: [ENTITY] }],
+        webhooks: [],
+      },
+    ]);
+    expect(replaceSecurityGroupMembers(g, ORG, GROUP, [ENTITY_2])).toEqual({ created: false });
+    expect(readState(g)[0]?.securityGroups).toEqual([{ id: GROUP, source: 'producer', members: [ENTITY_2] }]);
+    replaceSecurityGroupMembers(g, ORG, GROUP, []);
+    expect(readState(g)[0]?.securityGroups).toEqual([{ id: GROUP, source: 'producer', members: [] }]);
+  });
+});
+
+describe('security groups and the configuration document', () => {
+  it('keeps producer-maintained members of a declared group across re-imports', () => {
+    const g = open();
+    const doc = declaring({ SecurityGroupId: GROUP });
+    expect(applyConfig(g, doc).map(formatChange)).toEqual([
+      `create organization ${ORG}`,
+      `create security-group ${GROUP} (members from producers)`,
+    ]);
+    replaceSecurityGroupMembers(g, ORG, GROUP, [ENTITY, ENTITY_2]);
+    expect(applyConfig(g, doc)).toEqual([]);
+    expect(readState(g)[0]?.securityGroups).toEqual([
+      { id: GROUP, source: 'config', members: [ENTITY_2, ENTITY].sort() },
+    ]);
+  });
+
+  it('never deletes a producer group; adopting it as config keeps its members', () => {
+    const g = open();
+    replaceSecurityGroupMembers(g, ORG, GROUP, [ENTITY]);
+    expect(applyConfig(g, parseConfigDocument({ Organizations: [{ OrganizationId: ORG }] }))).toEqual([]);
+    expect(applyConfig(g, declaring({ SecurityGroupId: GROUP })).map(formatChange)).toEqual([
+      `update security-group ${GROUP} (source producer -> config)`,
+    ]);
+    expect(readState(g)[0]?.securityGroups).toEqual([{ id: GROUP, source: 'config', members: [ENTITY] }]);
+  });
+
+  it('lets a document that lists EntityIds own the membership, and delete the group it stops declaring', () => {
+    const g = open();
+    applyConfig(g, declaring({ SecurityGroupId: GROUP, EntityIds: [ENTITY] }));
+    replaceSecurityGroupMembers(g, ORG, GROUP, [ENTITY_2]);
+    expect(
+      applyConfig(g, declaring({ SecurityGroupId: GROUP, EntityIds: [ENTITY] })).map(formatChange),
+    ).toEqual([`update security-group-members ${GROUP} (1 added, 1 removed)`]);
+    expect(readState(g)[0]?.securityGroups).toEqual([{ id: GROUP, source: 'config', members: [ENTITY] }]);
+    const none = parseConfigDocument({ Organizations: [{ OrganizationId: ORG }] });
+    expect(applyConfig(g, none).map(formatChange)).toEqual([`delete security-group ${GROUP} (1 member)`]);
+    expect(g.sqlite.prepare('SELECT COUNT(*) AS n FROM security_group_members').get()).toEqual({ n: 0 });
+  });
+});
