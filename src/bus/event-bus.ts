@@ -1,0 +1,65 @@
+import { EventValidationError, type GatewayEvent, safeParseEvent } from '../catalogue/index.js';
+import { expiresAtMs } from '../delivery/expiry.js';
+import { atIndex, type Problem } from '../problems.js';
+import type { Router } from '../routing/router.js';
+import type { PublishResult } from '../sdk/publisher.js';
+import type { EventRecord, EventWriter } from '../store/event-writer.js';
+
+/**
+ * The one way events enter the gateway, from the in-process SDK and from HTTP ingest alike: validate
+ * every event with the catalogue, match it to its receivers, and record it with its deliveries. A batch
+ * is all or nothing: one invalid event refuses the batch before anything is written.
+ */
+export class EventBus {
+  constructor(
+    private readonly router: Router,
+    private readonly writer: EventWriter,
+  ) {}
+
+  async publish(event: GatewayEvent | unknown): Promise<PublishResult> {
+    const parsed = safeParseEvent(event);
+    if (!parsed.ok) throw new EventValidationError(parsed.problems);
+    const [result] = await this.record([parsed.event]);
+    return result as PublishResult;
+  }
+
+  /** Validates all, then records all in one transaction. Problems are named by index: $[3].Timestamp. */
+  async publishBatch(events: readonly (GatewayEvent | unknown)[]): Promise<PublishResult[]> {
+    const valid: GatewayEvent[] = [];
+    const problems: Problem[] = [];
+    events.forEach((input, index) => {
+      const parsed = safeParseEvent(input);
+      if (parsed.ok) valid.push(parsed.event);
+      else problems.push(...atIndex(parsed.problems, index));
+    });
+    if (problems.length > 0) throw new EventValidationError(problems);
+    return this.record(valid);
+  }
+
+  private async record(events: readonly GatewayEvent[]): Promise<PublishResult[]> {
+    const records = events.map((event) => this.toRecord(event));
+    const written = await this.writer.write(records);
+    return written.map((w, i) => ({
+      Id: (events[i] as GatewayEvent).Id,
+      Matched: w.matched,
+      Duplicate: w.duplicate,
+    }));
+  }
+
+  private toRecord(event: GatewayEvent): EventRecord {
+    // Guids compare case-insensitively (.NET); the store and the matcher keep them lower-cased.
+    const organizationId = event.RootEntityId.toLowerCase();
+    const entityId = event.EntityId.toLowerCase();
+    return {
+      id: event.Id.toLowerCase(),
+      organizationId,
+      eventType: event.EventType,
+      entityId,
+      occurredAt: event.Timestamp,
+      expiresAt: expiresAtMs(event.Timestamp, event.MessageTTLSeconds),
+      // The exact JSON delivered on every attempt, unknown properties included.
+      payload: JSON.stringify(event),
+      webhookIds: this.router.match({ organizationId, eventType: event.EventType, entityId }),
+    };
+  }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { ConfigError } from '../config/index.js';
+import { exportCommand, importCommand } from './import-export.js';
+import { serve } from './serve.js';
+
+const USAGE = `usage: gateway [command]
+  serve                      run the gateway (default)
+  import FILE [--dry-run]    apply a configuration document (desired state); --dry-run prints the changes only
+  export [FILE]              write the current configuration as a document (stdout by default)
+environment: GATEWAY_CONFIG (default config.example.json), GATEWAY_DATABASE, GATEWAY_LISTEN, LOG_LEVEL`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'serve', ...rest] = argv;
+  const flags = new Set(rest.filter((a) => a.startsWith('--')));
+  const args = rest.filter((a) => !a.startsWith('--'));
+  switch (command) {
+    case 'serve':
+      return serve();
+    case 'import':
+      if (args[0] === undefined) throw new UsageError('import needs a FILE');
+      return importCommand(args[0], flags.has('--dry-run'));
+    case 'export':
+      return exportCommand(args[0]);
+    case 'help':
+    case '--help':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default:
+      throw new UsageError(`unknown command ${command}`);
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n${error instanceof UsageError ? `${USAGE}\n` : ''}`);
+    process.exit(2);
+  }
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+import { loadConfig } from '../config/index.js';
+import { createLogger } from '../log/logger.js';
+import { startGateway } from '../service/gateway.js';
+
+/**
+ * `gateway serve`: runs until SIGTERM or SIGINT, then stops accepting, finishes requests in flight,
+ * waits a bounded time for delivery attempts, closes the store and exits 0. SIGHUP re-applies the
+ * configuration file (desired state) without a restart.
+ */
+export async function serve(): Promise<void> {
+  const logger = createLogger();
+  const { config, path } = loadConfig();
+  logger.info({ config: path, database: config.gateway.Database }, 'starting gateway');
+  const gateway = await startGateway({ config, logger });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    gateway.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    try {
+      const changes = gateway.reload(loadConfig().config);
+      logger.info({ changes: changes.length }, 'configuration reloaded');
+    } catch (error) {
+      // A bad document on reload changes nothing: the running configuration stays in force.
+      logger.error({ err: error }, 'configuration reload refused');
+    }
+  });
+}

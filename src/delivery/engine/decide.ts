@@ -1,0 +1,41 @@
+import type { DeliveryState } from '../../store/schema/deliveries.js';
+import { effectiveDelayMs, retryDelayMs } from '../retry/retry-delay.js';
+
+/** What the transport tells of one attempt (see transport/). */
+export interface AttemptResult {
+  ok: boolean;
+  statusCode: number | null;
+  errorClass: string | null;
+  errorMessage: string | null;
+  retryAfterMs: number | null;
+  retryable: boolean;
+}
+
+export interface Decision {
+  state: DeliveryState;
+  /** When the next attempt is due; only for 'retrying'. */
+  nextAttemptAt: number | null;
+}
+
+/**
+ * Pure: the delivery's next state after an attempt. Success is delivered; a refusal by policy is not
+ * retried; otherwise the next delay of the schedule (jittered, Retry-After honoured within bounds), or
+ * discarded when the schedule is used up, or expired when the retry would come after the event's expiry.
+ */
+export function decideAfterAttempt(input: {
+  result: AttemptResult;
+  attemptsMade: number;
+  scheduleSeconds: readonly number[];
+  expiresAt: number | null;
+  now: number;
+  random: () => number;
+}): Decision {
+  const { result, attemptsMade, scheduleSeconds, expiresAt, now, random } = input;
+  if (result.ok) return { state: 'delivered', nextAttemptAt: null };
+  if (!result.retryable) return { state: 'discarded', nextAttemptAt: null };
+  const delay = retryDelayMs(scheduleSeconds, attemptsMade, random);
+  if (delay === null) return { state: 'discarded', nextAttemptAt: null };
+  const nextAttemptAt = now + effectiveDelayMs(delay, result.retryAfterMs);
+  if (expiresAt !== null && nextAttemptAt >= expiresAt) return { state: 'expired', nextAttemptAt: null };
+  return { state: 'retrying', nextAttemptAt };
+}

@@ -1,0 +1,271 @@
+import type { Logger } from '../../log/logger.js';
+import type { Router, WebhookTarget } from '../../routing/router.js';
+import { type BreakerOptions, DEFAULT_BREAKER } from './breaker.js';
+import { type AttemptResult, decideAfterAttempt } from './decide.js';
+import type { ClaimedDelivery, DeliveryStore, Outcome } from './delivery-store.js';
+import { Lane } from './lane.js';
+
+/** The transport's contract as the engine uses it (transport/http-transport.ts implements it). */
+export interface DeliveryTransport {
+  send(request: {
+    url: string;
+    eventType: string;
+    body: string;
+    secret: string | null;
+    insecureSsl: boolean;
+    timeoutMs: number;
+  }): Promise<AttemptResult & { durationMs: number; responseSnippet: string | null }>;
+  close(): Promise<void>;
+}
+
+export interface EngineOptions {
+  store: DeliveryStore;
+  router: Router;
+  transport: DeliveryTransport;
+  retryScheduleSeconds: readonly number[];
+  maxInFlightPerEndpoint: number;
+  logger: Logger;
+  breaker?: BreakerOptions;
+  now?: () => number;
+  random?: () => number;
+}
+
+/** Claim rounds one pump may run before yielding, so a lane of expired events cannot starve the loop. */
+const ROUNDS_PER_PUMP = 8;
+const OUTCOME_FLUSH_SIZE = 1000;
+
+/**
+ * Delivers recorded deliveries. Each endpoint has a lane with its own in-flight limit and breaker;
+ * lanes claim from the store only when they have room, are woken by the event writer when new
+ * deliveries commit and by timers when retries fall due, and never poll when idle.
+ */
+export class DeliveryEngine {
+  private readonly lanes = new Map<number, Lane>();
+  private readonly active = new Set<Promise<void>>();
+  private outcomes: Outcome[] = [];
+  private flushScheduled = false;
+  private running = false;
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  constructor(private readonly o: EngineOptions) {
+    this.now = o.now ?? Date.now;
+    this.random = o.random ?? Math.random;
+  }
+
+  start(): void {
+    const recovered = this.o.store.recoverInFlight();
+    if (recovered > 0)
+      this.o.logger.info({ recovered }, 'deliveries left in flight by the last run are due again');
+    this.running = true;
+    this.wake(this.o.router.webhookIds());
+  }
+
+  /** New deliveries were committed for these webhooks (or the configuration changed). */
+  wake(webhookIds: Iterable<number>): void {
+    if (!this.running) return;
+    for (const id of webhookIds) {
+      const lane = this.lane(id);
+      lane.dirty = true;
+      this.pump(lane);
+    }
+  }
+
+  /** Stops claiming, waits up to graceMs for attempts in flight, and leaves the rest due for the next start. */
+  async stop(graceMs: number): Promise<void> {
+    this.running = false;
+    const queued: ClaimedDelivery[] = [];
+    for (const lane of this.lanes.values()) {
+      lane.cancelTimer();
+      queued.push(...lane.queue.splice(0));
+    }
+    this.o.store.releaseAll(queued);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.active]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.flush();
+    await this.o.transport.close();
+  }
+
+  /** Attempts in flight and deliveries claimed but not started, per webhook: for diagnostics. */
+  snapshot(): { webhookId: number; inFlight: number; queued: number; breaker: string }[] {
+    const now = this.now();
+    return [...this.lanes.values()].map((l) => ({
+      webhookId: l.webhookId,
+      inFlight: l.inFlight,
+      queued: l.queue.length,
+      breaker: l.breaker.mode(now),
+    }));
+  }
+
+  private lane(webhookId: number): Lane {
+    let lane = this.lanes.get(webhookId);
+    if (lane === undefined) {
+      lane = new Lane(webhookId, this.o.breaker ?? DEFAULT_BREAKER);
+      this.lanes.set(webhookId, lane);
+    }
+    return lane;
+  }
+
+  private pump(lane: Lane): void {
+    const target = this.o.router.webhook(lane.webhookId);
+    // A disabled webhook's deliveries wait in the store; re-enabling it (a config reload) wakes the lane.
+    if (!this.running || target === undefined || !target.enabled) return;
+    const limit = this.o.maxInFlightPerEndpoint;
+    for (let round = 0; round < ROUNDS_PER_PUMP; round++) {
+      const now = this.now();
+      const allowance = Math.min(lane.breaker.allowance(now, limit), limit - lane.inFlight);
+      if (allowance <= 0 && lane.breaker.mode(now) === 'open') {
+        this.park(lane, now);
+        return;
+      }
+      if (lane.dirty && lane.queue.length < limit) {
+        const want = 2 * limit - lane.queue.length;
+        const claimed = this.o.store.claim(lane.webhookId, now, want);
+        lane.queue.push(...claimed);
+        if (claimed.length < want) this.settle(lane, now);
+      }
+      let started = 0;
+      while (started < allowance && lane.queue.length > 0) {
+        const delivery = lane.queue.shift() as ClaimedDelivery;
+        if (delivery.expiresAt !== null && now >= delivery.expiresAt) {
+          this.push(expired(delivery, now));
+          continue;
+        }
+        this.attempt(lane, target, delivery, now);
+        started++;
+      }
+      const more = lane.dirty && lane.queue.length < limit && lane.inFlight < limit;
+      if (!more) return;
+    }
+    setImmediate(() => this.pump(lane));
+  }
+
+  /** The lane has claimed all that is due now: sleep until its next delivery falls due. */
+  private settle(lane: Lane, now: number): void {
+    lane.dirty = false;
+    const next = this.o.store.nextDueAt(lane.webhookId);
+    if (next !== null) lane.wakeAt(next, now, () => this.pump(lane));
+  }
+
+  /** The breaker is open: hand claimed deliveries back to the store (uncharged) and sleep until the probe. */
+  private park(lane: Lane, now: number): void {
+    if (lane.queue.length > 0) this.o.store.releaseAll(lane.queue.splice(0));
+    lane.dirty = true;
+    lane.wakeAt(lane.breaker.reopensAt(), now, () => this.pump(lane));
+  }
+
+  private attempt(lane: Lane, target: WebhookTarget, delivery: ClaimedDelivery, startedAt: number): void {
+    lane.inFlight++;
+    lane.breaker.onStart(startedAt);
+    const work = this.o.transport
+      .send({
+        url: target.endpoint,
+        eventType: delivery.eventType,
+        body: delivery.payload,
+        secret: target.secret,
+        insecureSsl: target.insecureSsl,
+        timeoutMs: target.timeoutMs,
+      })
+      .catch((error: unknown) => ({
+        ok: false,
+        statusCode: null,
+        errorClass: 'internal',
+        errorMessage: error instanceof Error ? error.message : String(error),
+        retryAfterMs: null,
+        retryable: true,
+        durationMs: this.now() - startedAt,
+        responseSnippet: null,
+      }))
+      .then((result) => this.finish(lane, target, delivery, startedAt, result));
+    this.active.add(work);
+    void work.finally(() => this.active.delete(work));
+  }
+
+  private finish(
+    lane: Lane,
+    target: WebhookTarget,
+    delivery: ClaimedDelivery,
+    startedAt: number,
+    result: AttemptResult & { durationMs: number; responseSnippet: string | null },
+  ): void {
+    lane.inFlight--;
+    const now = this.now();
+    const attemptNo = delivery.attemptCount + 1;
+    const decision = decideAfterAttempt({
+      result,
+      attemptsMade: attemptNo,
+      scheduleSeconds: target.retryScheduleSeconds ?? this.o.retryScheduleSeconds,
+      expiresAt: delivery.expiresAt,
+      now,
+      random: this.random,
+    });
+    // Refusals by policy say nothing about the endpoint's health; everything else does.
+    if (result.ok || result.retryable) {
+      const opened = lane.breaker.onResult(result.ok, now);
+      if (opened) {
+        this.o.logger.warn(
+          { webhookId: lane.webhookId, reopensAt: new Date(lane.breaker.reopensAt()).toISOString() },
+          'endpoint keeps failing: backing off',
+        );
+      }
+    }
+    this.push({
+      deliveryId: delivery.id,
+      state: decision.state,
+      attemptCount: attemptNo,
+      nextAttemptAt: decision.nextAttemptAt,
+      finishedAt: decision.state === 'retrying' ? null : now,
+      attempt: {
+        deliveryId: delivery.id,
+        attemptNo,
+        startedAt,
+        durationMs: result.durationMs,
+        statusCode: result.statusCode,
+        errorClass: result.errorClass,
+        errorMessage: result.errorMessage,
+        responseSnippet: result.responseSnippet,
+      },
+    });
+    if (decision.nextAttemptAt !== null) lane.wakeAt(decision.nextAttemptAt, now, () => this.pump(lane));
+    this.pump(lane);
+  }
+
+  private push(outcome: Outcome): void {
+    this.outcomes.push(outcome);
+    if (this.outcomes.length >= OUTCOME_FLUSH_SIZE) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.outcomes.length === 0) return;
+    const batch = this.outcomes;
+    this.outcomes = [];
+    try {
+      this.o.store.record(batch);
+    } catch (error) {
+      // Unrecorded outcomes leave their deliveries in flight; the next start attempts them again.
+      this.o.logger.error({ err: error, outcomes: batch.length }, 'could not record delivery outcomes');
+    }
+  }
+}
+
+function expired(delivery: ClaimedDelivery, now: number): Outcome {
+  return {
+    deliveryId: delivery.id,
+    state: 'expired',
+    attemptCount: delivery.attemptCount,
+    nextAttemptAt: null,
+    finishedAt: now,
+    attempt: null,
+  };
+}

@@ -1,0 +1,48 @@
+import { Breaker, type BreakerOptions } from './breaker.js';
+import type { ClaimedDelivery } from './delivery-store.js';
+
+/**
+ * One endpoint's share of the engine: its claimed deliveries, its requests in flight, its breaker and
+ * its wake-up timer. Lanes never share a limit, which is what keeps a slow endpoint from holding back
+ * the others.
+ */
+export class Lane {
+  readonly queue: ClaimedDelivery[] = [];
+  inFlight = 0;
+  /** The store may hold due deliveries for this endpoint that are not claimed yet. */
+  dirty = true;
+  readonly breaker: Breaker;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+
+  constructor(
+    readonly webhookId: number,
+    breakerOptions: BreakerOptions,
+  ) {
+    this.breaker = new Breaker(breakerOptions);
+  }
+
+  /** Arms a wake-up at `at` unless one is already armed earlier. */
+  wakeAt(at: number, now: number, wake: () => void): void {
+    if (at >= this.timerAt) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Number.POSITIVE_INFINITY;
+        this.dirty = true;
+        wake();
+      },
+      Math.max(0, at - now),
+    );
+    // Lanes must not keep a process alive on their own: the HTTP server or the caller does.
+    this.timer.unref();
+  }
+
+  cancelTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+  }
+}

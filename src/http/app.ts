@@ -1,0 +1,45 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { EventBus } from '../bus/event-bus.js';
+import type { Logger } from '../log/logger.js';
+import type { Directory } from '../service/directory.js';
+import { requireBearer } from './auth.js';
+import { ApiError, errorBody } from './errors.js';
+import { getEventTypes } from './routes/event-types/get.js';
+import { postEvents } from './routes/events/post.js';
+import { getHealth, type HealthProbe } from './routes/health/get.js';
+import { putSecurityGroup } from './routes/security-groups/put.js';
+
+export interface AppDeps {
+  bus: EventBus;
+  directory: Directory;
+  producerTokens: readonly string[];
+  health: HealthProbe;
+  logger: Logger;
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const producers = requireBearer(deps.producerTokens);
+
+  app.route('/', getHealth(deps.health));
+  app.route('/v1/event-types', getEventTypes());
+  app.use('/v1/events', producers);
+  app.route('/v1/events', postEvents(deps.bus));
+  app.use('/v1/organizations/*', producers);
+  app.route('/v1/organizations', putSecurityGroup(deps.directory));
+
+  app.notFound((c) =>
+    c.json(errorBody(new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)), 404),
+  );
+  // The single place errors become responses: known ones keep their code, the rest are 500 and logged.
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return c.json(errorBody(error), error.status);
+    if (error instanceof HTTPException && error.status < 500) {
+      return c.json(errorBody(new ApiError('BAD_REQUEST', error.message)), error.status);
+    }
+    deps.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
+    return c.json(errorBody(new ApiError('INTERNAL', 'Internal error')), 500);
+  });
+  return app;
+}

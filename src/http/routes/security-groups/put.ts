@@ -1,0 +1,39 @@
+import { Hono } from 'hono';
+import { problemsFromIssues } from '../../../problems.js';
+import type { Directory } from '../../../service/directory.js';
+import { ApiError } from '../../errors.js';
+import { readJsonBody } from '../../json-body.js';
+import { guid, putMembersBody } from './schema.js';
+
+/**
+ * PUT /v1/organizations/{OrganizationId}/security-groups/{SecurityGroupId} with {"EntityIds": [...]}:
+ * producers own the directory and replace a group's members whole. 201 when the group is new, else 200.
+ */
+export function putSecurityGroup(directory: Directory): Hono {
+  const app = new Hono();
+  app.put('/:organizationId/security-groups/:securityGroupId', async (c) => {
+    const { organizationId, securityGroupId } = c.req.param();
+    const problems = [
+      ...(guid.safeParse(organizationId).success
+        ? []
+        : [{ path: '$.OrganizationId', message: 'must be a Guid' }]),
+      ...(guid.safeParse(securityGroupId).success
+        ? []
+        : [{ path: '$.SecurityGroupId', message: 'must be a Guid' }]),
+    ];
+    const parsed = putMembersBody.safeParse(await readJsonBody(c));
+    if (!parsed.success) problems.push(...problemsFromIssues(parsed.error.issues));
+    if (problems.length > 0 || !parsed.success)
+      throw new ApiError('BAD_REQUEST', 'Invalid security group request', problems);
+    const { created } = directory.replaceMembers(organizationId, securityGroupId, parsed.data.EntityIds);
+    return c.json(
+      {
+        OrganizationId: organizationId.toLowerCase(),
+        SecurityGroupId: securityGroupId.toLowerCase(),
+        EntityIds: [...new Set(parsed.data.EntityIds.map((id) => id.toLowerCase()))],
+      },
+      created ? 201 : 200,
+    );
+  });
+  return app;
+}

@@ -1,0 +1,153 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { EventBus } from '../bus/event-bus.js';
+import { applyConfig, type Change, type ParsedConfig, parseListen } from '../config/index.js';
+import { DeliveryStore } from '../delivery/engine/delivery-store.js';
+import { DeliveryEngine, type DeliveryTransport } from '../delivery/engine/engine.js';
+import { HttpTransport } from '../delivery/transport/http-transport.js';
+import { createApp } from '../http/app.js';
+import { type Logger, silentLogger } from '../log/logger.js';
+import { Router } from '../routing/router.js';
+import { LocalPublisher } from '../sdk/local-publisher.js';
+import { type GatewayDatabase, isMigrated, openDatabase } from '../store/database.js';
+import { EventWriter } from '../store/event-writer.js';
+import { USER_AGENT } from '../version.js';
+import { Directory } from './directory.js';
+
+export interface StartGatewayOptions {
+  config: ParsedConfig;
+  logger?: Logger;
+  /** Serve the HTTP API on Gateway.Listen (default true). In-process producers may run without it. */
+  http?: boolean;
+  /** How long SIGTERM waits for attempts in flight before leaving them for the next start. */
+  shutdownGraceMs?: number;
+  /** Replaces the HTTP transport; for tests that need no sockets. */
+  transport?: DeliveryTransport;
+}
+
+export interface RunningGateway {
+  publisher: LocalPublisher;
+  bus: EventBus;
+  router: Router;
+  engine: DeliveryEngine;
+  database: GatewayDatabase;
+  /** Base URL of the HTTP API, when served. */
+  url: string | null;
+  /** Applies a configuration document again (desired state) and refreshes routing. */
+  reload(config: ParsedConfig): Change[];
+  stop(): Promise<void>;
+}
+
+/** Starts the whole gateway: store, configuration, routing, delivery engine and HTTP API. */
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const logger = options.logger ?? silentLogger();
+  const { gateway } = options.config;
+  const database = openDatabase(gateway.Database);
+  const logChanges = (changes: Change[]) => {
+    for (const c of changes)
+      logger.info(
+        { op: c.op, kind: c.kind, organizationId: c.organizationId, key: c.key },
+        'configuration change',
+      );
+  };
+  logChanges(applyConfig(database, options.config));
+
+  // Outcomes go through their own connection (synchronous=NORMAL, see DeliveryStore); :memory: cannot be shared.
+  const engineDatabase = gateway.Database === ':memory:' ? database : openDatabase(gateway.Database);
+  if (engineDatabase !== database) engineDatabase.sqlite.pragma('synchronous = NORMAL');
+
+  const router = new Router(database.sqlite);
+  const delivery = gateway.Delivery;
+  const engine = new DeliveryEngine({
+    store: new DeliveryStore(engineDatabase.sqlite),
+    router,
+    transport:
+      options.transport ??
+      new HttpTransport({
+        policy: {
+          allowHttp: delivery.AllowHttp,
+          allowAnyPort: delivery.AllowAnyPort,
+          allowPrivateNetworks: delivery.AllowPrivateNetworks,
+        },
+        userAgent: USER_AGENT,
+        maxConnectionsPerOrigin: delivery.MaxInFlightPerEndpoint,
+      }),
+    retryScheduleSeconds: delivery.RetryScheduleSeconds,
+    maxInFlightPerEndpoint: delivery.MaxInFlightPerEndpoint,
+    logger,
+  });
+  const writer = new EventWriter(database.sqlite, { onCommitted: (ids) => engine.wake(ids) });
+  const bus = new EventBus(router, writer);
+  const directory = new Directory(database, router);
+  engine.start();
+
+  let shuttingDown = false;
+  let server: Server | null = null;
+  let url: string | null = null;
+  if (options.http !== false) {
+    const listen = parseListen(gateway.Listen);
+    if (listen === null) throw new Error(`Invalid Listen address ${gateway.Listen}`);
+    const app = createApp({
+      bus,
+      directory,
+      producerTokens: gateway.ProducerTokens,
+      logger,
+      health: {
+        isReady: () => database.sqlite.open && isMigrated(database),
+        isShuttingDown: () => shuttingDown,
+      },
+    });
+    server = await listenOn(app.fetch, listen.host, listen.port);
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    url = `http://${host}:${address.port}`;
+    logger.info({ url }, 'gateway listening');
+  }
+
+  return {
+    publisher: new LocalPublisher(bus, directory),
+    bus,
+    router,
+    engine,
+    database,
+    url,
+    reload(config) {
+      const changes = applyConfig(database, config);
+      logChanges(changes);
+      router.reload();
+      engine.wake(router.webhookIds());
+      return changes;
+    },
+    async stop() {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      if (server !== null) await closeServer(server);
+      writer.flush();
+      await engine.stop(options.shutdownGraceMs ?? 10_000);
+      if (engineDatabase !== database) engineDatabase.close();
+      database.close();
+      logger.info('gateway stopped');
+    },
+  };
+}
+
+function listenOn(
+  fetch: (request: Request) => Response | Promise<Response>,
+  hostname: string,
+  port: number,
+): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }) as Server;
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+/** Stops accepting, lets requests in flight finish, and drops idle keep-alive sockets so close() returns. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,142 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { specEvent } from '../support/events.js';
+import {
+  ORG,
+  organization,
+  spawnGateway,
+  TOKEN,
+  tempDir,
+  testDocument,
+  writeConfig,
+} from '../support/gateway.js';
+
+const run = promisify(execFile);
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function workspace(): string {
+  const dir = tempDir();
+  dirs.push(dir);
+  return dir;
+}
+
+async function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      env: { ...process.env, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('configuration at start', () => {
+  it('refuses an invalid document with every bad path named, exits non-zero and starts nothing', async () => {
+    const dir = workspace();
+    const document = testDocument(join(dir, 'gateway.db'), {
+      organizations: [
+        organization(ORG, [
+          {
+            endpoint: 'http://crm.example.com:8080/hook',
+            webhook: { Colour: 'blue' },
+            subscriptions: [{ EventType: 'QueueCallInConnected', AllEntities: true }],
+          },
+        ]),
+      ],
+      delivery: { AllowHttp: false, AllowAnyPort: false },
+    });
+    const result = await cli(['serve'], { GATEWAY_CONFIG: writeConfig(dir, document) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('$.Organizations[0].Webhooks[0].Webhook.Endpoint');
+    expect(result.stderr).toContain('$.Organizations[0].Webhooks[0].Webhook');
+    expect(result.stderr).toMatch(/Colour/);
+    expect(result.stderr).toContain('$.Organizations[0].Webhooks[0].Subscriptions[0].EventType');
+    expect(result.stderr).toContain('QueueCallInUserConnected');
+    expect(existsSync(join(dir, 'gateway.db'))).toBe(false);
+  });
+});
+
+describe('import, dry run and export', () => {
+  it('applies a document once, changes nothing the second time, and exports what imports back unchanged', async () => {
+    const dir = workspace();
+    const db = join(dir, 'gateway.db');
+    const file = writeConfig(
+      dir,
+      testDocument(db, {
+        organizations: [
+          organization(ORG, [
+            {
+              endpoint: 'https://a.example.com/hook',
+              webhook: { Secret: 'TopSecretValue' },
+              eventTypes: ['UserStatus'],
+            },
+            { endpoint: 'https://b.example.com/hook', eventTypes: ['QueueStatus', 'CallbackChanged'] },
+          ]),
+        ],
+      }),
+    );
+    const dry = await cli(['import', file, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/create webhook https:\/\/a\.example\.com\/hook/);
+    expect(dry.stdout).toMatch(/would apply \d+ change/);
+    expect(dry.stdout).not.toContain('TopSecretValue');
+    const webhooks = (file: string) =>
+      new BetterSqlite3(file).prepare('SELECT count(*) AS n FROM webhooks').get() as { n: number };
+    expect(webhooks(db).n).toBe(0);
+
+    const applied = await cli(['import', file]);
+    expect(applied.stdout).toMatch(/applied \d+ change/);
+    expect(webhooks(db).n).toBe(2);
+    expect((await cli(['import', file])).stdout).toMatch(/no changes/);
+
+    const exported = join(dir, 'exported.json');
+    expect((await cli(['export', exported], { GATEWAY_CONFIG: file })).code).toBe(0);
+    expect(JSON.parse(readFileSync(exported, 'utf8')).Organizations[0].Webhooks).toHaveLength(2);
+    expect((await cli(['import', exported])).stdout).toMatch(/no changes/);
+  });
+});
+
+describe('shutdown', () => {
+  it('on SIGTERM finishes the request in flight, records its event and exits 0', async () => {
+    const dir = workspace();
+    const db = join(dir, 'gateway.db');
+    const gateway = await spawnGateway(writeConfig(dir, testDocument(db)));
+    const event = JSON.stringify(specEvent('UserStatus', ORG));
+    const url = new URL('/v1/events', gateway.url);
+    const response = new Promise<number>((resolve, reject) => {
+      const req = request(
+        url,
+        { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      // Half the body now, the signal, then the rest: the request is in flight when SIGTERM arrives.
+      req.write(event.slice(0, 100));
+      setTimeout(() => {
+        gateway.child.kill('SIGTERM');
+        setTimeout(() => req.end(event.slice(100)), 300);
+      }, 300);
+    });
+    expect(await response).toBe(202);
+    expect(await gateway.exited).toBe(0);
+    const stored = new BetterSqlite3(db).prepare('SELECT count(*) AS n FROM events').get() as { n: number };
+    expect(stored.n).toBe(1);
+    expect(gateway.logs.map((l) => l.msg)).toContain('gateway stopped');
+  });
+});
