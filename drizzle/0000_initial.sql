@@ -1,5 +1,5 @@
 CREATE TABLE `attempts` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` integer PRIMARY KEY NOT NULL,
 	`delivery_id` integer NOT NULL,
 	`attempt_no` integer NOT NULL,
 	`started_at` integer NOT NULL,
@@ -13,7 +13,7 @@ CREATE TABLE `attempts` (
 --> statement-breakpoint
 CREATE INDEX `attempts_delivery_id_idx` ON `attempts` (`delivery_id`);--> statement-breakpoint
 CREATE TABLE `deliveries` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` integer PRIMARY KEY NOT NULL,
 	`event_seq` integer NOT NULL,
 	`webhook_id` integer NOT NULL,
 	`state` text NOT NULL,
@@ -30,10 +30,9 @@ CREATE TABLE `deliveries` (
 );
 --> statement-breakpoint
 CREATE INDEX `deliveries_waiting_idx` ON `deliveries` (`webhook_id`,`next_attempt_at`) WHERE "deliveries"."state" IN ('pending', 'retrying');--> statement-breakpoint
-CREATE INDEX `deliveries_webhook_state_idx` ON `deliveries` (`webhook_id`,`state`);--> statement-breakpoint
 CREATE INDEX `deliveries_event_seq_idx` ON `deliveries` (`event_seq`);--> statement-breakpoint
 CREATE TABLE `events` (
-	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`seq` integer PRIMARY KEY NOT NULL,
 	`id` text NOT NULL,
 	`organization_id` text NOT NULL,
 	`event_type` text NOT NULL,

@@ -77,7 +77,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     maxInFlightPerEndpoint: delivery.MaxInFlightPerEndpoint,
     logger,
   });
-  const writer = new EventWriter(database.sqlite, { onCommitted: (ids) => engine.wake(ids) });
+  const writer = new EventWriter(database.sqlite, { intake: engine });
   const bus = new EventBus(router, writer);
   const directory = new Directory(database, router);
   engine.start();
@@ -123,7 +123,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       if (shuttingDown) return;
       shuttingDown = true;
       if (server !== null) await closeServer(server);
-      writer.flush();
+      writer.drain();
       await engine.stop(options.shutdownGraceMs ?? 10_000);
       if (engineDatabase !== database) engineDatabase.close();
       database.close();

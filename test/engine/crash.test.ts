@@ -20,8 +20,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('crash safety', () => {
   it('delivers every acknowledged event after a SIGKILL in the middle of a stream and a restart', async () => {
-    // A slow receiver keeps a backlog of accepted-but-undelivered events at the moment of the kill.
-    const receiver = await startReceiver({ delayMs: 15 });
+    // The receiver holds every request open while events stream in: at the kill, 16 attempts are in
+    // flight (they must be attempted again) and the rest of the acknowledged events wait in the store.
+    const receiver = await startReceiver({ hang: true });
     const config = writeConfig(
       dir,
       testDocument(join(dir, 'gateway.db'), {
@@ -35,7 +36,7 @@ describe('crash safety', () => {
     const publisher = new RemotePublisher({ baseUrl: first.url, token: TOKEN });
     const acknowledged = new Set<string>();
     const stream = (async () => {
-      for (let batch = 0; batch < 200; batch++) {
+      for (let batch = 0; batch < 500; batch++) {
         const events = Array.from({ length: 10 }, () => specEvent('UserCallInArrived', ORG));
         try {
           await publisher.publishBatch(events);
@@ -45,13 +46,17 @@ describe('crash safety', () => {
         for (const e of events) acknowledged.add(e.Id);
       }
     })();
-    await receiver.waitFor(30, 15_000);
+    await waitFor(
+      () => acknowledged.size >= 200 && receiver.requests.length >= 16,
+      'a backlog and attempts in flight',
+    );
     first.child.kill('SIGKILL');
     await stream;
     await first.exited;
     await publisher.close();
-    const receivedBeforeRestart = receiver.requests.length;
-    expect(acknowledged.size).toBeGreaterThan(receivedBeforeRestart);
+    const inFlightAtKill = new Set(receiver.requests.map((r) => JSON.parse(r.body).Id as string));
+    expect(acknowledged.size).toBeGreaterThan(inFlightAtKill.size);
+    receiver.setHang(false);
 
     const second = await spawnGateway(config);
     try {
@@ -62,6 +67,9 @@ describe('crash safety', () => {
         30_000,
       );
       expect([...acknowledged].filter((id) => !ids().has(id))).toEqual([]);
+      // The attempts cut off by the kill (held open, never answered) were made again after the restart.
+      const times = (id: string) => receiver.requests.filter((r) => JSON.parse(r.body).Id === id).length;
+      for (const id of inFlightAtKill) expect(times(id)).toBeGreaterThanOrEqual(2);
     } finally {
       second.child.kill('SIGTERM');
       await second.exited;

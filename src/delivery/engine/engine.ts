@@ -1,5 +1,6 @@
 import type { Logger } from '../../log/logger.js';
 import type { Router, WebhookTarget } from '../../routing/router.js';
+import type { DeliveryIntake } from '../../store/event-writer.js';
 import { type BreakerOptions, DEFAULT_BREAKER } from './breaker.js';
 import { type AttemptResult, decideAfterAttempt } from './decide.js';
 import type { ClaimedDelivery, DeliveryStore, Outcome } from './delivery-store.js';
@@ -30,16 +31,28 @@ export interface EngineOptions {
   random?: () => number;
 }
 
+/**
+ * Deliveries a lane holds ready beyond those in flight. Claims are write transactions whose cost is
+ * mostly per commit, so a lane claims in large batches (and takes that many fresh deliveries straight from
+ * the writer); it refills when it falls below half. An open breaker hands the queue back to the store.
+ */
+const LANE_QUEUE = 256;
 /** Claim rounds one pump may run before yielding, so a lane of expired events cannot starve the loop. */
 const ROUNDS_PER_PUMP = 8;
 const OUTCOME_FLUSH_SIZE = 1000;
+/**
+ * Outcomes are recorded in batches at most this late. Every commit rewrites the touched pages into the
+ * WAL, so one commit per event-loop turn costs far more than the rows; a crash in this window only means
+ * those deliveries are attempted again, which at-least-once delivery already allows.
+ */
+const OUTCOME_FLUSH_MS = 10;
 
 /**
  * Delivers recorded deliveries. Each endpoint has a lane with its own in-flight limit and breaker;
  * lanes claim from the store only when they have room, are woken by the event writer when new
  * deliveries commit and by timers when retries fall due, and never poll when idle.
  */
-export class DeliveryEngine {
+export class DeliveryEngine implements DeliveryIntake {
   private readonly lanes = new Map<number, Lane>();
   private readonly active = new Set<Promise<void>>();
   private outcomes: Outcome[] = [];
@@ -59,6 +72,47 @@ export class DeliveryEngine {
       this.o.logger.info({ recovered }, 'deliveries left in flight by the last run are due again');
     this.running = true;
     this.wake(this.o.router.webhookIds());
+  }
+
+  /**
+   * A lane takes a new delivery straight from the event writer when it has room, its breaker is closed
+   * and no older delivery of its webhook waits in the store (dirty), so hand-offs never overtake backlog.
+   */
+  reserve(webhookId: number): boolean {
+    if (!this.running) return false;
+    const target = this.o.router.webhook(webhookId);
+    if (target === undefined || !target.enabled) return false;
+    const lane = this.lane(webhookId);
+    if (lane.dirty || lane.breaker.mode(this.now()) !== 'closed') return false;
+    if (lane.queue.length + lane.reserved >= LANE_QUEUE) return false;
+    lane.reserved++;
+    return true;
+  }
+
+  admit(deliveries: readonly ClaimedDelivery[], woken: ReadonlySet<number>): void {
+    const touched = new Set<Lane>();
+    for (const delivery of deliveries) {
+      const lane = this.lane(delivery.webhookId);
+      lane.reserved--;
+      lane.queue.push(delivery);
+      touched.add(lane);
+    }
+    for (const id of woken) {
+      const lane = this.lane(id);
+      lane.dirty = true;
+      touched.add(lane);
+    }
+    if (!this.running) {
+      // Stopped while the commit was in flight: the deliveries are recorded in flight, so the next
+      // start recovers them; nothing to send now.
+      for (const lane of touched) lane.queue.length = 0;
+      return;
+    }
+    for (const lane of touched) this.pump(lane);
+  }
+
+  release(webhookIds: readonly number[]): void {
+    for (const id of webhookIds) this.lane(id).reserved--;
   }
 
   /** New deliveries were committed for these webhooks (or the configuration changed). */
@@ -124,8 +178,8 @@ export class DeliveryEngine {
         this.park(lane, now);
         return;
       }
-      if (lane.dirty && lane.queue.length < limit) {
-        const want = 2 * limit - lane.queue.length;
+      if (lane.dirty && lane.queue.length + lane.reserved < LANE_QUEUE / 2) {
+        const want = LANE_QUEUE - lane.queue.length - lane.reserved;
         const claimed = this.o.store.claim(lane.webhookId, now, want);
         lane.queue.push(...claimed);
         if (claimed.length < want) this.settle(lane, now);
@@ -140,7 +194,7 @@ export class DeliveryEngine {
         this.attempt(lane, target, delivery, now);
         started++;
       }
-      const more = lane.dirty && lane.queue.length < limit && lane.inFlight < limit;
+      const more = lane.dirty && lane.queue.length + lane.reserved < LANE_QUEUE / 2 && lane.inFlight < limit;
       if (!more) return;
     }
     setImmediate(() => this.pump(lane));
@@ -241,7 +295,7 @@ export class DeliveryEngine {
     if (this.outcomes.length >= OUTCOME_FLUSH_SIZE) this.flush();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => this.flush());
+      setTimeout(() => this.flush(), OUTCOME_FLUSH_MS);
     }
   }
 

@@ -9,6 +9,8 @@ import type { ClaimedDelivery } from './delivery-store.js';
 export class Lane {
   readonly queue: ClaimedDelivery[] = [];
   inFlight = 0;
+  /** Places promised to deliveries the event writer is committing right now (see DeliveryIntake). */
+  reserved = 0;
   /** The store may hold due deliveries for this endpoint that are not claimed yet. */
   dirty = true;
   readonly breaker: Breaker;

@@ -5,7 +5,7 @@ import { deliveries } from './deliveries.js';
 export const attempts = sqliteTable(
   'attempts',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: integer('id').primaryKey(),
     deliveryId: integer('delivery_id')
       .notNull()
       .references(() => deliveries.id, { onDelete: 'cascade' }),

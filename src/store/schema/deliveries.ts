@@ -17,7 +17,7 @@ export type DeliveryState = (typeof DELIVERY_STATES)[number];
 export const deliveries = sqliteTable(
   'deliveries',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: integer('id').primaryKey(),
     eventSeq: integer('event_seq')
       .notNull()
       .references(() => events.seq, { onDelete: 'cascade' }),
@@ -40,7 +40,6 @@ export const deliveries = sqliteTable(
     index('deliveries_waiting_idx')
       .on(t.webhookId, t.nextAttemptAt)
       .where(sql`${t.state} IN ('pending', 'retrying')`),
-    index('deliveries_webhook_state_idx').on(t.webhookId, t.state),
     index('deliveries_event_seq_idx').on(t.eventSeq),
   ],
 );

@@ -5,7 +5,9 @@ import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
  * an organization the gateway has no configuration for are still accepted and recorded (with no match).
  */
 export const events = sqliteTable('events', {
-  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  // A plain rowid key, not AUTOINCREMENT: these tables are on the hot path and need no never-reused ids
+  // (their dependants are deleted with them), so the sqlite_sequence write per row is saved.
+  seq: integer('seq').primaryKey(),
   /** The event's Id, lower-cased; unique so a re-sent event is recognised as a duplicate. */
   id: text('id').notNull().unique(),
   /** RootEntityId, lower-cased. */
