@@ -2,11 +2,13 @@
 import { ConfigError } from '../config/index.js';
 import { exportCommand, importCommand } from './import-export.js';
 import { serve } from './serve.js';
+import { traceCommand } from './trace.js';
 
 const USAGE = `usage: gateway [command]
   serve                      run the gateway (default)
   import FILE [--dry-run]    apply a configuration document (desired state); --dry-run prints the changes only
   export [FILE]              write the current configuration as a document (stdout by default)
+  trace EVENT_ID             what happened to one event: its matches, deliveries and every attempt
 environment: GATEWAY_CONFIG (default config.example.json), GATEWAY_DATABASE, GATEWAY_LISTEN, LOG_LEVEL`;
 
 async function main(argv: string[]): Promise<void> {
@@ -21,6 +23,9 @@ async function main(argv: string[]): Promise<void> {
       return importCommand(args[0], flags.has('--dry-run'));
     case 'export':
       return exportCommand(args[0]);
+    case 'trace':
+      if (args[0] === undefined) throw new UsageError('trace needs an EVENT_ID');
+      return traceCommand(args[0]);
     case 'help':
     case '--help':
       process.stdout.write(`${USAGE}\n`);

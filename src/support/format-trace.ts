@@ -1,0 +1,53 @@
+import type { EventTrace } from './trace.js';
+
+const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
+
+/** Pure: the trace as the lines support staff read, ending with the answer to "why not delivered?". */
+export function formatTrace(eventId: string, trace: EventTrace): string[] {
+  const e = trace.event;
+  if (e === null) {
+    return [
+      `No event with Id ${eventId} was accepted.`,
+      'The producer never published it, or the gateway refused it (invalid events are answered 400 and not stored).',
+    ];
+  }
+  const lines = [
+    `Event ${e.id} ${e.eventType}`,
+    `  organization ${e.organizationId}, entity ${e.entityId}`,
+    `  Timestamp ${e.occurredAt}, accepted ${iso(e.acceptedAt)}, expires ${e.expiresAt === null ? 'never' : iso(e.expiresAt)}`,
+    `  matched ${e.matchCount} webhook(s)`,
+  ];
+  for (const d of trace.deliveries) {
+    const next =
+      d.state === 'retrying' || d.state === 'pending' ? `, next attempt ${iso(d.nextAttemptAt)}` : '';
+    lines.push(
+      `  -> ${d.endpoint}${d.description ? ` (${d.description})` : ''}: ${d.state} after ${d.attemptCount} attempt(s)${next}`,
+    );
+    for (const a of d.attempts) {
+      const result = a.statusCode !== null ? `HTTP ${a.statusCode}` : (a.errorClass ?? 'unknown');
+      const detail = a.errorMessage ? ` - ${a.errorMessage}` : '';
+      lines.push(`       #${a.attemptNo} ${iso(a.startedAt)} ${result} in ${a.durationMs} ms${detail}`);
+    }
+  }
+  if (e.matchCount === 0) lines.push(...whyUnmatched(trace));
+  return lines;
+}
+
+function whyUnmatched(trace: EventTrace): string[] {
+  const e = trace.event as NonNullable<EventTrace['event']>;
+  if (trace.subscriptions.length === 0) {
+    return [`  why: no webhook of organization ${e.organizationId} subscribes to ${e.eventType}.`];
+  }
+  return [
+    `  why: these subscriptions to ${e.eventType} exist, and none applies to entity ${e.entityId}:`,
+    ...trace.subscriptions.map((s) => {
+      const reasons = [
+        ...(s.webhookEnabled ? [] : ['webhook disabled']),
+        ...(s.enabled ? [] : ['subscription disabled']),
+        ...(s.target.startsWith('EntityId=') ? ['targets another entity'] : []),
+        ...(s.entityInGroup === false ? ['entity is not a member of the group'] : []),
+      ];
+      return `       ${s.endpoint} ${s.target}: ${reasons.join(', ') || 'matches now (the configuration changed after the event)'}`;
+    }),
+  ];
+}

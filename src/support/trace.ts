@@ -1,0 +1,99 @@
+import type BetterSqlite3 from 'better-sqlite3';
+
+/** Everything the store knows about one event's fate, for support staff. */
+export interface EventTrace {
+  event: {
+    id: string;
+    eventType: string;
+    organizationId: string;
+    entityId: string;
+    occurredAt: string;
+    acceptedAt: number;
+    expiresAt: number | null;
+    matchCount: number;
+  } | null;
+  deliveries: {
+    endpoint: string;
+    description: string | null;
+    state: string;
+    attemptCount: number;
+    nextAttemptAt: number;
+    attempts: {
+      attemptNo: number;
+      startedAt: number;
+      durationMs: number;
+      statusCode: number | null;
+      errorClass: string | null;
+      errorMessage: string | null;
+    }[];
+  }[];
+  /** The organization's subscriptions to this event type, to explain a match or its absence. */
+  subscriptions: {
+    endpoint: string;
+    webhookEnabled: boolean;
+    enabled: boolean;
+    target: string;
+    entityInGroup: boolean | null;
+  }[];
+}
+
+export function traceEvent(sqlite: BetterSqlite3.Database, eventId: string): EventTrace {
+  const event = sqlite
+    .prepare(
+      `SELECT seq, id, event_type AS eventType, organization_id AS organizationId, entity_id AS entityId,
+              occurred_at AS occurredAt, accepted_at AS acceptedAt, expires_at AS expiresAt, match_count AS matchCount
+         FROM events WHERE id = ?`,
+    )
+    .get(eventId.toLowerCase()) as (EventTrace['event'] & { seq: number }) | undefined;
+  if (event === undefined) return { event: null, deliveries: [], subscriptions: [] };
+  const attempts = sqlite.prepare(
+    `SELECT attempt_no AS attemptNo, started_at AS startedAt, duration_ms AS durationMs, status_code AS statusCode,
+            error_class AS errorClass, error_message AS errorMessage
+       FROM attempts WHERE delivery_id = ? ORDER BY attempt_no`,
+  );
+  const deliveries = (
+    sqlite
+      .prepare(
+        `SELECT d.id, w.endpoint, w.description, d.state, d.attempt_count AS attemptCount, d.next_attempt_at AS nextAttemptAt
+           FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.event_seq = ? ORDER BY w.endpoint`,
+      )
+      .all(event.seq) as (Omit<EventTrace['deliveries'][number], 'attempts'> & { id: number })[]
+  ).map(({ id, ...d }) => ({
+    ...d,
+    attempts: attempts.all(id) as EventTrace['deliveries'][number]['attempts'],
+  }));
+  const subscriptions = (
+    sqlite
+      .prepare(
+        `SELECT w.endpoint, w.enabled AS webhookEnabled, s.enabled, s.entity_id AS entityId,
+                s.security_group_id AS securityGroupId, s.all_entities AS allEntities,
+                (SELECT count(*) FROM security_group_members m
+                  WHERE m.organization_id = w.organization_id AND m.security_group_id = s.security_group_id
+                    AND m.entity_id = ?) AS member
+           FROM subscriptions s JOIN webhooks w ON w.id = s.webhook_id
+          WHERE w.organization_id = ? AND s.event_type = ? ORDER BY w.endpoint`,
+      )
+      .all(event.entityId, event.organizationId, event.eventType) as {
+      endpoint: string;
+      webhookEnabled: number;
+      enabled: number;
+      entityId: string | null;
+      securityGroupId: string | null;
+      allEntities: number;
+      member: number;
+    }[]
+  ).map((s) => ({
+    endpoint: s.endpoint,
+    webhookEnabled: s.webhookEnabled === 1,
+    enabled: s.enabled === 1,
+    target:
+      s.allEntities === 1
+        ? 'AllEntities'
+        : s.entityId !== null
+          ? `EntityId=${s.entityId}`
+          : `SecurityGroupId=${s.securityGroupId}`,
+    entityInGroup: s.securityGroupId === null ? null : s.member > 0,
+  }));
+  const { seq: _seq, ...summary } = event;
+  return { event: summary, deliveries, subscriptions };
+}
