@@ -2,6 +2,17 @@ import { and, eq } from 'drizzle-orm';
 import type { GatewayDatabase } from '../store/database.js';
 import { organizations, securityGroupMembers, securityGroups } from '../store/schema/index.js';
 
+export interface ReplacedMembers {
+  created: boolean;
+  /** The identifiers as stored: lower-cased, members without repeats. */
+  organizationId: string;
+  securityGroupId: string;
+  entityIds: string[];
+}
+
+/** Rows per INSERT: three bound values each keeps a statement far below SQLite's variable limit. */
+const MEMBER_ROWS_PER_INSERT = 1000;
+
 /**
  * The producers' operation (HTTP PUT, SDK): sets the whole membership of a security group in one
  * transaction, creating the organization and the group (source 'producer') when missing. A group the
@@ -13,7 +24,7 @@ export function replaceSecurityGroupMembers(
   organizationId: string,
   securityGroupId: string,
   entityIds: readonly string[],
-): { created: boolean } {
+): ReplacedMembers {
   const org = organizationId.toLowerCase();
   const group = securityGroupId.toLowerCase();
   const members = [...new Set(entityIds.map((id) => id.toLowerCase()))];
@@ -35,12 +46,21 @@ export function replaceSecurityGroupMembers(
         and(eq(securityGroupMembers.organizationId, org), eq(securityGroupMembers.securityGroupId, group)),
       )
       .run();
-    if (members.length > 0) {
+    for (let i = 0; i < members.length; i += MEMBER_ROWS_PER_INSERT) {
       db.insert(securityGroupMembers)
-        .values(members.map((entityId) => ({ organizationId: org, securityGroupId: group, entityId })))
+        .values(
+          members
+            .slice(i, i + MEMBER_ROWS_PER_INSERT)
+            .map((entityId) => ({ organizationId: org, securityGroupId: group, entityId })),
+        )
         .run();
     }
-    return { created: existing === undefined };
+    return {
+      created: existing === undefined,
+      organizationId: org,
+      securityGroupId: group,
+      entityIds: members,
+    };
   });
   return run.immediate();
 }

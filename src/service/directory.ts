@@ -1,4 +1,4 @@
-import { replaceSecurityGroupMembers } from '../config/security-groups.js';
+import { type ReplacedMembers, replaceSecurityGroupMembers } from '../config/security-groups.js';
 import type { Router } from '../routing/router.js';
 import type { GatewayDatabase } from '../store/database.js';
 
@@ -13,12 +13,9 @@ export class Directory {
     organizationId: string,
     securityGroupId: string,
     entityIds: readonly string[],
-  ): { created: boolean } {
-    const org = organizationId.toLowerCase();
-    const group = securityGroupId.toLowerCase();
-    const members = [...new Set(entityIds.map((id) => id.toLowerCase()))];
-    const result = replaceSecurityGroupMembers(this.store, org, group, members);
-    this.router.replaceGroupMembers(org, group, members);
-    return result;
+  ): ReplacedMembers {
+    const stored = replaceSecurityGroupMembers(this.store, organizationId, securityGroupId, entityIds);
+    this.router.replaceGroupMembers(stored.organizationId, stored.securityGroupId, stored.entityIds);
+    return stored;
   }
 }

@@ -16,9 +16,7 @@ describe('replaceSecurityGroupMembers', () => {
     const g = open();
     expect(
       replaceSecurityGroupMembers(g, ORG.toUpperCase(), GROUP.toUpperCase(), [ENTITY, ENTITY.toUpperCase()]),
-    ).toEqual({
-      created: true,
-    });
+    ).toEqual({ created: true, organizationId: ORG, securityGroupId: GROUP, entityIds: [ENTITY] });
     expect(readState(g)).toEqual([
       {
         organizationId: ORG,
@@ -26,10 +24,21 @@ describe('replaceSecurityGroupMembers', () => {
         webhooks: [],
       },
     ]);
-    expect(replaceSecurityGroupMembers(g, ORG, GROUP, [ENTITY_2])).toEqual({ created: false });
+    expect(replaceSecurityGroupMembers(g, ORG, GROUP, [ENTITY_2])).toMatchObject({ created: false });
     expect(readState(g)[0]?.securityGroups).toEqual([{ id: GROUP, source: 'producer', members: [ENTITY_2] }]);
     replaceSecurityGroupMembers(g, ORG, GROUP, []);
     expect(readState(g)[0]?.securityGroups).toEqual([{ id: GROUP, source: 'producer', members: [] }]);
+  });
+
+  it('stores a group of 100,000 members, the most the API accepts', () => {
+    const g = open();
+    const many = Array.from(
+      { length: 100_000 },
+      (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    );
+    expect(replaceSecurityGroupMembers(g, ORG, GROUP, many).entityIds).toHaveLength(100_000);
+    const stored = g.sqlite.prepare('SELECT count(*) FROM security_group_members').pluck().get();
+    expect(stored).toBe(100_000);
   });
 });
 

@@ -25,14 +25,14 @@ export function putSecurityGroup(directory: Directory): Hono {
     if (!parsed.success) problems.push(...problemsFromIssues(parsed.error.issues));
     if (problems.length > 0 || !parsed.success)
       throw new ApiError('BAD_REQUEST', 'Invalid security group request', problems);
-    const { created } = directory.replaceMembers(organizationId, securityGroupId, parsed.data.EntityIds);
+    const stored = directory.replaceMembers(organizationId, securityGroupId, parsed.data.EntityIds);
     return c.json(
       {
-        OrganizationId: organizationId.toLowerCase(),
-        SecurityGroupId: securityGroupId.toLowerCase(),
-        EntityIds: [...new Set(parsed.data.EntityIds.map((id) => id.toLowerCase()))],
+        OrganizationId: stored.organizationId,
+        SecurityGroupId: stored.securityGroupId,
+        EntityIds: stored.entityIds,
       },
-      created ? 201 : 200,
+      stored.created ? 201 : 200,
     );
   });
   return app;
