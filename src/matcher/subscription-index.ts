@@ -10,10 +10,19 @@ export interface Bucket {
   byGroup: Map<string, number[]>;
 }
 
-export type SubscriptionIndex = ReadonlyMap<string, Bucket>;
+/**
+ * organization -> event type -> bucket. Nested maps rather than one map on "org|type": a match then
+ * looks up the event's own strings (whose hashes V8 caches) instead of building, flattening and hashing
+ * a composite key on every call.
+ */
+export type SubscriptionIndex = ReadonlyMap<string, ReadonlyMap<string, Bucket>>;
 
-export function bucketKey(organizationId: string, eventType: string): string {
-  return `${organizationId}|${eventType}`;
+export function bucketOf(
+  index: SubscriptionIndex,
+  organizationId: string,
+  eventType: string,
+): Bucket | undefined {
+  return index.get(organizationId)?.get(eventType);
 }
 
 function push(map: Map<string, number[]>, key: string, webhookId: number): void {
@@ -24,13 +33,17 @@ function push(map: Map<string, number[]>, key: string, webhookId: number): void 
 
 /** Pure: only enabled webhooks' enabled subscriptions should be passed in. */
 export function buildSubscriptionIndex(subscriptions: Iterable<RoutingSubscription>): SubscriptionIndex {
-  const index = new Map<string, Bucket>();
+  const index = new Map<string, Map<string, Bucket>>();
   for (const s of subscriptions) {
-    const key = bucketKey(s.organizationId, s.eventType);
-    let bucket = index.get(key);
+    let types = index.get(s.organizationId);
+    if (types === undefined) {
+      types = new Map();
+      index.set(s.organizationId, types);
+    }
+    let bucket = types.get(s.eventType);
     if (bucket === undefined) {
       bucket = { all: [], byEntity: new Map(), byGroup: new Map() };
-      index.set(key, bucket);
+      types.set(s.eventType, bucket);
     }
     if (s.allEntities) {
       if (!bucket.all.includes(s.webhookId)) bucket.all.push(s.webhookId);
