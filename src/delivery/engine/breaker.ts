@@ -10,7 +10,7 @@ export interface BreakerOptions {
   maxOpenMs: number;
 }
 
-export const DEFAULT_BREAKER: BreakerOptions = { threshold: 5, baseOpenMs: 1_000, maxOpenMs: 60_000 };
+export const DEFAULT_BREAKER: BreakerOptions = { threshold: 5, baseOpenMs: 1_000, maxOpenMs: 30_000 };
 
 export type BreakerMode = 'closed' | 'open' | 'half-open';
 
