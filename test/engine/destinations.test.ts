@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { specEvent } from '../support/events.js';
 import { ORG, organization, startTestGateway, type TestGateway } from '../support/gateway.js';
@@ -126,5 +128,29 @@ describe('isolation', () => {
     );
     expect(deadStates.find((s) => s.state === 'delivered')).toBeUndefined();
     expect(deadStates.reduce((n, s) => n + s.n, 0)).toBe(40);
+  });
+});
+
+describe('isolation on a shared origin', () => {
+  it('keeps delivering to a healthy path while another path of the same host and port never answers', async () => {
+    // One server, two endpoints: /dead holds every request open, /healthy answers at once.
+    const server = createServer((req, res) => {
+      req.resume();
+      if (req.url === '/healthy') req.on('end', () => res.writeHead(200).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    let healthy = 0;
+    server.on('request', (req) => {
+      if (req.url === '/healthy') healthy++;
+    });
+    const gw = await setUp(
+      [{ endpoint: `${base}/dead`, webhook: { TimeoutSeconds: 30 } }, { endpoint: `${base}/healthy` }],
+      { MaxInFlightPerEndpoint: 2 },
+    );
+    open.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    await gw.publisher.publishBatch(Array.from({ length: 20 }, () => specEvent('UserStatus', ORG)));
+    await waitFor(() => healthy >= 20, 'all 20 delivered to the healthy path', 10_000);
+    server.closeAllConnections();
   });
 });

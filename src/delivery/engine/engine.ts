@@ -15,6 +15,7 @@ export interface DeliveryTransport {
     secret: string | null;
     insecureSsl: boolean;
     timeoutMs: number;
+    poolKey?: string;
   }): Promise<AttemptResult & { durationMs: number; responseSnippet: string | null }>;
   close(): Promise<void>;
 }
@@ -225,6 +226,8 @@ export class DeliveryEngine implements DeliveryIntake {
         secret: target.secret,
         insecureSsl: target.insecureSsl,
         timeoutMs: target.timeoutMs,
+        // Its own sockets: a lane's in-flight limit is real only if no other lane can take its connections.
+        poolKey: String(target.id),
       })
       .catch((error: unknown) => ({
         ok: false,

@@ -77,7 +77,7 @@ export class HttpTransport {
       if (!destination.ok) return failureOutcome(destination.errorClass, destination.reason, since(started));
 
       const target = known ?? this.remember(request.url, destination);
-      const entry = this.pools.get(target.origin, request.insecureSsl);
+      const entry = this.pools.get(target.origin, request.insecureSsl, request.poolKey);
       entry.pinned = destination.address;
       phase = 'waiting for the response';
       const response = await entry.pool.request({

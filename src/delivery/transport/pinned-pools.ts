@@ -45,7 +45,8 @@ export interface PinnedPoolsOptions {
 
 /**
  * undici pools keyed by origin AND the InsecureSSL flag: a webhook that disables certificate checks must
- * never lend its unverified sockets to one that does not, even on the same origin.
+ * never lend its unverified sockets to one that does not, even on the same origin. A caller's pool key
+ * separates them further (the engine uses one pool per webhook).
  */
 export class PinnedPools {
   private readonly pools = new Map<string, PinnedPool>();
@@ -67,8 +68,8 @@ export class PinnedPools {
     return this.pools.size;
   }
 
-  get(origin: string, insecureSsl: boolean): PinnedPool {
-    const key = insecureSsl ? `!${origin}` : origin;
+  get(origin: string, insecureSsl: boolean, poolKey = ''): PinnedPool {
+    const key = `${poolKey}|${insecureSsl ? '!' : ''}${origin}`;
     let entry = this.pools.get(key);
     if (entry === undefined) {
       if (this.pools.size >= this.maxPools) this.evictLeastRecentlyUsed();

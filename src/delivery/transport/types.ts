@@ -10,6 +10,11 @@ export interface AttemptRequest {
   insecureSsl: boolean;
   /** Bounds the whole attempt: DNS, connect, TLS, headers and body. */
   timeoutMs: number;
+  /**
+   * Requests with different keys never share sockets. The engine gives each webhook its own, so a dead
+   * endpoint cannot hold the connections of a healthy one on the same host and port.
+   */
+  poolKey?: string;
 }
 
 export type AttemptErrorClass =
