@@ -59,6 +59,8 @@ export class DeliveryEngine implements DeliveryIntake {
   private outcomes: Outcome[] = [];
   private flushScheduled = false;
   private running = false;
+  /** Set once stop() has waited its grace: results arriving later are not recorded (see stop). */
+  private abandoned = false;
   private readonly now: () => number;
   private readonly random: () => number;
 
@@ -143,6 +145,8 @@ export class DeliveryEngine implements DeliveryIntake {
       }),
     ]);
     clearTimeout(timer);
+    // Attempts still open are abandoned: they stay in flight in the store and the next start retries them.
+    this.abandoned = true;
     this.flush();
     await this.o.transport.close();
   }
@@ -252,6 +256,7 @@ export class DeliveryEngine implements DeliveryIntake {
     result: AttemptResult & { durationMs: number; responseSnippet: string | null },
   ): void {
     lane.inFlight--;
+    if (this.abandoned) return;
     const now = this.now();
     const attemptNo = delivery.attemptCount + 1;
     const decision = decideAfterAttempt({

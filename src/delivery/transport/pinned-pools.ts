@@ -80,8 +80,12 @@ export class PinnedPools {
     return entry;
   }
 
+  /**
+   * Shutdown: the engine has already waited its grace period, so requests still open are abandoned
+   * (destroyed, not awaited); their deliveries stay in flight in the store and are attempted at the next start.
+   */
   async close(): Promise<void> {
-    const closing = [...this.pools.values()].map(({ pool }) => pool.close());
+    const closing = [...this.pools.values()].map(({ pool }) => pool.destroy());
     this.pools.clear();
     await Promise.all(closing);
   }
