@@ -1,0 +1,99 @@
+import { join } from 'node:path';
+import type { BenchChild } from './child-process.js';
+import { type BenchWebhook, benchDocument } from './gateway-config.js';
+import type { LoopReport } from './loop-monitor.js';
+import type { ClosedLoopOptions, ClosedLoopResult, OpenLoopOptions, OpenLoopResult } from './producer.js';
+import type { RssReport } from './rss-sampler.js';
+import type { ScenarioContext } from './scenario.js';
+import { spawnRole } from './spawn-role.js';
+import { tempDir } from './temp-dir.js';
+
+export interface StoreStats {
+  deliveries: Record<string, number>;
+  attempts: number;
+  dbBytes: number;
+  walBytes: number;
+}
+
+/** The parent's handle on a gateway child (bench/processes/gateway-child.ts) with its own SQLite file. */
+export class GatewayProcess {
+  private constructor(
+    private readonly child: BenchChild,
+    readonly url: string | null,
+  ) {}
+
+  static async start(
+    ctx: ScenarioContext,
+    webhooks: readonly BenchWebhook[],
+    options: { http?: boolean; label?: string; exposeGc?: boolean } = {},
+  ): Promise<GatewayProcess> {
+    const dir = tempDir(ctx.scope, 'gateway-bench');
+    const child = await spawnRole(
+      ctx,
+      'gateway',
+      options.label ?? 'gateway',
+      options.exposeGc ? ['--expose-gc'] : [],
+    );
+    const document = benchDocument(join(dir, 'gateway.db'), webhooks);
+    const { url } = await child.call<{ url: string | null }>(
+      'start',
+      { document, http: options.http ?? false },
+      60_000,
+    );
+    return new GatewayProcess(child, url);
+  }
+
+  publish(options: ClosedLoopOptions, timeoutMs: number): Promise<ClosedLoopResult> {
+    return this.child.call('publish', options, timeoutMs);
+  }
+
+  openLoop(options: OpenLoopOptions, timeoutMs: number): Promise<OpenLoopResult> {
+    return this.child.call('openLoop', options, timeoutMs);
+  }
+
+  /** The gateway's CPU use per second (fraction of a core) since the previous call. */
+  cpuTimeline(): Promise<number[]> {
+    return this.child.call('cpuTimeline');
+  }
+
+  /** Event loop utilisation and delays since the previous call. */
+  loopPhase(): Promise<LoopReport> {
+    return this.child.call('loopPhase');
+  }
+
+  /** Peak RSS (and heap at the peak) since the start or the last resetPeak. */
+  memory(): Promise<RssReport> {
+    return this.child.call('memory');
+  }
+
+  async resetPeak(): Promise<void> {
+    await this.child.call('resetPeak');
+  }
+
+  /** Live heap after a forced full GC (bytes), or null without --expose-gc. Perturbs what follows. */
+  liveHeap(): Promise<number | null> {
+    return this.child.call('liveHeap', null, 60_000);
+  }
+
+  storeStats(): Promise<StoreStats> {
+    return this.child.call('storeStats', null, 120_000);
+  }
+
+  engine(): Promise<unknown> {
+    return this.child.call('engine');
+  }
+
+  clock(): Promise<number> {
+    return this.child.call('clock');
+  }
+
+  /** CPU time of the gateway process (its in-process producer included), µs. */
+  cpuMicros(): Promise<number> {
+    return this.child.cpuMicros();
+  }
+
+  /** Stops the gateway now (the scope would too, later): for scenarios that run several variants. */
+  stop(): Promise<void> {
+    return this.child.stop();
+  }
+}

@@ -1,0 +1,96 @@
+import { statSync } from 'node:fs';
+import type { GatewayEvent } from '../../src/catalogue/index.js';
+import { parseConfigDocument } from '../../src/config/index.js';
+import { createLogger, silentLogger } from '../../src/log/logger.js';
+import { type RunningGateway, startGateway } from '../../src/service/gateway.js';
+import { CpuTimeline } from '../lib/cpu-timeline.js';
+import { serveCommands } from '../lib/ipc-serve.js';
+import { LoopMonitor } from '../lib/loop-monitor.js';
+import {
+  type ClosedLoopOptions,
+  type OpenLoopOptions,
+  publishClosedLoop,
+  publishOpenLoop,
+} from '../lib/producer.js';
+import { RssSampler } from '../lib/rss-sampler.js';
+
+/**
+ * The gateway in its own process, with an in-process producer (the LocalPublisher SDK) driven over IPC:
+ * what this process uses (CPU, RSS) is the gateway's and its producer's, nobody else's.
+ */
+let gateway: RunningGateway | null = null;
+let dbFile = '';
+const rss = new RssSampler(100);
+const loop = new LoopMonitor();
+const cpu = new CpuTimeline();
+
+function running(): RunningGateway {
+  if (gateway === null) throw new Error('the gateway is not started');
+  return gateway;
+}
+
+function fileBytes(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+serveCommands(
+  {
+    start: async (args: { document: Record<string, unknown>; http: boolean }) => {
+      const config = parseConfigDocument(args.document);
+      dbFile = config.gateway.Database;
+      const level = process.env.BENCH_GATEWAY_LOG;
+      gateway = await startGateway({
+        config,
+        http: args.http,
+        // Hanging receivers must not stretch every teardown to the default 10 s.
+        shutdownGraceMs: 2_000,
+        logger: level ? createLogger({ level, destination: process.stderr }) : silentLogger(),
+      });
+      return { url: gateway.url };
+    },
+    publish: (args: ClosedLoopOptions) =>
+      publishClosedLoop((events: GatewayEvent[]) => running().publisher.publishBatch(events), args),
+    openLoop: (args: OpenLoopOptions) =>
+      publishOpenLoop((event: GatewayEvent) => running().publisher.publish(event), args),
+    memory: () => rss.report(),
+    /** CPU use (fraction of a core) per second since the previous call. */
+    cpuTimeline: () => cpu.take(),
+    /** Event loop figures since the previous call. */
+    loopPhase: () => loop.phase(),
+    resetPeak: () => rss.resetPeak(),
+    /** Heap in use after a full collection (the live set), when started with --expose-gc. */
+    liveHeap: () => {
+      const collect = (globalThis as { gc?: () => void }).gc;
+      if (collect === undefined) return null;
+      collect();
+      return process.memoryUsage().heapUsed;
+    },
+    /** Where the store stands: deliveries per state, attempts made, file sizes. */
+    storeStats: () => {
+      const sqlite = running().database.sqlite;
+      const states = sqlite.prepare('SELECT state, count(*) AS n FROM deliveries GROUP BY state').all() as {
+        state: string;
+        n: number;
+      }[];
+      const attempts = sqlite.prepare('SELECT count(*) FROM attempts').pluck().get() as number;
+      return {
+        deliveries: Object.fromEntries(states.map((s) => [s.state, s.n])),
+        attempts,
+        dbBytes: fileBytes(dbFile),
+        walBytes: fileBytes(`${dbFile}-wal`),
+      };
+    },
+    engine: () => running().engine.snapshot(),
+  },
+  async () => {
+    rss.stop();
+    loop.stop();
+    cpu.stop();
+    await gateway?.stop();
+    gateway = null;
+  },
+);

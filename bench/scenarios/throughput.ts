@@ -1,0 +1,131 @@
+import { loopbackUrl } from '../lib/gateway-config.js';
+import { GatewayProcess } from '../lib/gateway-process.js';
+import type { LoopReport } from '../lib/loop-monitor.js';
+import { ReceiverProcess } from '../lib/receivers.js';
+import { bracket, noiseNote, type ReferenceMeasure, referenceOn } from '../lib/reference.js';
+import { metric } from '../lib/results.js';
+import type { Scenario, ScenarioContext } from '../lib/scenario.js';
+import { perSecond } from '../lib/stats.js';
+
+export const THROUGHPUT_EVENTS = 50_000;
+/** The producer: publishBatch of 100, four batches awaiting acknowledgement (400 events outstanding). */
+export const PRODUCER = { batchSize: 100, inFlight: 4 };
+export const TIMEOUT_MS = 180_000;
+
+export interface DeliveryMeasure {
+  /** Deliveries per second from the first publish until the receiver had them all. */
+  rate: number | null;
+  delivered: number;
+  duplicates: number;
+  timedOut: boolean;
+  seconds: number;
+  /** Events acknowledged per second by the publisher (the ingest side alone). */
+  publishRate: number | null;
+  publishSeconds: number;
+  /** CPU per delivery of the gateway process (its in-process producer included) and of the receiver. */
+  gatewayCpuMicrosPerDelivery: number | null;
+  receiverCpuMicrosPerDelivery: number | null;
+  /** The gateway's event loop while publishing, then until the last delivery. */
+  loop: { publishing: LoopReport; afterPublishing: LoopReport };
+  peakRssMb: number;
+  store: unknown;
+  /** Deliveries received in each second of the run. */
+  perSecond: number[];
+}
+
+/**
+ * One webhook, `count` events published in process as fast as the gateway acknowledges them; the
+ * receiver (already listening on `port`) is reset first. The gateway is a fresh child process.
+ */
+export async function gatewayThroughput(
+  ctx: ScenarioContext,
+  receiver: ReceiverProcess,
+  port: number,
+  count = THROUGHPUT_EVENTS,
+): Promise<DeliveryMeasure> {
+  const gateway = await GatewayProcess.start(ctx, [{ endpoint: loopbackUrl(port) }]);
+  await receiver.reset(count);
+  const cpuBefore = { gateway: await gateway.cpuMicros(), receiver: await receiver.cpuMicros() };
+  const receipts = receiver.waitFor(count, TIMEOUT_MS);
+  await gateway.loopPhase();
+  const published = await gateway.publish({ count, ...PRODUCER }, TIMEOUT_MS);
+  const publishing = await gateway.loopPhase();
+  const received = await receipts;
+  const afterPublishing = await gateway.loopPhase();
+  const perDelivery = (micros: number) => (received.unique > 0 ? micros / received.unique : null);
+  const end = received.lastAt || published.finishedAt;
+  const measure: DeliveryMeasure = {
+    rate: perSecond(received.unique, published.startedAt, end),
+    delivered: received.unique,
+    duplicates: received.duplicates,
+    timedOut: received.timedOut,
+    seconds: (end - published.startedAt) / 1000,
+    publishRate: perSecond(published.published, published.startedAt, published.finishedAt),
+    publishSeconds: (published.finishedAt - published.startedAt) / 1000,
+    gatewayCpuMicrosPerDelivery: perDelivery((await gateway.cpuMicros()) - cpuBefore.gateway),
+    receiverCpuMicrosPerDelivery: perDelivery((await receiver.cpuMicros()) - cpuBefore.receiver),
+    loop: { publishing, afterPublishing },
+    peakRssMb: (await gateway.memory()).peakRssBytes / 2 ** 20,
+    store: await gateway.storeStats(),
+    perSecond: await receiver.timeline(),
+  };
+  await gateway.stop();
+  ctx.log(
+    `gateway: ${received.unique} of ${count} delivered in ${measure.seconds.toFixed(2)} s = ${Math.round(measure.rate ?? 0)}/s (published in ${measure.publishSeconds.toFixed(2)} s)`,
+  );
+  return measure;
+}
+
+/** The reference after a short warm-up of the receiver, so neither side meets a cold receiver. */
+export async function warmReference(
+  ctx: ScenarioContext,
+  receiver: ReceiverProcess,
+  port: number,
+  count: number,
+): Promise<ReferenceMeasure> {
+  await referenceOn(ctx, receiver, [port], 2_000, 60_000);
+  return referenceOn(ctx, receiver, [port], count, TIMEOUT_MS);
+}
+
+/** Informational rows: CPU per delivery, gateway process vs the undici client process. */
+export function cpuMetric(gatewayMicros: number | null, reference: ReferenceMeasure) {
+  return metric({
+    metric: 'CPU µs per delivery (process)',
+    unit: 'µs',
+    gateway: gatewayMicros,
+    reference: reference.clientCpuMicrosPerRequest,
+    referenceName: 'undici client',
+    note: 'less sensitive to a noisy machine than rates; the gateway figure includes its in-process producer',
+  });
+}
+
+export const throughput: Scenario = {
+  name: 'throughput',
+  description: `1 webhook, ${THROUGHPUT_EVENTS} events via the in-process SDK (publishBatch of ${PRODUCER.batchSize}, ${PRODUCER.inFlight} in flight) vs undici alone (measured before and after, averaged)`,
+  budgetMs: 420_000,
+  async run(ctx) {
+    const receiver = await ReceiverProcess.start(ctx);
+    const [port] = (await receiver.listen(1)) as [number];
+    const before = await warmReference(ctx, receiver, port, THROUGHPUT_EVENTS);
+    const gateway = await gatewayThroughput(ctx, receiver, port);
+    const after = await referenceOn(ctx, receiver, [port], THROUGHPUT_EVENTS, TIMEOUT_MS);
+    const reference = bracket(before, after);
+    const note = gateway.timedOut ? `did not finish: ${gateway.delivered} delivered` : noiseNote(reference);
+    return {
+      metrics: [
+        metric({
+          metric: 'deliveries/s',
+          unit: '/s',
+          gateway: gateway.timedOut ? null : gateway.rate,
+          reference: reference.rate,
+          referenceName: 'undici.Pool alone',
+          target: { on: 'ratio', op: '>=', value: 0.7 },
+          ...(note === undefined ? {} : { note }),
+        }),
+        cpuMetric(gateway.gatewayCpuMicrosPerDelivery, after),
+        metric({ metric: 'publish acknowledged/s', unit: '/s', gateway: gateway.publishRate }),
+      ],
+      details: { events: THROUGHPUT_EVENTS, producer: PRODUCER, gateway, reference },
+    };
+  },
+};
