@@ -12,8 +12,9 @@ describe('PinnedPools', () => {
     expect(pools.get('https://other.example.com', false)).not.toBe(verified);
     expect(pools.size).toBe(3);
     await pools.close();
-    expect(verified.pool.closed).toBe(true);
-    expect(insecure.pool.closed).toBe(true);
+    // Shutdown destroys: the engine has already waited its grace period for requests in flight.
+    expect(verified.pool.destroyed).toBe(true);
+    expect(insecure.pool.destroyed).toBe(true);
     expect(pools.size).toBe(0);
   });
 
