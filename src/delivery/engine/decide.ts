@@ -1,15 +1,9 @@
 import type { DeliveryState } from '../../store/schema/deliveries.js';
 import { effectiveDelayMs, retryDelayMs } from '../retry/retry-delay.js';
+import type { AttemptOutcome } from '../transport/types.js';
 
-/** What the transport tells of one attempt (see transport/). */
-export interface AttemptResult {
-  ok: boolean;
-  statusCode: number | null;
-  errorClass: string | null;
-  errorMessage: string | null;
-  retryAfterMs: number | null;
-  retryable: boolean;
-}
+/** What the decision needs of an attempt's outcome. */
+export type AttemptResult = Pick<AttemptOutcome, 'ok' | 'retryable' | 'retryAfterMs'>;
 
 export interface Decision {
   state: DeliveryState;

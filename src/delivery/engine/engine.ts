@@ -1,22 +1,15 @@
 import type { Logger } from '../../log/logger.js';
 import type { Router, WebhookTarget } from '../../routing/router.js';
 import type { DeliveryIntake } from '../../store/event-writer.js';
+import type { AttemptOutcome, AttemptRequest } from '../transport/types.js';
 import { type BreakerOptions, DEFAULT_BREAKER } from './breaker.js';
-import { type AttemptResult, decideAfterAttempt } from './decide.js';
+import { decideAfterAttempt } from './decide.js';
 import type { ClaimedDelivery, DeliveryStore, Outcome } from './delivery-store.js';
 import { Lane } from './lane.js';
 
 /** The transport's contract as the engine uses it (transport/http-transport.ts implements it). */
 export interface DeliveryTransport {
-  send(request: {
-    url: string;
-    eventType: string;
-    body: string;
-    secret: string | null;
-    insecureSsl: boolean;
-    timeoutMs: number;
-    poolKey?: string;
-  }): Promise<AttemptResult & { durationMs: number; responseSnippet: string | null }>;
+  send(request: AttemptRequest): Promise<AttemptOutcome>;
   close(): Promise<void>;
 }
 
@@ -233,16 +226,18 @@ export class DeliveryEngine implements DeliveryIntake {
         // Its own sockets: a lane's in-flight limit is real only if no other lane can take its connections.
         poolKey: String(target.id),
       })
-      .catch((error: unknown) => ({
-        ok: false,
-        statusCode: null,
-        errorClass: 'internal',
-        errorMessage: error instanceof Error ? error.message : String(error),
-        retryAfterMs: null,
-        retryable: true,
-        durationMs: this.now() - startedAt,
-        responseSnippet: null,
-      }))
+      .catch(
+        (error: unknown): AttemptOutcome => ({
+          ok: false,
+          statusCode: null,
+          errorClass: 'internal',
+          errorMessage: error instanceof Error ? error.message : String(error),
+          retryAfterMs: null,
+          retryable: true,
+          durationMs: this.now() - startedAt,
+          responseSnippet: null,
+        }),
+      )
       .then((result) => this.finish(lane, target, delivery, startedAt, result));
     this.active.add(work);
     void work.finally(() => this.active.delete(work));
@@ -253,7 +248,7 @@ export class DeliveryEngine implements DeliveryIntake {
     target: WebhookTarget,
     delivery: ClaimedDelivery,
     startedAt: number,
-    result: AttemptResult & { durationMs: number; responseSnippet: string | null },
+    result: AttemptOutcome,
   ): void {
     lane.inFlight--;
     if (this.abandoned) return;

@@ -25,7 +25,9 @@ export type AttemptErrorClass =
   | 'connect'
   | 'dns'
   | 'blocked-by-policy'
-  | 'protocol';
+  | 'protocol'
+  /** The transport itself threw instead of returning an outcome (a bug): recorded, and retried. */
+  | 'internal';
 
 export interface AttemptOutcome {
   /** True only for status 200: the spec re-sends on anything else. */
