@@ -55,11 +55,14 @@ interface JournalEntry {
   tag: string;
 }
 
+let journal: JournalEntry[] | undefined;
+
+/** The migrations shipped with this build: read once, since /readyz asks on every probe. */
 function journalEntries(): JournalEntry[] {
-  const journal = JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as {
-    entries: JournalEntry[];
-  };
-  return journal.entries;
+  journal ??= (
+    JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as { entries: JournalEntry[] }
+  ).entries;
+  return journal;
 }
 
 /** Readiness: true when every migration shipped in drizzle/ is recorded as applied in this database. */
