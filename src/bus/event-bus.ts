@@ -3,7 +3,8 @@ import { expiresAtMs } from '../delivery/expiry.js';
 import { atIndex, type Problem } from '../problems.js';
 import type { Router } from '../routing/router.js';
 import type { PublishResult } from '../sdk/publisher.js';
-import type { EventRecord, EventWriter } from '../store/event-writer.js';
+import type { EventRecorder } from '../store/event-recorder.js';
+import type { EventRecord } from '../store/event-writer.js';
 
 /**
  * The one way events enter the gateway, from the in-process SDK and from HTTP ingest alike: validate
@@ -13,7 +14,7 @@ import type { EventRecord, EventWriter } from '../store/event-writer.js';
 export class EventBus {
   constructor(
     private readonly router: Router,
-    private readonly writer: EventWriter,
+    private readonly writer: Pick<EventRecorder, 'write'>,
   ) {}
 
   async publish(event: GatewayEvent | unknown): Promise<PublishResult> {

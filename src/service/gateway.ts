@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { EventBus } from '../bus/event-bus.js';
 import { applyConfig, type Change, type ParsedConfig, parseListen } from '../config/index.js';
-import { DeliveryStore } from '../delivery/engine/delivery-store.js';
 import { DeliveryEngine, type DeliveryTransport } from '../delivery/engine/engine.js';
 import { HttpTransport } from '../delivery/transport/http-transport.js';
 import { createApp } from '../http/app.js';
@@ -11,7 +10,8 @@ import { type Logger, silentLogger } from '../log/logger.js';
 import { Router } from '../routing/router.js';
 import { LocalPublisher } from '../sdk/local-publisher.js';
 import { type GatewayDatabase, isMigrated, openDatabase } from '../store/database.js';
-import { EventWriter } from '../store/event-writer.js';
+import { EventRecorder } from '../store/event-recorder.js';
+import { StoreClient } from '../store/thread/store-client.js';
 import { USER_AGENT } from '../version.js';
 import { Directory } from './directory.js';
 
@@ -53,14 +53,21 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   };
   logChanges(applyConfig(database, options.config));
 
-  // Outcomes go through their own connection (synchronous=NORMAL, see DeliveryStore); :memory: cannot be shared.
-  const engineDatabase = gateway.Database === ':memory:' ? database : openDatabase(gateway.Database);
-  if (engineDatabase !== database) engineDatabase.sqlite.pragma('synchronous = NORMAL');
+  // This connection serves configuration, routing and health, off the hot path: a small page cache.
+  database.sqlite.pragma('cache_size = -2048');
+  let storeFailure: Error | null = null;
+  // Events, claims and outcomes go through the store thread, so SQLite never holds this event loop.
+  const store = await StoreClient.open(gateway.Database, database.sqlite, {
+    onFailure: (error) => {
+      storeFailure = error;
+      logger.error({ err: error }, 'the store thread failed: events can no longer be accepted');
+    },
+  });
 
   const router = new Router(database.sqlite);
   const delivery = gateway.Delivery;
   const engine = new DeliveryEngine({
-    store: new DeliveryStore(engineDatabase.sqlite),
+    store,
     router,
     transport:
       options.transport ??
@@ -77,10 +84,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     maxInFlightPerEndpoint: delivery.MaxInFlightPerEndpoint,
     logger,
   });
-  const writer = new EventWriter(database.sqlite, { intake: engine });
-  const bus = new EventBus(router, writer);
+  const bus = new EventBus(router, new EventRecorder(store, engine));
   const directory = new Directory(database, router);
-  engine.start();
+  await engine.start();
 
   let shuttingDown = false;
   let server: Server | null = null;
@@ -94,7 +100,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       producerTokens: gateway.ProducerTokens,
       logger,
       health: {
-        isReady: () => database.sqlite.open && isMigrated(database),
+        isReady: () => storeFailure === null && database.sqlite.open && isMigrated(database),
         isShuttingDown: () => shuttingDown,
       },
     });
@@ -123,9 +129,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       if (shuttingDown) return;
       shuttingDown = true;
       if (server !== null) await closeServer(server);
-      writer.drain();
       await engine.stop(options.shutdownGraceMs ?? 10_000);
-      if (engineDatabase !== database) engineDatabase.close();
+      // Commits writes still queued (in-process producers), then closes the store's connection.
+      await store.close();
       database.close();
       logger.info('gateway stopped');
     },

@@ -2,30 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClaimedDelivery } from '../delivery/engine/delivery-store.js';
 import { type GatewayDatabase, openDatabase } from './database.js';
-import { type DeliveryIntake, type EventRecord, EventWriter } from './event-writer.js';
-
-/** An intake that takes deliveries for the webhooks it is told to, and records what it was given. */
-class RecordingIntake implements DeliveryIntake {
-  admitted: ClaimedDelivery[] = [];
-  woken: number[] = [];
-  released: number[] = [];
-  reserved = 0;
-  constructor(private readonly takes: ReadonlySet<number>) {}
-  reserve(webhookId: number): boolean {
-    if (!this.takes.has(webhookId)) return false;
-    this.reserved++;
-    return true;
-  }
-  admit(deliveries: readonly ClaimedDelivery[], woken: ReadonlySet<number>): void {
-    this.admitted.push(...deliveries);
-    this.woken.push(...woken);
-  }
-  release(webhookIds: readonly number[]): void {
-    this.released.push(...webhookIds);
-  }
-}
+import { type EventRecord, EventWriter } from './event-writer.js';
 
 let dir: string;
 let g: GatewayDatabase;
@@ -58,39 +36,40 @@ const states = () =>
   }[];
 
 describe('EventWriter', () => {
-  it('records deliveries the intake takes as in flight and hands them over, the rest pending with their lanes woken', async () => {
-    const intake = new RecordingIntake(new Set([1]));
-    const writer = new EventWriter(g.sqlite, { intake });
-    expect(await writer.write([record('a', [1, 2])])).toEqual([{ id: 'a', matched: 2, duplicate: false }]);
+  it('records deliveries handed off as in flight and the others pending, and names the rows it created', async () => {
+    const writer = new EventWriter(g.sqlite);
+    const [stored] = await writer.write([record('a', [1, 2])], [[true, false]]);
     expect(states()).toEqual([
       { w: 1, state: 'in_flight' },
       { w: 2, state: 'pending' },
     ]);
-    expect(intake.admitted).toMatchObject([
-      { webhookId: 1, payload: '{"Id":"a"}', attemptCount: 0, eventType: 'UserStatus' },
-    ]);
-    expect(intake.woken).toEqual([2]);
+    const rows = g.sqlite.prepare('SELECT id FROM deliveries ORDER BY webhook_id').pluck().all();
+    expect(stored).toEqual({ id: 'a', matched: 2, duplicate: false, deliveryIds: rows });
+  });
+
+  it('records every delivery pending when no hand-offs are given', async () => {
+    await new EventWriter(g.sqlite).write([record('a', [1, 2])]);
+    expect(states().map((s) => s.state)).toEqual(['pending', 'pending']);
   });
 
   it('acknowledges a repeated Id as a duplicate with its first match count, creating nothing', async () => {
-    const intake = new RecordingIntake(new Set());
-    const writer = new EventWriter(g.sqlite, { intake });
+    const writer = new EventWriter(g.sqlite);
     await writer.write([record('a', [1, 2])]);
-    expect(await writer.write([record('a', [1])])).toEqual([{ id: 'a', matched: 2, duplicate: true }]);
+    expect(await writer.write([record('a', [1])], [[true]])).toEqual([
+      { id: 'a', matched: 2, duplicate: true, deliveryIds: [] },
+    ]);
     expect(states()).toHaveLength(2);
   });
 
-  it('rolls back a failing batch alone, returns its reservations, and commits the others of its group', async () => {
-    const intake = new RecordingIntake(new Set([1, 99]));
-    const writer = new EventWriter(g.sqlite, { intake });
+  it('rolls back a failing batch alone and commits the others of its group', async () => {
+    const writer = new EventWriter(g.sqlite);
     // Webhook 99 does not exist: its delivery breaks a foreign key after webhook 1's was inserted.
     const failing = writer.write([record('x', [1]), record('y', [99])]);
     const passing = writer.write([record('z', [1])]);
     await expect(failing).rejects.toThrow(/FOREIGN KEY/);
-    expect(await passing).toEqual([{ id: 'z', matched: 1, duplicate: false }]);
-    expect(intake.released.sort()).toEqual([1, 99]);
+    expect(await passing).toMatchObject([{ id: 'z', matched: 1, duplicate: false }]);
     expect(g.sqlite.prepare('SELECT id FROM events ORDER BY id').pluck().all()).toEqual(['z']);
-    expect(intake.admitted.map((d) => d.payload)).toEqual(['{"Id":"z"}']);
+    expect(states()).toEqual([{ w: 1, state: 'pending' }]);
   });
 
   it('groups concurrent writers into one commit, up to the cap, without splitting a batch', async () => {

@@ -1,5 +1,4 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { ClaimedDelivery } from '../delivery/engine/delivery-store.js';
 
 /** One event ready to be recorded: its routing facts, its exact JSON, and who must receive it. */
 export interface EventRecord {
@@ -20,41 +19,30 @@ export interface WriteResult {
   duplicate: boolean;
 }
 
-/**
- * Where new deliveries go once committed (the delivery engine). A lane with room and no older work
- * waiting takes a new delivery directly: it is recorded in flight in the same transaction as its event,
- * so no claim query reads it back; the others are recorded pending and their lanes are woken to claim.
- */
-export interface DeliveryIntake {
-  /** Reserves a place in the webhook's lane for one delivery about to be committed. */
-  reserve(webhookId: number): boolean;
-  /** Committed: the reserved deliveries, in flight, and the webhooks whose lanes must claim. */
-  admit(deliveries: readonly ClaimedDelivery[], woken: ReadonlySet<number>): void;
-  /** Not committed after all: give the reservations back. */
-  release(webhookIds: readonly number[]): void;
+/** What the store reports of one recorded event: the delivery rows it created, in webhookIds order. */
+export interface StoredEvent extends WriteResult {
+  /** Empty for a duplicate, which creates nothing. */
+  deliveryIds: number[];
 }
+
+/**
+ * Per record, per webhook (webhookIds order): true when the delivery engine has already taken the
+ * delivery, so it is recorded in flight rather than pending (see EventRecorder).
+ */
+export type HandOffs = readonly (readonly boolean[])[];
 
 interface PendingBatch {
   records: readonly EventRecord[];
-  resolve: (results: WriteResult[]) => void;
+  handOffs: HandOffs;
+  resolve: (results: StoredEvent[]) => void;
   reject: (error: unknown) => void;
 }
 
-interface BatchOutcome {
-  results: WriteResult[];
-  handedOff: ClaimedDelivery[];
-  woken: number[];
-}
-
-type Outcome = ({ ok: true } & BatchOutcome) | { ok: false; error: unknown };
+type Outcome = { ok: true; results: StoredEvent[] } | { ok: false; error: unknown };
 
 export interface EventWriterOptions {
-  intake?: DeliveryIntake;
   now?: () => number;
-  /**
-   * Events per commit at most (whole batches are never split). A commit holds the event loop, so a cap
-   * keeps delivery responses flowing while producers flood; it is still hundreds of events per fsync.
-   */
+  /** Events per commit at most (whole batches are never split): bounds how long a commit holds the store. */
   maxEventsPerCommit?: number;
 }
 
@@ -70,14 +58,11 @@ export class EventWriter {
   private readonly insertEvent: BetterSqlite3.Statement;
   private readonly insertDelivery: BetterSqlite3.Statement;
   private readonly findMatchCount: BetterSqlite3.Statement;
-  private readonly runGroup: (batches: PendingBatch[], reserved: number[][]) => Outcome[];
+  private readonly runGroup: (batches: PendingBatch[]) => Outcome[];
   private readonly now: () => number;
   private readonly maxEventsPerCommit: number;
 
-  constructor(
-    sqlite: BetterSqlite3.Database,
-    private readonly options: EventWriterOptions = {},
-  ) {
+  constructor(sqlite: BetterSqlite3.Database, options: EventWriterOptions = {}) {
     this.now = options.now ?? Date.now;
     this.maxEventsPerCommit = options.maxEventsPerCommit ?? 512;
     // OR IGNORE with the change count instead of ON CONFLICT ... RETURNING: a third cheaper per row.
@@ -90,15 +75,12 @@ export class EventWriter {
        VALUES (?, ?, ?, 0, ?, ?)`,
     );
     this.findMatchCount = sqlite.prepare('SELECT match_count FROM events WHERE id = ?').pluck();
-    const writeBatch = sqlite.transaction(
-      (records: readonly EventRecord[], now: number, reserved: number[]) =>
-        this.writeBatch(records, now, reserved),
-    );
-    this.runGroup = sqlite.transaction((batches: PendingBatch[], reserved: number[][]) => {
+    const writeBatch = sqlite.transaction((batch: PendingBatch, now: number) => this.writeBatch(batch, now));
+    this.runGroup = sqlite.transaction((batches: PendingBatch[]) => {
       const now = this.now();
-      return batches.map((batch, i): Outcome => {
+      return batches.map((batch): Outcome => {
         try {
-          return { ok: true, ...writeBatch(batch.records, now, reserved[i] as number[]) };
+          return { ok: true, results: writeBatch(batch, now) };
         } catch (error) {
           return { ok: false, error };
         }
@@ -107,10 +89,10 @@ export class EventWriter {
   }
 
   /** Resolves once the batch is committed; all of it is recorded or none. */
-  write(records: readonly EventRecord[]): Promise<WriteResult[]> {
+  write(records: readonly EventRecord[], handOffs: HandOffs = []): Promise<StoredEvent[]> {
     if (records.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      this.queue.push({ records, resolve, reject });
+      this.queue.push({ records, handOffs, resolve, reject });
       this.schedule();
     });
   }
@@ -121,30 +103,18 @@ export class EventWriter {
     const batches = this.takeGroup();
     if (batches.length === 0) return;
     if (this.queue.length > 0) this.schedule();
-    // Lane places reserved per batch, kept outside the transaction so a rollback can give them back.
-    const reserved = batches.map((): number[] => []);
     let outcomes: Outcome[];
     try {
-      outcomes = this.runGroup(batches, reserved);
+      outcomes = this.runGroup(batches);
     } catch (error) {
-      this.options.intake?.release(reserved.flat());
       for (const b of batches) b.reject(error);
       return;
     }
-    const handedOff: ClaimedDelivery[] = [];
-    const woken = new Set<number>();
     outcomes.forEach((outcome, i) => {
       const batch = batches[i] as PendingBatch;
-      if (!outcome.ok) {
-        this.options.intake?.release(reserved[i] as number[]);
-        batch.reject(outcome.error);
-        return;
-      }
-      handedOff.push(...outcome.handedOff);
-      for (const id of outcome.woken) woken.add(id);
-      batch.resolve(outcome.results);
+      if (outcome.ok) batch.resolve(outcome.results);
+      else batch.reject(outcome.error);
     });
-    if (handedOff.length > 0 || woken.size > 0) this.options.intake?.admit(handedOff, woken);
   }
 
   /** Writes everything queued (shutdown). */
@@ -170,11 +140,8 @@ export class EventWriter {
     return this.queue.splice(0, taken);
   }
 
-  private writeBatch(records: readonly EventRecord[], now: number, reserved: number[]): BatchOutcome {
-    const intake = this.options.intake;
-    const handedOff: ClaimedDelivery[] = [];
-    const woken: number[] = [];
-    const results = records.map((r): WriteResult => {
+  private writeBatch({ records, handOffs }: PendingBatch, now: number): StoredEvent[] {
+    return records.map((r, i): StoredEvent => {
       const inserted = this.insertEvent.run(
         r.id,
         r.organizationId,
@@ -187,33 +154,16 @@ export class EventWriter {
         r.webhookIds.length,
       );
       if (inserted.changes === 0) {
-        return { id: r.id, matched: this.findMatchCount.get(r.id) as number, duplicate: true };
+        const matched = this.findMatchCount.get(r.id) as number;
+        return { id: r.id, matched, duplicate: true, deliveryIds: [] };
       }
-      for (const webhookId of r.webhookIds) {
-        const direct = intake?.reserve(webhookId) === true;
-        if (direct) reserved.push(webhookId);
-        else woken.push(webhookId);
-        const delivery = this.insertDelivery.run(
-          inserted.lastInsertRowid,
-          webhookId,
-          direct ? 'in_flight' : 'pending',
-          now,
-          now,
-        );
-        if (direct) {
-          handedOff.push({
-            id: Number(delivery.lastInsertRowid),
-            webhookId,
-            previousState: 'pending',
-            attemptCount: 0,
-            eventType: r.eventType,
-            expiresAt: r.expiresAt,
-            payload: r.payload,
-          });
-        }
-      }
-      return { id: r.id, matched: r.webhookIds.length, duplicate: false };
+      const handedOff = handOffs[i];
+      const deliveryIds = r.webhookIds.map((webhookId, j) => {
+        const state = handedOff?.[j] === true ? 'in_flight' : 'pending';
+        const delivery = this.insertDelivery.run(inserted.lastInsertRowid, webhookId, state, now, now);
+        return Number(delivery.lastInsertRowid);
+      });
+      return { id: r.id, matched: r.webhookIds.length, duplicate: false, deliveryIds };
     });
-    return { results, handedOff, woken };
   }
 }

@@ -12,6 +12,16 @@ export interface ClaimedDelivery {
   payload: string;
 }
 
+/** A claim's deliveries; when it found fewer than asked, also when the webhook's next waiting one is due. */
+export interface ClaimResult {
+  deliveries: ClaimedDelivery[];
+  /** Null when the claim was full (there may be more due now) or nothing waits. */
+  nextDueAt: number | null;
+}
+
+/** What releasing a claimed delivery needs: its row and the state it had before the claim. */
+export type ReleasedDelivery = Pick<ClaimedDelivery, 'id' | 'previousState'>;
+
 export interface AttemptRecord {
   deliveryId: number;
   attemptNo: number;
@@ -34,11 +44,9 @@ export interface Outcome {
 }
 
 /**
- * The engine's side of the store. Claims read one endpoint's due deliveries in due order from a partial
- * index of waiting rows, so an endpoint with a million waiting rows costs nothing to its neighbours.
- * Outcomes are written in batches (one transaction per turn of the event loop) on a connection with
- * synchronous=NORMAL: an outcome lost to a power cut means a repeated delivery, which the contract
- * (at-least-once, keyed by Id) already allows; accepted events themselves are written with FULL.
+ * The engine's side of the store, run in the store thread (see store/thread). Claims read one endpoint's
+ * due deliveries in due order from a partial index of waiting rows, so an endpoint with a million waiting
+ * rows costs nothing to its neighbours. Outcomes are written in batches.
  */
 export class DeliveryStore {
   private readonly selectDue: BetterSqlite3.Statement;
@@ -47,9 +55,9 @@ export class DeliveryStore {
   private readonly insertAttempt: BetterSqlite3.Statement;
   private readonly release: BetterSqlite3.Statement;
   private readonly nextDue: BetterSqlite3.Statement;
-  readonly claim: (webhookId: number, now: number, limit: number) => ClaimedDelivery[];
+  private readonly claimRows: (webhookId: number, now: number, limit: number) => ClaimedDelivery[];
   readonly record: (outcomes: readonly Outcome[]) => void;
-  readonly releaseAll: (deliveries: readonly ClaimedDelivery[]) => void;
+  readonly releaseAll: (deliveries: readonly ReleasedDelivery[]) => void;
 
   constructor(private readonly sqlite: BetterSqlite3.Database) {
     this.selectDue = sqlite.prepare(
@@ -77,7 +85,7 @@ export class DeliveryStore {
       )
       .pluck();
 
-    this.claim = sqlite.transaction((webhookId: number, now: number, limit: number) => {
+    this.claimRows = sqlite.transaction((webhookId: number, now: number, limit: number) => {
       const rows = this.selectDue.all(webhookId, now, limit) as ClaimedDelivery[];
       for (const row of rows) this.markInFlight.run(row.id);
       return rows;
@@ -110,14 +118,17 @@ export class DeliveryStore {
         }
       }
     });
-    this.releaseAll = sqlite.transaction((deliveries: readonly ClaimedDelivery[]) => {
+    this.releaseAll = sqlite.transaction((deliveries: readonly ReleasedDelivery[]) => {
       for (const d of deliveries) this.release.run(d.previousState, d.id);
     });
   }
 
-  /** Earliest time any waiting delivery of this webhook is due, or null when it has none. */
-  nextDueAt(webhookId: number): number | null {
-    return (this.nextDue.get(webhookId) as number | null) ?? null;
+  /** Up to `limit` due deliveries of one webhook, marked in flight, oldest due first. */
+  claim(webhookId: number, now: number, limit: number): ClaimResult {
+    const deliveries = this.claimRows(webhookId, now, limit);
+    const nextDueAt =
+      deliveries.length < limit ? ((this.nextDue.get(webhookId) as number | null) ?? null) : null;
+    return { deliveries, nextDueAt };
   }
 
   /**

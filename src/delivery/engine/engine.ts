@@ -1,10 +1,10 @@
 import type { Logger } from '../../log/logger.js';
 import type { Router, WebhookTarget } from '../../routing/router.js';
-import type { DeliveryIntake } from '../../store/event-writer.js';
+import type { DeliveryIntake } from '../../store/event-recorder.js';
 import type { AttemptOutcome, AttemptRequest } from '../transport/types.js';
 import { type BreakerOptions, DEFAULT_BREAKER } from './breaker.js';
 import { decideAfterAttempt } from './decide.js';
-import type { ClaimedDelivery, DeliveryStore, Outcome } from './delivery-store.js';
+import type { ClaimedDelivery, ClaimResult, Outcome, ReleasedDelivery } from './delivery-store.js';
 import { Lane } from './lane.js';
 
 /** The transport's contract as the engine uses it (transport/http-transport.ts implements it). */
@@ -13,8 +13,16 @@ export interface DeliveryTransport {
   close(): Promise<void>;
 }
 
+/** The store as the engine uses it (StoreClient implements it): asynchronous, answered in call order. */
+export interface DeliveryQueue {
+  claim(webhookId: number, now: number, limit: number): Promise<ClaimResult>;
+  record(outcomes: readonly Outcome[]): Promise<void>;
+  release(deliveries: readonly ReleasedDelivery[]): Promise<void>;
+  recoverInFlight(): Promise<number>;
+}
+
 export interface EngineOptions {
-  store: DeliveryStore;
+  store: DeliveryQueue;
   router: Router;
   transport: DeliveryTransport;
   retryScheduleSeconds: readonly number[];
@@ -31,8 +39,8 @@ export interface EngineOptions {
  * the writer); it refills when it falls below half. An open breaker hands the queue back to the store.
  */
 const LANE_QUEUE = 256;
-/** Claim rounds one pump may run before yielding, so a lane of expired events cannot starve the loop. */
-const ROUNDS_PER_PUMP = 8;
+/** A claim that failed (the store is in trouble) is tried again this much later. */
+const CLAIM_RETRY_MS = 1000;
 const OUTCOME_FLUSH_SIZE = 1000;
 /**
  * Outcomes are recorded in batches at most this late. Every commit rewrites the touched pages into the
@@ -49,7 +57,11 @@ const OUTCOME_FLUSH_MS = 10;
 export class DeliveryEngine implements DeliveryIntake {
   private readonly lanes = new Map<number, Lane>();
   private readonly active = new Set<Promise<void>>();
+  /** Store writes not answered yet (outcomes, releases): stop() waits for them. */
+  private readonly writing = new Set<Promise<void>>();
   private outcomes: Outcome[] = [];
+  /** Retries in the unflushed outcomes: their lanes are woken once the store has them as retrying. */
+  private retries: { lane: Lane; at: number }[] = [];
   private flushScheduled = false;
   private running = false;
   /** Set once stop() has waited its grace: results arriving later are not recorded (see stop). */
@@ -62,8 +74,8 @@ export class DeliveryEngine implements DeliveryIntake {
     this.random = o.random ?? Math.random;
   }
 
-  start(): void {
-    const recovered = this.o.store.recoverInFlight();
+  async start(): Promise<void> {
+    const recovered = await this.o.store.recoverInFlight();
     if (recovered > 0)
       this.o.logger.info({ recovered }, 'deliveries left in flight by the last run are due again');
     this.running = true;
@@ -72,30 +84,36 @@ export class DeliveryEngine implements DeliveryIntake {
 
   /**
    * A lane takes a new delivery straight from the event writer when it has room, its breaker is closed
-   * and no older delivery of its webhook waits in the store (dirty), so hand-offs never overtake backlog.
+   * and no older delivery of its webhook waits in the store or on its way there, so hand-offs never
+   * overtake backlog.
    */
   reserve(webhookId: number): boolean {
-    if (!this.running) return false;
-    const target = this.o.router.webhook(webhookId);
-    if (target === undefined || !target.enabled) return false;
     const lane = this.lane(webhookId);
-    if (lane.dirty || lane.breaker.mode(this.now()) !== 'closed') return false;
-    if (lane.queue.length + lane.reserved >= LANE_QUEUE) return false;
-    lane.reserved++;
-    return true;
+    const target = this.o.router.webhook(webhookId);
+    const takes =
+      this.running &&
+      target?.enabled === true &&
+      !lane.dirty &&
+      lane.waitingWrites === 0 &&
+      lane.breaker.mode(this.now()) === 'closed' &&
+      lane.queue.length + lane.reserved < LANE_QUEUE;
+    if (takes) lane.reserved++;
+    else lane.waitingWrites++;
+    return takes;
   }
 
-  admit(deliveries: readonly ClaimedDelivery[], woken: ReadonlySet<number>): void {
+  admit(handedOff: readonly ClaimedDelivery[], waiting: readonly number[]): void {
     const touched = new Set<Lane>();
-    for (const delivery of deliveries) {
+    for (const delivery of handedOff) {
       const lane = this.lane(delivery.webhookId);
       lane.reserved--;
       lane.queue.push(delivery);
       touched.add(lane);
     }
-    for (const id of woken) {
+    for (const id of waiting) {
       const lane = this.lane(id);
-      lane.dirty = true;
+      lane.waitingWrites--;
+      lane.markDirty();
       touched.add(lane);
     }
     if (!this.running) {
@@ -107,8 +125,9 @@ export class DeliveryEngine implements DeliveryIntake {
     for (const lane of touched) this.pump(lane);
   }
 
-  release(webhookIds: readonly number[]): void {
-    for (const id of webhookIds) this.lane(id).reserved--;
+  release(reserved: readonly number[], waiting: readonly number[]): void {
+    for (const id of reserved) this.lane(id).reserved--;
+    for (const id of waiting) this.lane(id).waitingWrites--;
   }
 
   /** New deliveries were committed for these webhooks (or the configuration changed). */
@@ -116,7 +135,7 @@ export class DeliveryEngine implements DeliveryIntake {
     if (!this.running) return;
     for (const id of webhookIds) {
       const lane = this.lane(id);
-      lane.dirty = true;
+      lane.markDirty();
       this.pump(lane);
     }
   }
@@ -129,7 +148,7 @@ export class DeliveryEngine implements DeliveryIntake {
       lane.cancelTimer();
       queued.push(...lane.queue.splice(0));
     }
-    this.o.store.releaseAll(queued);
+    this.releaseToStore(queued);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled([...this.active]),
@@ -141,6 +160,7 @@ export class DeliveryEngine implements DeliveryIntake {
     // Attempts still open are abandoned: they stay in flight in the store and the next start retries them.
     this.abandoned = true;
     this.flush();
+    await Promise.allSettled([...this.writing]);
     await this.o.transport.close();
   }
 
@@ -169,47 +189,79 @@ export class DeliveryEngine implements DeliveryIntake {
     // A disabled webhook's deliveries wait in the store; re-enabling it (a config reload) wakes the lane.
     if (!this.running || target === undefined || !target.enabled) return;
     const limit = this.o.maxInFlightPerEndpoint;
-    for (let round = 0; round < ROUNDS_PER_PUMP; round++) {
-      const now = this.now();
-      const allowance = Math.min(lane.breaker.allowance(now, limit), limit - lane.inFlight);
-      if (allowance <= 0 && lane.breaker.mode(now) === 'open') {
-        this.park(lane, now);
-        return;
-      }
-      if (lane.dirty && lane.queue.length + lane.reserved < LANE_QUEUE / 2) {
-        const want = LANE_QUEUE - lane.queue.length - lane.reserved;
-        const claimed = this.o.store.claim(lane.webhookId, now, want);
-        lane.queue.push(...claimed);
-        if (claimed.length < want) this.settle(lane, now);
-      }
-      let started = 0;
-      while (started < allowance && lane.queue.length > 0) {
-        const delivery = lane.queue.shift() as ClaimedDelivery;
-        if (delivery.expiresAt !== null && now >= delivery.expiresAt) {
-          this.push(expired(delivery, now));
-          continue;
-        }
-        this.attempt(lane, target, delivery, now);
-        started++;
-      }
-      const more = lane.dirty && lane.queue.length + lane.reserved < LANE_QUEUE / 2 && lane.inFlight < limit;
-      if (!more) return;
+    const now = this.now();
+    const allowance = Math.min(lane.breaker.allowance(now, limit), limit - lane.inFlight);
+    if (allowance <= 0 && lane.breaker.mode(now) === 'open') {
+      this.park(lane, now);
+      return;
     }
-    setImmediate(() => this.pump(lane));
+    if (lane.dirty && !lane.claiming && lane.queue.length + lane.reserved < LANE_QUEUE / 2)
+      this.claim(lane, now);
+    let started = 0;
+    while (started < allowance && lane.queue.length > 0) {
+      const delivery = lane.queue.shift() as ClaimedDelivery;
+      if (delivery.expiresAt !== null && now >= delivery.expiresAt) {
+        this.push(expired(delivery, now));
+        continue;
+      }
+      this.attempt(lane, target, delivery, now);
+      started++;
+    }
   }
 
-  /** The lane has claimed all that is due now: sleep until its next delivery falls due. */
-  private settle(lane: Lane, now: number): void {
-    lane.dirty = false;
-    const next = this.o.store.nextDueAt(lane.webhookId);
-    if (next !== null) lane.wakeAt(next, now, () => this.pump(lane));
+  /**
+   * Asks the store for the lane's due deliveries; the answer pumps the lane again. When the store had
+   * fewer than asked and nothing new was committed meanwhile, the lane sleeps until its next due time.
+   */
+  private claim(lane: Lane, now: number): void {
+    const want = LANE_QUEUE - lane.queue.length - lane.reserved;
+    const wakes = lane.wakes;
+    lane.claiming = true;
+    this.o.store.claim(lane.webhookId, now, want).then(
+      ({ deliveries, nextDueAt }) => {
+        lane.claiming = false;
+        if (!this.running) {
+          // Stopped while the claim ran: hand the deliveries back, uncharged.
+          this.releaseToStore(deliveries);
+          return;
+        }
+        lane.queue.push(...deliveries);
+        if (deliveries.length < want && lane.wakes === wakes) {
+          lane.dirty = false;
+          if (nextDueAt !== null) lane.wakeAt(nextDueAt, this.now(), () => this.pump(lane));
+        }
+        this.pump(lane);
+      },
+      (error: unknown) => {
+        lane.claiming = false;
+        this.o.logger.error({ err: error, webhookId: lane.webhookId }, 'could not claim deliveries');
+        const at = this.now() + CLAIM_RETRY_MS;
+        lane.wakeAt(at, this.now(), () => this.pump(lane));
+      },
+    );
   }
 
   /** The breaker is open: hand claimed deliveries back to the store (uncharged) and sleep until the probe. */
   private park(lane: Lane, now: number): void {
-    if (lane.queue.length > 0) this.o.store.releaseAll(lane.queue.splice(0));
-    lane.dirty = true;
+    if (lane.queue.length > 0) this.releaseToStore(lane.queue.splice(0));
+    lane.markDirty();
     lane.wakeAt(lane.breaker.reopensAt(), now, () => this.pump(lane));
+  }
+
+  private releaseToStore(deliveries: readonly ClaimedDelivery[]): void {
+    if (deliveries.length === 0) return;
+    this.track(
+      this.o.store.release(deliveries),
+      // Left in flight: the next start makes them due again.
+      (error) =>
+        this.o.logger.error({ err: error, deliveries: deliveries.length }, 'could not release deliveries'),
+    );
+  }
+
+  private track(write: Promise<void>, onError: (error: unknown) => void): void {
+    const tracked = write.catch(onError);
+    this.writing.add(tracked);
+    void tracked.finally(() => this.writing.delete(tracked));
   }
 
   private attempt(lane: Lane, target: WebhookTarget, delivery: ClaimedDelivery, startedAt: number): void {
@@ -289,7 +341,7 @@ export class DeliveryEngine implements DeliveryIntake {
         responseSnippet: result.responseSnippet,
       },
     });
-    if (decision.nextAttemptAt !== null) lane.wakeAt(decision.nextAttemptAt, now, () => this.pump(lane));
+    if (decision.nextAttemptAt !== null) this.retries.push({ lane, at: decision.nextAttemptAt });
     this.pump(lane);
   }
 
@@ -306,13 +358,19 @@ export class DeliveryEngine implements DeliveryIntake {
     this.flushScheduled = false;
     if (this.outcomes.length === 0) return;
     const batch = this.outcomes;
+    const retries = this.retries;
     this.outcomes = [];
-    try {
-      this.o.store.record(batch);
-    } catch (error) {
+    this.retries = [];
+    const recorded = this.o.store.record(batch).then(() => {
+      // A claim sent before this commit would not have seen the rows as retrying, so wake only now.
+      for (const { lane, at } of retries) lane.wakeAt(at, this.now(), () => this.pump(lane));
+    });
+    this.track(
+      recorded,
       // Unrecorded outcomes leave their deliveries in flight; the next start attempts them again.
-      this.o.logger.error({ err: error, outcomes: batch.length }, 'could not record delivery outcomes');
-    }
+      (error) =>
+        this.o.logger.error({ err: error, outcomes: batch.length }, 'could not record delivery outcomes'),
+    );
   }
 }
 

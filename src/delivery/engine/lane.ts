@@ -11,8 +11,14 @@ export class Lane {
   inFlight = 0;
   /** Places promised to deliveries the event writer is committing right now (see DeliveryIntake). */
   reserved = 0;
+  /** Deliveries being committed as pending: until they are, no new delivery may skip ahead of them. */
+  waitingWrites = 0;
   /** The store may hold due deliveries for this endpoint that are not claimed yet. */
   dirty = true;
+  /** Counts markDirty() calls, so a claim can tell whether new work arrived while it ran. */
+  wakes = 0;
+  /** A claim is on its way to the store. */
+  claiming = false;
   readonly breaker: Breaker;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
@@ -33,13 +39,19 @@ export class Lane {
       () => {
         this.timer = undefined;
         this.timerAt = Number.POSITIVE_INFINITY;
-        this.dirty = true;
+        this.markDirty();
         wake();
       },
       Math.max(0, at - now),
     );
     // Lanes must not keep a process alive on their own: the HTTP server or the caller does.
     this.timer.unref();
+  }
+
+  /** New or newly due deliveries may wait in the store. */
+  markDirty(): void {
+    this.dirty = true;
+    this.wakes++;
   }
 
   cancelTimer(): void {

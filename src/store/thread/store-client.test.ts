@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type GatewayDatabase, openDatabase } from '../database.js';
+import type { EventRecord } from '../event-writer.js';
+import { StoreClient, StoreError } from './store-client.js';
+
+let dir: string;
+let file: string;
+let g: GatewayDatabase;
+let store: StoreClient | undefined;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'store-client-'));
+  file = join(dir, 'g.db');
+  g = openDatabase(file);
+  g.sqlite.exec(`INSERT INTO organizations (id, created_at) VALUES ('o', 0);
+    INSERT INTO webhooks (id, organization_id, endpoint, created_at, updated_at) VALUES (1, 'o', 'https://a/', 0, 0)`);
+});
+afterEach(async () => {
+  await store?.close();
+  store = undefined;
+  g.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const record = (id: string, webhookIds: number[] = [1]): EventRecord => ({
+  id,
+  organizationId: 'o',
+  eventType: 'UserStatus',
+  entityId: 'e',
+  occurredAt: '2020-01-01T00:00:00Z',
+  expiresAt: null,
+  payload: `{"Id":"${id}"}`,
+  webhookIds,
+});
+
+const deliveryStates = () =>
+  g.sqlite.prepare('SELECT state FROM deliveries ORDER BY id').pluck().all() as string[];
+
+describe('StoreClient over the store thread', () => {
+  it('writes events, claims their deliveries and records outcomes, all visible to other connections', async () => {
+    store = await StoreClient.open(file, g.sqlite);
+    const [a, b] = await store.write([record('a'), record('b')], []);
+    expect(a).toMatchObject({ id: 'a', matched: 1, duplicate: false });
+    expect(deliveryStates()).toEqual(['pending', 'pending']);
+
+    const full = await store.claim(1, Date.now(), 1);
+    expect(full.deliveries).toMatchObject([
+      { id: a?.deliveryIds[0], payload: '{"Id":"a"}', previousState: 'pending' },
+    ]);
+    expect(full.nextDueAt).toBeNull(); // a full claim says nothing about what is left
+    const rest = await store.claim(1, Date.now(), 10);
+    expect(rest.deliveries.map((d) => d.id)).toEqual(b?.deliveryIds);
+    expect(deliveryStates()).toEqual(['in_flight', 'in_flight']);
+
+    const id = a?.deliveryIds[0] as number;
+    await store.record([
+      {
+        deliveryId: id,
+        state: 'delivered',
+        attemptCount: 1,
+        nextAttemptAt: null,
+        finishedAt: 5,
+        attempt: null,
+      },
+    ]);
+    await store.release(rest.deliveries);
+    expect(deliveryStates()).toEqual(['delivered', 'pending']);
+  });
+
+  it('reports SQLite errors with their code and keeps serving', async () => {
+    store = await StoreClient.open(file, g.sqlite);
+    const failing = store.write([record('x', [99])], []);
+    await expect(failing).rejects.toBeInstanceOf(StoreError);
+    await expect(failing).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+    expect(await store.write([record('y')], [])).toHaveLength(1);
+  });
+
+  it('commits writes still queued when it closes, and refuses calls afterwards', async () => {
+    store = await StoreClient.open(file, g.sqlite);
+    const written = store.write([record('late')], []);
+    await store.close();
+    await expect(written).resolves.toHaveLength(1);
+    expect(g.sqlite.prepare('SELECT id FROM events').pluck().all()).toEqual(['late']);
+    await expect(store.claim(1, Date.now(), 1)).rejects.toThrow(/closed/);
+    store = undefined;
+  });
+
+  it('fails to open with the reason when the database cannot be opened', async () => {
+    const notADirectory = join(dir, 'file');
+    writeFileSync(notADirectory, 'x');
+    await expect(StoreClient.open(join(notADirectory, 'g.db'), g.sqlite)).rejects.toThrow(/EEXIST|ENOTDIR/);
+  });
+});

@@ -1,0 +1,71 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import {
+  type ClaimResult,
+  DeliveryStore,
+  type Outcome,
+  type ReleasedDelivery,
+} from '../../delivery/engine/delivery-store.js';
+import { type EventRecord, EventWriter, type HandOffs, type StoredEvent } from '../event-writer.js';
+
+/**
+ * Everything the hot path asks of the store, over one connection: events and their deliveries (group
+ * commits), claims, outcomes and releases. It runs in the store thread (store-thread.ts), so SQLite's
+ * statements and fsyncs never hold the event loop that serves producers and sends webhooks; StoreClient
+ * is its caller. One connection means one page cache and no cross-connection cache invalidation.
+ */
+export class StoreService {
+  private readonly writer: EventWriter;
+  private readonly deliveries: DeliveryStore;
+  private readonly syncNormal: BetterSqlite3.Statement;
+  private readonly syncFull: BetterSqlite3.Statement;
+
+  constructor(sqlite: BetterSqlite3.Database) {
+    this.writer = new EventWriter(sqlite);
+    this.deliveries = new DeliveryStore(sqlite);
+    this.syncNormal = sqlite.prepare('PRAGMA synchronous = NORMAL');
+    this.syncFull = sqlite.prepare('PRAGMA synchronous = FULL');
+  }
+
+  /** Accepted events are written with synchronous=FULL: acknowledged means on disk. */
+  write(records: readonly EventRecord[], handOffs: HandOffs): Promise<StoredEvent[]> {
+    return this.writer.write(records, handOffs);
+  }
+
+  claim(webhookId: number, now: number, limit: number): ClaimResult {
+    return this.relaxed(() => this.deliveries.claim(webhookId, now, limit));
+  }
+
+  record(outcomes: readonly Outcome[]): void {
+    this.relaxed(() => this.deliveries.record(outcomes));
+  }
+
+  release(deliveries: readonly ReleasedDelivery[]): void {
+    this.relaxed(() => this.deliveries.releaseAll(deliveries));
+  }
+
+  recoverInFlight(): number {
+    return this.deliveries.recoverInFlight();
+  }
+
+  /** Commits every write still queued (shutdown). */
+  drain(): void {
+    this.writer.drain();
+  }
+
+  /**
+   * Claims and outcomes commit without waiting for the disk (synchronous=NORMAL): one lost to a power cut
+   * means a repeated attempt, which at-least-once delivery keyed by Id already allows. The next FULL
+   * commit of events makes them durable too, since the WAL is synced as a whole.
+   */
+  private relaxed<T>(work: () => T): T {
+    this.syncNormal.run();
+    try {
+      return work();
+    } finally {
+      this.syncFull.run();
+    }
+  }
+}
+
+/** The operations a StoreClient may call: the service's public methods. */
+export type StoreOperation = 'write' | 'claim' | 'record' | 'release' | 'recoverInFlight' | 'drain';
