@@ -10,11 +10,11 @@ import {
   resolveDestination,
   systemLookup,
 } from '../policy/destination.js';
+import { AttemptHandler } from './attempt-handler.js';
 import { errorClassOf, errorMessageOf } from './classify-error.js';
 import { Deadline } from './deadline.js';
 import { failureOutcome, responseOutcome } from './outcome.js';
 import { PinnedPools } from './pinned-pools.js';
-import { readSnippet } from './read-snippet.js';
 import type { AttemptOutcome, AttemptRequest } from './types.js';
 
 export interface HttpTransportOptions {
@@ -68,6 +68,7 @@ export class HttpTransport {
     const started = performance.now();
     const deadline = new Deadline(request.timeoutMs);
     let phase: Phase = 'resolving the host';
+    let handler: AttemptHandler | null = null;
     try {
       const known = this.targets.get(request.url);
       const destination =
@@ -80,29 +81,27 @@ export class HttpTransport {
       const entry = this.pools.get(target.origin, request.insecureSsl, request.poolKey);
       entry.pinned = destination.address;
       phase = 'waiting for the response';
-      const response = await entry.pool.request({
-        method: 'POST',
-        path: target.path,
-        headers: this.headersFor(request),
-        body: request.body,
-        // The deadline bounds the whole attempt; undici's headers/body timeouts (300 s defaults) are a backstop.
-        signal: deadline,
-      });
-      phase = 'reading the response body';
-      const snippet = await readSnippet(response.body);
-      const outcome = responseOutcome(
+      const attempt = new AttemptHandler();
+      handler = attempt;
+      deadline.whenExpired((reason) => attempt.cancel(reason));
+      entry.pool.dispatch(
+        { method: 'POST', path: target.path, headers: this.headersFor(request), body: request.body },
+        attempt,
+      );
+      const response = await attempt.done;
+      // undici hands a pipelining-1 socket back to its pool one event-loop turn after the response ends;
+      // resolving before that would make the engine's next send to this origin open a second socket.
+      await nextLoopTurn();
+      return responseOutcome(
         response.statusCode,
         response.headers,
-        snippet,
+        response.snippet,
         request.secret,
         since(started),
         Date.now(),
       );
-      // undici hands a pipelining-1 socket back to its pool one event-loop turn after the response ends;
-      // resolving before that would make the engine's next send to this origin open a second socket.
-      await nextLoopTurn();
-      return outcome;
     } catch (error) {
+      if (handler?.responding) phase = 'reading the response body';
       if (deadline.aborted) return timedOut(request.timeoutMs, phase, since(started));
       return failureOutcome(errorClassOf(error), errorMessageOf(error, request.secret), since(started));
     } finally {

@@ -1,0 +1,102 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { SnippetCollector } from './response-snippet.js';
+
+/** Past this much response body the socket is cheaper to drop than to drain. */
+export const MAX_DRAIN_BYTES = 1024 * 1024;
+
+/** What an attempt learnt from the response: its status, the headers the verdict needs, and a snippet. */
+export interface ReceivedResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  snippet: string | null;
+}
+
+/** Only these response headers matter to the verdict (Retry-After on 429/503, Location on a redirect). */
+const WANTED = new Set(['retry-after', 'location']);
+
+type Abort = (reason?: Error) => void;
+
+/**
+ * undici's dispatch handler for one attempt. Dispatch rather than pool.request(): request() wraps every
+ * response in a Readable stream and an async resource, and measured on loopback the handler path costs
+ * 5-10 µs less per attempt (about a sixth of undici's work). It keeps only the status, the two headers a
+ * verdict reads and a 4 KiB snippet, drains up to MAX_DRAIN_BYTES and drops the socket beyond that.
+ */
+export class AttemptHandler implements Dispatcher.DispatchHandler {
+  readonly done: Promise<ReceivedResponse>;
+  private resolve!: (response: ReceivedResponse) => void;
+  private reject!: (error: Error) => void;
+  private abort: Abort | null = null;
+  /** Set when the caller aborted before undici handed over its abort function. */
+  private abortedWith: Error | null = null;
+  private statusCode = 0;
+  private headers: IncomingHttpHeaders = {};
+  private readonly snippet = new SnippetCollector();
+  private settled = false;
+
+  constructor(private readonly maxDrainBytes: number = MAX_DRAIN_BYTES) {
+    this.done = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  /** The status line and headers have arrived: a timeout now happens while reading the body. */
+  get responding(): boolean {
+    return this.statusCode !== 0;
+  }
+
+  /** Ends the attempt with `reason` (its deadline passed): the socket is destroyed, done rejects. */
+  cancel(reason: Error): void {
+    if (this.abort !== null) this.abort(reason);
+    else this.abortedWith = reason;
+  }
+
+  onConnect(abort: Abort): void {
+    this.abort = abort;
+    if (this.abortedWith !== null) abort(this.abortedWith);
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    this.statusCode = statusCode;
+    if (statusCode !== 200) this.headers = pickHeaders(rawHeaders);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.snippet.push(chunk);
+    if (this.snippet.total > this.maxDrainBytes) {
+      this.finish();
+      this.abort?.(new Error('response body too large to drain'));
+    }
+    return true;
+  }
+
+  onComplete(): void {
+    this.finish();
+  }
+
+  onError(error: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.reject(error);
+  }
+
+  private finish(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.resolve({ statusCode: this.statusCode, headers: this.headers, snippet: this.snippet.text() });
+  }
+}
+
+/** undici hands headers over raw, as alternating name and value buffers. */
+function pickHeaders(raw: Buffer[]): IncomingHttpHeaders {
+  const headers: IncomingHttpHeaders = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as Buffer).toString('latin1').toLowerCase();
+    if (WANTED.has(name) && headers[name] === undefined)
+      headers[name] = (raw[i + 1] as Buffer).toString('latin1');
+  }
+  return headers;
+}
