@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildGateway } from './lib/built-gateway.js';
 import { killAllChildren, REPO_ROOT } from './lib/child-process.js';
 import { nowMs } from './lib/clock.js';
 import { machineInfo } from './lib/machine.js';
@@ -31,6 +32,7 @@ function selected(argv: readonly string[]): string[] | null {
 
 async function main(): Promise<number> {
   const names = selected(process.argv.slice(2));
+  buildGateway();
   const scenarios = names === null ? SCENARIOS : SCENARIOS.filter((s) => names.includes(s.name));
   const machine = machineInfo();
   const started = nowMs();

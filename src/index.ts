@@ -4,6 +4,7 @@
  */
 export * from './catalogue/index.js';
 export { ConfigError, loadConfig, type ParsedConfig, parseConfigDocument } from './config/index.js';
+export { createLogger, type Logger, type LoggerOptions } from './log/logger.js';
 export type { Problem } from './problems.js';
 export { type BuildEventOverrides, buildEvent, type EnvelopeOverrides } from './sdk/build-event.js';
 export { LocalPublisher } from './sdk/local-publisher.js';

@@ -1,8 +1,7 @@
 import { statSync } from 'node:fs';
 import type { GatewayEvent } from '../../src/catalogue/index.js';
-import { parseConfigDocument } from '../../src/config/index.js';
-import { createLogger, silentLogger } from '../../src/log/logger.js';
-import { type RunningGateway, startGateway } from '../../src/service/gateway.js';
+import type { RunningGateway } from '../../src/service/gateway.js';
+import { importBuiltGateway } from '../lib/built-gateway.js';
 import { CpuTimeline } from '../lib/cpu-timeline.js';
 import { serveCommands } from '../lib/ipc-serve.js';
 import { LoopMonitor } from '../lib/loop-monitor.js';
@@ -16,8 +15,10 @@ import { RssSampler } from '../lib/rss-sampler.js';
 
 /**
  * The gateway in its own process, with an in-process producer (the LocalPublisher SDK) driven over IPC:
- * what this process uses (CPU, RSS) is the gateway's and its producer's, nobody else's.
+ * what this process uses (CPU, RSS) is the gateway's and its producer's, nobody else's. The gateway is
+ * the built package (bench/run.ts compiles it first), as `npm start` runs it.
  */
+const { createLogger, parseConfigDocument, startGateway } = await importBuiltGateway();
 let gateway: RunningGateway | null = null;
 let dbFile = '';
 const rss = new RssSampler(100);
@@ -48,7 +49,7 @@ serveCommands(
         http: args.http,
         // Hanging receivers must not stretch every teardown to the default 10 s.
         shutdownGraceMs: 2_000,
-        logger: level ? createLogger({ level, destination: process.stderr }) : silentLogger(),
+        ...(level ? { logger: createLogger({ level, destination: process.stderr }) } : {}),
       });
       return { url: gateway.url };
     },

@@ -157,10 +157,20 @@ class WorkerBackend implements StoreBackend {
   }
 }
 
+/**
+ * The thread's garbage is short-lived decoded batches; V8's default young generation (up to 48 MB per
+ * isolate) would mostly hold dead copies of them, so it is capped (a scavenge of a few MB is cheap).
+ */
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16 };
+
 /** From dist/ the entry is JavaScript; from src/ (tsx, vitest) it is TypeScript and needs tsx in the thread. */
 function spawnStoreThread(data: StoreThreadData): Worker {
+  const resourceLimits = RESOURCE_LIMITS;
   if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./store-thread.js', import.meta.url), { workerData: data });
+    return new Worker(new URL('./store-thread.js', import.meta.url), { workerData: data, resourceLimits });
   const entry = new URL('./store-thread.ts', import.meta.url).href;
-  return new Worker(new URL('./boot-from-source.mjs', import.meta.url), { workerData: { ...data, entry } });
+  return new Worker(new URL('./boot-from-source.mjs', import.meta.url), {
+    workerData: { ...data, entry },
+    resourceLimits,
+  });
 }
