@@ -1,7 +1,6 @@
 import { EVENT_TYPES } from '../../src/catalogue/index.js';
 import { matchWebhooks } from '../../src/matcher/match.js';
-import { MembershipIndex } from '../../src/matcher/membership-index.js';
-import { buildSubscriptionIndex, type SubscriptionIndex } from '../../src/matcher/subscription-index.js';
+import { RoutingIndex } from '../../src/matcher/routing-index.js';
 import type { GroupMembership, MatchKey, RoutingSubscription } from '../../src/matcher/types.js';
 
 /**
@@ -13,8 +12,7 @@ import type { GroupMembership, MatchKey, RoutingSubscription } from '../../src/m
 export interface MatcherWorld {
   organizations: number;
   subscriptions: number;
-  index: SubscriptionIndex;
-  memberships: MembershipIndex;
+  routes: RoutingIndex;
   /** KEYS keys (a power of two) that match at least one webhook, spread over all the organizations. */
   matching: MatchKey[];
   /** Keys of subscribed (organization, type) pairs that match nobody. */
@@ -75,9 +73,8 @@ export function buildMatcherWorld(organizations: number): MatcherWorld {
       }
     });
   }
-  const index = buildSubscriptionIndex(subs);
-  const memberships = new MembershipIndex(members);
-  const world = { organizations, subscriptions: subs.length, index, memberships };
+  const routes = new RoutingIndex(subs, members);
+  const world = { organizations, subscriptions: subs.length, routes };
   return { ...world, ...sampleKeys(world, organizations) };
 }
 
@@ -86,7 +83,7 @@ export function buildMatcherWorld(organizations: number): MatcherWorld {
  * through a JSON round trip so their strings are flat, like those of an event parsed from a request.
  */
 export function sampleKeys(
-  world: Pick<MatcherWorld, 'index' | 'memberships'>,
+  world: Pick<MatcherWorld, 'routes'>,
   fromOrganizations: number,
 ): { matching: MatchKey[]; nonMatching: MatchKey[] } {
   const rand = random(7);
@@ -101,7 +98,7 @@ export function sampleKeys(
       eventType: types[pick(TYPES_PER_ORG)] as string,
       entityId: guid(2, org, pick(USERS_PER_ORG)),
     };
-    const hits = matchWebhooks(world.index, world.memberships, key).length;
+    const hits = matchWebhooks(world.routes, key).length;
     if (hits > 0 && matching.length < KEYS) matching.push(key);
     else if (hits === 0 && nonMatching.length < KEYS) nonMatching.push(key);
   }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { matchWebhooks } from './match.js';
-import { MembershipIndex } from './membership-index.js';
-import { bucketOf, buildSubscriptionIndex } from './subscription-index.js';
-import type { RoutingSubscription } from './types.js';
+import { COUNT, IDS, NEXT } from './route-pool.js';
+import { RoutingIndex } from './routing-index.js';
+import type { MatchKey, RoutingSubscription } from './types.js';
 
 const ORG = 'fd434d24-f685-431d-8df5-386b5d5ffa73';
 const OTHER_ORG = '11111111-2222-3333-4444-555555555555';
@@ -22,65 +22,90 @@ function sub(partial: Partial<RoutingSubscription> & { webhookId: number }): Rou
 }
 
 const key = { organizationId: ORG, eventType: 'UserStatus', entityId: ENTITY };
+const sorted = (ids: readonly number[]) => [...ids].sort((a, b) => a - b);
 
 describe('matchWebhooks', () => {
   it('matches AllEntities, EntityId and SecurityGroupId subscriptions', () => {
-    const index = buildSubscriptionIndex([
-      sub({ webhookId: 1, allEntities: true }),
-      sub({ webhookId: 2, entityId: ENTITY }),
-      sub({ webhookId: 3, securityGroupId: GROUP }),
-      sub({ webhookId: 4, entityId: OTHER_ENTITY }),
-    ]);
-    const members = new MembershipIndex([{ organizationId: ORG, securityGroupId: GROUP, entityId: ENTITY }]);
-    expect([...matchWebhooks(index, members, key)].sort()).toEqual([1, 2, 3]);
-    expect([...matchWebhooks(index, members, { ...key, entityId: OTHER_ENTITY })].sort()).toEqual([1, 4]);
+    const index = new RoutingIndex(
+      [
+        sub({ webhookId: 1, allEntities: true }),
+        sub({ webhookId: 2, entityId: ENTITY }),
+        sub({ webhookId: 3, securityGroupId: GROUP }),
+        sub({ webhookId: 4, entityId: OTHER_ENTITY }),
+      ],
+      [{ organizationId: ORG, securityGroupId: GROUP, entityId: ENTITY }],
+    );
+    expect(sorted(matchWebhooks(index, key))).toEqual([1, 2, 3]);
+    expect(sorted(matchWebhooks(index, { ...key, entityId: OTHER_ENTITY }))).toEqual([1, 4]);
+    expect(matchWebhooks(index, { ...key, entityId: '00000000-0000-0000-0000-000000000000' })).toEqual([1]);
   });
 
   it('lists a webhook once however many of its subscriptions match', () => {
-    const index = buildSubscriptionIndex([
-      sub({ webhookId: 7, allEntities: true }),
-      sub({ webhookId: 7, entityId: ENTITY }),
-      sub({ webhookId: 7, securityGroupId: GROUP }),
-    ]);
-    const members = new MembershipIndex([{ organizationId: ORG, securityGroupId: GROUP, entityId: ENTITY }]);
-    expect(matchWebhooks(index, members, key)).toEqual([7]);
+    const index = new RoutingIndex(
+      [
+        sub({ webhookId: 7, allEntities: true }),
+        sub({ webhookId: 7, entityId: ENTITY }),
+        sub({ webhookId: 7, securityGroupId: GROUP }),
+        sub({ webhookId: 8, entityId: ENTITY }),
+        sub({ webhookId: 8, securityGroupId: GROUP }),
+      ],
+      [{ organizationId: ORG, securityGroupId: GROUP, entityId: ENTITY }],
+    );
+    expect(sorted(matchWebhooks(index, key))).toEqual([7, 8]);
   });
 
   it('never crosses organizations, even for the same entity, group and type', () => {
-    const index = buildSubscriptionIndex([
-      sub({ webhookId: 1, organizationId: OTHER_ORG, allEntities: true }),
-      sub({ webhookId: 2, organizationId: OTHER_ORG, securityGroupId: GROUP }),
+    const index = new RoutingIndex(
+      [
+        sub({ webhookId: 1, organizationId: OTHER_ORG, allEntities: true }),
+        sub({ webhookId: 2, organizationId: OTHER_ORG, securityGroupId: GROUP }),
+        sub({ webhookId: 3, organizationId: OTHER_ORG, entityId: ENTITY }),
+      ],
+      [
+        { organizationId: OTHER_ORG, securityGroupId: GROUP, entityId: ENTITY },
+        { organizationId: ORG, securityGroupId: GROUP, entityId: ENTITY },
+      ],
+    );
+    expect(matchWebhooks(index, key)).toEqual([]);
+    expect(sorted(matchWebhooks(index, { ...key, organizationId: OTHER_ORG }))).toEqual([1, 2, 3]);
+  });
+
+  it('keeps apart organizations that subscribe to the same entity id', () => {
+    const index = new RoutingIndex([
+      sub({ webhookId: 1, entityId: ENTITY }),
+      sub({ webhookId: 2, organizationId: OTHER_ORG, entityId: ENTITY }),
+      sub({ webhookId: 3, organizationId: OTHER_ORG, allEntities: true }),
     ]);
-    const members = new MembershipIndex([
-      { organizationId: OTHER_ORG, securityGroupId: GROUP, entityId: ENTITY },
-      { organizationId: ORG, securityGroupId: GROUP, entityId: ENTITY },
-    ]);
-    expect(matchWebhooks(index, members, key)).toEqual([]);
+    expect(matchWebhooks(index, key)).toEqual([1]);
+    expect(sorted(matchWebhooks(index, { ...key, organizationId: OTHER_ORG }))).toEqual([2, 3]);
   });
 
   it('matches only the subscribed event type', () => {
-    const index = buildSubscriptionIndex([
-      sub({ webhookId: 1, eventType: 'QueueStatus', allEntities: true }),
-    ]);
-    expect(matchWebhooks(index, new MembershipIndex(), key)).toEqual([]);
+    const index = new RoutingIndex([sub({ webhookId: 1, eventType: 'QueueStatus', allEntities: true })]);
+    expect(matchWebhooks(index, key)).toEqual([]);
   });
 
-  it('follows membership changes without rebuilding the subscription index', () => {
-    const index = buildSubscriptionIndex([sub({ webhookId: 5, securityGroupId: GROUP })]);
-    const members = new MembershipIndex();
-    expect(matchWebhooks(index, members, key)).toEqual([]);
-    members.replaceGroup(ORG, GROUP, [ENTITY, OTHER_ENTITY]);
-    expect(matchWebhooks(index, members, key)).toEqual([5]);
-    members.replaceGroup(ORG, GROUP, [OTHER_ENTITY]);
-    expect(matchWebhooks(index, members, key)).toEqual([]);
-    expect(matchWebhooks(index, members, { ...key, entityId: OTHER_ENTITY })).toEqual([5]);
-    members.removeGroup(ORG, GROUP);
-    expect(members.groupsOf(ORG, OTHER_ENTITY)).toEqual([]);
+  it('follows membership changes without rebuilding the index', () => {
+    const index = new RoutingIndex([sub({ webhookId: 5, securityGroupId: GROUP })]);
+    expect(matchWebhooks(index, key)).toEqual([]);
+    index.replaceGroup(ORG, GROUP, [ENTITY, OTHER_ENTITY]);
+    expect(matchWebhooks(index, key)).toEqual([5]);
+    index.replaceGroup(ORG, GROUP, [OTHER_ENTITY]);
+    expect(matchWebhooks(index, key)).toEqual([]);
+    expect(matchWebhooks(index, { ...key, entityId: OTHER_ENTITY })).toEqual([5]);
+    index.removeGroup(ORG, GROUP);
+    expect(matchWebhooks(index, { ...key, entityId: OTHER_ENTITY })).toEqual([]);
   });
 
-  it('reads the same amount of index for a match at 100 and at 100,000 subscriptions', () => {
-    // The cost of a match is the size of the bucket(s) it reads; prove those do not grow with the total.
-    const matching = [sub({ webhookId: 1, allEntities: true }), sub({ webhookId: 2, entityId: ENTITY })];
+  it('reads one row of the same size for a match at 100 and at 100,000 subscriptions', () => {
+    // The cost of a match is the chain of rows it walks for the event's entity and the size of the row
+    // it copies; prove neither grows with the total.
+    const matching = [
+      sub({ webhookId: 1, allEntities: true }),
+      sub({ webhookId: 2, entityId: ENTITY }),
+      sub({ webhookId: 3, securityGroupId: GROUP }),
+    ];
+    const members = [{ organizationId: ORG, securityGroupId: GROUP, entityId: ENTITY }];
     const filler = (n: number): RoutingSubscription[] =>
       Array.from({ length: n }, (_, i) =>
         sub({
@@ -90,16 +115,30 @@ describe('matchWebhooks', () => {
           entityId: `10000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
         }),
       );
-    const small = buildSubscriptionIndex([...matching, ...filler(98)]);
-    const large = buildSubscriptionIndex([...matching, ...filler(99_998)]);
-    const members = new MembershipIndex();
-    const bucketSize = (index: typeof small) => {
-      const b = bucketOf(index, ORG, 'UserStatus');
-      return { all: b?.all.length, entityKeys: b?.byEntity.size, groups: b?.byGroup.size };
+    const small = new RoutingIndex([...matching, ...filler(97)], members);
+    const large = new RoutingIndex([...matching, ...filler(99_997)], members);
+    const rowsRead = (index: RoutingIndex, k: MatchKey) => {
+      const ints = index.rows.ints;
+      const rows: number[] = [];
+      for (
+        let at = index.types.get(k.eventType)?.heads[k.entityId] ?? -1;
+        at >= 0;
+        at = ints[at + NEXT] ?? -1
+      ) {
+        rows.push(IDS + (ints[at + COUNT] ?? 0));
+      }
+      return rows;
     };
-    expect(large.size).toBeGreaterThan(small.size * 10); // organizations indexed
-    expect(bucketSize(large)).toEqual(bucketSize(small));
-    expect([...matchWebhooks(large, members, key)].sort()).toEqual([1, 2]);
-    expect([...matchWebhooks(small, members, key)].sort()).toEqual([1, 2]);
+    expect(Object.keys(large.organizations).length).toBeGreaterThan(
+      Object.keys(small.organizations).length * 10,
+    );
+    expect(rowsRead(large, key)).toEqual([IDS + 3]);
+    expect(rowsRead(small, key)).toEqual(rowsRead(large, key));
+    const stranger = { ...key, entityId: OTHER_ENTITY };
+    expect(rowsRead(large, stranger)).toEqual([]);
+    expect(rowsRead(small, stranger)).toEqual([]);
+    expect(sorted(matchWebhooks(large, key))).toEqual([1, 2, 3]);
+    expect(sorted(matchWebhooks(small, key))).toEqual([1, 2, 3]);
+    expect(matchWebhooks(large, stranger)).toEqual([1]);
   });
 });

@@ -2,7 +2,7 @@ import type { GroupMembership } from './types.js';
 
 const NONE: readonly string[] = [];
 
-/** organization -> key -> values, kept nested for the same reason as the subscription index. */
+/** organization -> key -> values. */
 class NestedLists {
   private readonly byOrganization = new Map<string, Map<string, string[]>>();
 
@@ -50,6 +50,10 @@ export class MembershipIndex {
 
   groupsOf(organizationId: string, entityId: string): readonly string[] {
     return this.groupsOfEntity.get(organizationId, entityId);
+  }
+
+  membersOf(organizationId: string, securityGroupId: string): readonly string[] {
+    return this.entitiesOfGroup.get(organizationId, securityGroupId);
   }
 
   replaceGroup(organizationId: string, securityGroupId: string, entityIds: readonly string[]): void {

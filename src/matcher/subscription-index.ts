@@ -1,8 +1,8 @@
 import type { RoutingSubscription } from './types.js';
 
 /**
- * Subscriptions of one (organization, event type), split by target kind so a match reads only the
- * lists that can hold its entity: the cost of a match follows the matching subscriptions, not the total.
+ * Subscriptions of one (organization, event type), split by target kind: the routing index derives an
+ * entity's receivers from these lists and recomputes them when group membership changes.
  */
 export interface Bucket {
   all: number[];
@@ -10,20 +10,8 @@ export interface Bucket {
   byGroup: Map<string, number[]>;
 }
 
-/**
- * organization -> event type -> bucket. Nested maps rather than one map on "org|type": a match then
- * looks up the event's own strings (whose hashes V8 caches) instead of building, flattening and hashing
- * a composite key on every call.
- */
+/** organization -> event type -> bucket. */
 export type SubscriptionIndex = ReadonlyMap<string, ReadonlyMap<string, Bucket>>;
-
-export function bucketOf(
-  index: SubscriptionIndex,
-  organizationId: string,
-  eventType: string,
-): Bucket | undefined {
-  return index.get(organizationId)?.get(eventType);
-}
 
 function push(map: Map<string, number[]>, key: string, webhookId: number): void {
   const list = map.get(key);

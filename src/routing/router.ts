@@ -1,7 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { matchWebhooks } from '../matcher/match.js';
-import { MembershipIndex } from '../matcher/membership-index.js';
-import { buildSubscriptionIndex, type SubscriptionIndex } from '../matcher/subscription-index.js';
+import { RoutingIndex } from '../matcher/routing-index.js';
 import type { GroupMembership, MatchKey, RoutingSubscription } from '../matcher/types.js';
 
 /** What the delivery engine needs to reach a webhook, kept in memory so a send never reads config rows. */
@@ -28,12 +27,11 @@ interface WebhookRow {
 }
 
 /**
- * The routing view of the configuration: the matcher's indexes plus the webhook targets. Rebuilt whole
+ * The routing view of the configuration: the matcher's index plus the webhook targets. Rebuilt whole
  * from the store when the configuration document is applied; group membership is updated in place.
  */
 export class Router {
-  private subscriptions: SubscriptionIndex = new Map();
-  private memberships = new MembershipIndex();
+  private routes = new RoutingIndex([]);
   private webhooks = new Map<number, WebhookTarget>();
 
   constructor(private readonly sqlite: BetterSqlite3.Database) {
@@ -74,16 +72,16 @@ export class Router {
            FROM security_group_members`,
       )
       .all() as GroupMembership[];
-    this.subscriptions = buildSubscriptionIndex(
+    this.routes = new RoutingIndex(
       subscriptionRows.map((s) => ({ ...s, allEntities: s.allEntities === 1 })),
+      members,
     );
-    this.memberships = new MembershipIndex(members);
     this.webhooks = webhooks;
   }
 
   /** Keys are compared lower-cased, as the store keeps Guids. */
   match(key: MatchKey): readonly number[] {
-    return matchWebhooks(this.subscriptions, this.memberships, key);
+    return matchWebhooks(this.routes, key);
   }
 
   webhook(id: number): WebhookTarget | undefined {
@@ -95,6 +93,6 @@ export class Router {
   }
 
   replaceGroupMembers(organizationId: string, securityGroupId: string, entityIds: readonly string[]): void {
-    this.memberships.replaceGroup(organizationId, securityGroupId, entityIds);
+    this.routes.replaceGroup(organizationId, securityGroupId, entityIds);
   }
 }
