@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { GatewayEvent } from '../../src/catalogue/index.js';
-import { buildEvent } from '../../src/sdk/build-event.js';
+import { importBuiltGateway } from './built-gateway.js';
 import { nowMs } from './clock.js';
+
+// The built SDK (bench/run.ts compiles it first), so the gateway process loads one copy of the package.
+const { buildEvent } = await importBuiltGateway();
 
 /** The organization every delivery scenario publishes for. */
 export const BENCH_ORG = '5b0f1c3a-7d2e-4c1b-9a8f-0e6d2c4b1a90';

@@ -1,8 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IpcReply, IpcRequest } from './ipc-serve.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The repository: the nearest folder above with a package.json (this file also runs compiled, from bench/.build/). */
+function repositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('bench: no package.json above this file');
+    dir = parent;
+  }
+  return `${dir}/`;
+}
+
+export const REPO_ROOT = repositoryRoot();
 
 const live = new Set<{ kill(): void }>();
 let exitHookInstalled = false;
@@ -52,7 +65,9 @@ export class BenchChild {
 
   static async spawn(script: string, options: SpawnOptions): Promise<BenchChild> {
     installExitHook();
-    const child = spawn(process.execPath, [...(options.execArgv ?? []), '--import', 'tsx', script], {
+    // A compiled script (.js) runs under plain Node; TypeScript ones under tsx.
+    const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const child = spawn(process.execPath, [...(options.execArgv ?? []), ...loader, script], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -1,12 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { GATEWAY_CHILD_SCRIPT } from './built-gateway.js';
 import { BenchChild, REPO_ROOT } from './child-process.js';
 import type { ScenarioContext } from './scenario.js';
 
 export type Role = 'gateway' | 'receiver' | 'reference' | 'ingest' | 'peer';
 
 const SCRIPTS: Record<Role, string> = {
-  gateway: 'bench/processes/gateway-child.ts',
+  // Compiled by buildGateway(): the gateway process runs without tsx, as in production.
+  gateway: GATEWAY_CHILD_SCRIPT,
   receiver: 'bench/processes/receiver-child.ts',
   reference: 'bench/processes/reference-child.ts',
   ingest: 'bench/processes/ingest-producer-child.ts',
