@@ -24,7 +24,11 @@ export class StoreError extends Error {
 }
 
 export interface OpenStoreOptions {
-  /** Page cache of the store's connection, KiB (32 MiB by default: it holds the hot index pages). */
+  /**
+   * Page cache of the store's connection, KiB. 16 MiB by default: it holds the hot pages of the events'
+   * Id index and the waiting-deliveries index; measured with a 1,000,000-event backlog, 32 MiB added
+   * 16 MiB of RSS and no publish or drain rate beyond the run-to-run noise.
+   */
   cacheKiB?: number;
   /** Told once if the store thread dies; every call fails from then on. */
   onFailure?: (error: Error) => void;
@@ -45,7 +49,7 @@ export class StoreClient {
   ): Promise<StoreClient> {
     if (file === ':memory:' || file === '')
       return new StoreClient(new InlineBackend(new StoreService(inMemory)));
-    const data: StoreThreadData = { file, cacheKiB: options.cacheKiB ?? 32 * 1024 };
+    const data: StoreThreadData = { file, cacheKiB: options.cacheKiB ?? 16 * 1024 };
     return new StoreClient(await WorkerBackend.start(data, options.onFailure));
   }
 
