@@ -23,7 +23,7 @@ export interface DeliveryQueue {
 
 export interface EngineOptions {
   store: DeliveryQueue;
-  router: Router;
+  router: Pick<Router, 'webhook' | 'webhookIds'>;
   transport: DeliveryTransport;
   retryScheduleSeconds: readonly number[];
   maxInFlightPerEndpoint: number;

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../../test/support/wait.js';
+import { silentLogger } from '../../log/logger.js';
+import type { WebhookTarget } from '../../routing/router.js';
+import type { AttemptOutcome, AttemptRequest } from '../transport/types.js';
+import type { ClaimedDelivery, ClaimResult, Outcome, ReleasedDelivery } from './delivery-store.js';
+import { DeliveryEngine, type DeliveryQueue } from './engine.js';
+
+/** A store whose claims and outcome commits are answered when the test says so, in call order. */
+class ManualQueue implements DeliveryQueue {
+  readonly claims: { limit: number; answer: (result: ClaimResult) => void }[] = [];
+  readonly records: { outcomes: readonly Outcome[]; commit: () => void }[] = [];
+  claim(_webhookId: number, _now: number, limit: number): Promise<ClaimResult> {
+    return new Promise((answer) => this.claims.push({ limit, answer }));
+  }
+  record(outcomes: readonly Outcome[]): Promise<void> {
+    return new Promise((commit) => this.records.push({ outcomes, commit }));
+  }
+  release(_deliveries: readonly ReleasedDelivery[]): Promise<void> {
+    return Promise.resolve();
+  }
+  recoverInFlight(): Promise<number> {
+    return Promise.resolve(0);
+  }
+  /** Answers the oldest unanswered claim. */
+  answer(deliveries: ClaimedDelivery[] = [], nextDueAt: number | null = null): void {
+    const claim = this.claims.find((c) => c.limit >= 0);
+    if (claim === undefined) throw new Error('no claim to answer');
+    claim.answer({ deliveries, nextDueAt });
+    claim.limit = -1;
+  }
+  get open(): number {
+    return this.claims.filter((c) => c.limit >= 0).length;
+  }
+}
+
+class RecordingTransport {
+  readonly sent: AttemptRequest[] = [];
+  constructor(private readonly status: number) {}
+  async send(request: AttemptRequest): Promise<AttemptOutcome> {
+    this.sent.push(request);
+    const ok = this.status === 200;
+    return {
+      ok,
+      statusCode: this.status,
+      errorClass: ok ? null : 'http-status',
+      errorMessage: ok ? null : `HTTP ${this.status}`,
+      responseSnippet: null,
+      durationMs: 1,
+      retryAfterMs: null,
+      retryable: true,
+    };
+  }
+  async close(): Promise<void> {}
+}
+
+const TARGET: WebhookTarget = {
+  id: 1,
+  organizationId: 'o',
+  endpoint: 'https://receiver.example/hook',
+  secret: null,
+  insecureSsl: false,
+  timeoutMs: 5000,
+  retryScheduleSeconds: null,
+  enabled: true,
+};
+
+const delivery = (id: number): ClaimedDelivery => ({
+  id,
+  webhookId: 1,
+  previousState: 'pending',
+  attemptCount: 0,
+  eventType: 'UserStatus',
+  expiresAt: null,
+  payload: `{"n":${id}}`,
+});
+
+async function started(status = 200, retryScheduleSeconds: number[] = [60]) {
+  const queue = new ManualQueue();
+  const transport = new RecordingTransport(status);
+  const engine = new DeliveryEngine({
+    store: queue,
+    router: { webhook: (id) => (id === 1 ? TARGET : undefined), webhookIds: () => [1] },
+    transport,
+    retryScheduleSeconds,
+    maxInFlightPerEndpoint: 16,
+    logger: silentLogger(),
+  });
+  await engine.start();
+  return { engine, queue, transport };
+}
+
+/** Lets answered promises run their continuations. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('DeliveryEngine with an asynchronous store', () => {
+  it('takes no hand-off while a delivery left to wait in the store is on its way there', async () => {
+    const { engine, queue } = await started();
+    queue.answer(); // the start-up claim: nothing waits
+    await settle();
+    const taken = Array.from({ length: 256 }, () => engine.reserve(1));
+    expect(taken.every(Boolean)).toBe(true);
+    expect(engine.reserve(1)).toBe(false); // the lane is full: this one will be written pending
+    engine.release(
+      taken.map(() => 1),
+      [],
+    ); // those writes failed: the lane has room again
+    expect(engine.reserve(1)).toBe(false); // ...but the pending one is not committed yet: this one waits too
+    engine.admit([], [1, 1]); // both committed pending: the lane claims them
+    await settle();
+    expect(queue.open).toBe(1);
+    queue.answer([delivery(7), delivery(8)]);
+    await settle();
+    expect(engine.reserve(1)).toBe(true); // the claim found fewer than it asked for: nothing waits
+  });
+
+  it('claims again when a commit lands while a claim is out, instead of going to sleep', async () => {
+    const { engine, queue, transport } = await started();
+    expect(queue.open).toBe(1);
+    engine.admit([], [1]); // committed after the claim's read: the claim cannot have seen it
+    queue.answer([]);
+    await settle();
+    expect(queue.open).toBe(1);
+    queue.answer([delivery(3)]);
+    await waitFor(() => transport.sent.length === 1, 'the claimed delivery sent');
+    expect(transport.sent[0]?.body).toBe('{"n":3}');
+  });
+
+  it('sends handed-off deliveries without asking the store', async () => {
+    const { engine, queue, transport } = await started();
+    queue.answer();
+    await settle();
+    expect(engine.reserve(1)).toBe(true);
+    engine.admit([delivery(9)], []);
+    await waitFor(() => transport.sent.length === 1, 'the hand-off sent');
+    expect(queue.claims).toHaveLength(1);
+  });
+
+  it('wakes a lane for a retry only once the store has committed the delivery as retrying', async () => {
+    const { queue, transport } = await started(500, [0]);
+    queue.answer([delivery(5)]);
+    const record = await waitFor(() => queue.records[0], 'the failed attempt recorded');
+    expect(record.outcomes).toMatchObject([{ deliveryId: 5, state: 'retrying', attemptCount: 1 }]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(queue.open).toBe(0); // a claim now could not see the row as retrying
+    record.commit();
+    await waitFor(() => queue.open === 1, 'a claim after the commit');
+    expect(transport.sent).toHaveLength(1);
+  });
+});
