@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventRecord, openTestStore, type TestStore } from '../../test/support/store.js';
 import type { ClaimedDelivery } from '../delivery/engine/delivery-store.js';
-import { type GatewayDatabase, openDatabase } from './database.js';
+import type { GatewayDatabase } from './database.js';
 import { type DeliveryIntake, EventRecorder } from './event-recorder.js';
-import type { EventRecord } from './event-writer.js';
 import { StoreClient } from './thread/store-client.js';
 
 /** An intake that takes deliveries for the webhooks it is told to, and records what it was given. */
@@ -27,33 +24,20 @@ class RecordingIntake implements DeliveryIntake {
   }
 }
 
-let dir: string;
+let fixture: TestStore;
 let g: GatewayDatabase;
 let store: StoreClient;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'recorder-'));
-  const file = join(dir, 'g.db');
-  g = openDatabase(file);
-  g.sqlite.exec(`INSERT INTO organizations (id, created_at) VALUES ('o', 0);
-    INSERT INTO webhooks (id, organization_id, endpoint, created_at, updated_at) VALUES (1, 'o', 'https://a/', 0, 0), (2, 'o', 'https://b/', 0, 0)`);
-  store = await StoreClient.open(file, g.sqlite);
+  fixture = openTestStore('recorder-');
+  g = fixture.database;
+  store = await StoreClient.open(fixture.file, g.sqlite);
 });
 afterEach(async () => {
   await store.close();
-  g.close();
-  rmSync(dir, { recursive: true, force: true });
+  fixture.remove();
 });
 
-const record = (id: string, webhookIds: number[]): EventRecord => ({
-  id,
-  organizationId: 'o',
-  eventType: 'UserStatus',
-  entityId: 'e',
-  occurredAt: '2020-01-01T00:00:00Z',
-  expiresAt: 42,
-  payload: `{"Id":"${id}"}`,
-  webhookIds,
-});
+const record = (id: string, webhookIds: number[]) => eventRecord(id, webhookIds, 42);
 
 const rows = () =>
   g.sqlite.prepare('SELECT id, webhook_id AS w, state FROM deliveries ORDER BY webhook_id').all() as {

@@ -1,33 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type GatewayDatabase, openDatabase } from './database.js';
-import { type EventRecord, EventWriter } from './event-writer.js';
+import { openTestStore, eventRecord as record, type TestStore } from '../../test/support/store.js';
+import type { GatewayDatabase } from './database.js';
+import { EventWriter } from './event-writer.js';
 
-let dir: string;
+let store: TestStore;
 let g: GatewayDatabase;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'writer-'));
-  g = openDatabase(join(dir, 'g.db'));
-  g.sqlite.exec(`INSERT INTO organizations (id, created_at) VALUES ('o', 0);
-    INSERT INTO webhooks (id, organization_id, endpoint, created_at, updated_at) VALUES (1, 'o', 'https://a/', 0, 0), (2, 'o', 'https://b/', 0, 0)`);
+  store = openTestStore('writer-');
+  g = store.database;
 });
-afterEach(() => {
-  g.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const record = (id: string, webhookIds: number[]): EventRecord => ({
-  id,
-  organizationId: 'o',
-  eventType: 'UserStatus',
-  entityId: 'e',
-  occurredAt: '2020-01-01T00:00:00Z',
-  expiresAt: null,
-  payload: `{"Id":"${id}"}`,
-  webhookIds,
-});
+afterEach(() => store.remove());
 
 const states = () =>
   g.sqlite.prepare('SELECT webhook_id AS w, state FROM deliveries ORDER BY webhook_id').all() as {

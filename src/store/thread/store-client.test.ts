@@ -1,39 +1,26 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type GatewayDatabase, openDatabase } from '../database.js';
-import type { EventRecord } from '../event-writer.js';
+import { eventRecord, openTestStore, type TestStore } from '../../../test/support/store.js';
+import type { GatewayDatabase } from '../database.js';
 import { StoreClient, StoreError } from './store-client.js';
 
-let dir: string;
+let fixture: TestStore;
 let file: string;
 let g: GatewayDatabase;
 let store: StoreClient | undefined;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'store-client-'));
-  file = join(dir, 'g.db');
-  g = openDatabase(file);
-  g.sqlite.exec(`INSERT INTO organizations (id, created_at) VALUES ('o', 0);
-    INSERT INTO webhooks (id, organization_id, endpoint, created_at, updated_at) VALUES (1, 'o', 'https://a/', 0, 0)`);
+  fixture = openTestStore('store-client-');
+  file = fixture.file;
+  g = fixture.database;
 });
 afterEach(async () => {
   await store?.close();
   store = undefined;
-  g.close();
-  rmSync(dir, { recursive: true, force: true });
+  fixture.remove();
 });
 
-const record = (id: string, webhookIds: number[] = [1]): EventRecord => ({
-  id,
-  organizationId: 'o',
-  eventType: 'UserStatus',
-  entityId: 'e',
-  occurredAt: '2020-01-01T00:00:00Z',
-  expiresAt: null,
-  payload: `{"Id":"${id}"}`,
-  webhookIds,
-});
+const record = (id: string, webhookIds: number[] = [1]) => eventRecord(id, webhookIds);
 
 const deliveryStates = () =>
   g.sqlite.prepare('SELECT state FROM deliveries ORDER BY id').pluck().all() as string[];
@@ -88,7 +75,7 @@ describe('StoreClient over the store thread', () => {
   });
 
   it('fails to open with the reason when the database cannot be opened', async () => {
-    const notADirectory = join(dir, 'file');
+    const notADirectory = join(file, '..', 'file');
     writeFileSync(notADirectory, 'x');
     await expect(StoreClient.open(join(notADirectory, 'g.db'), g.sqlite)).rejects.toThrow(/EEXIST|ENOTDIR/);
   });
