@@ -11,4 +11,5 @@ export { LocalPublisher } from './sdk/local-publisher.js';
 export type { Publisher, PublishResult } from './sdk/publisher.js';
 export { RemotePublishError, RemotePublisher, type RemotePublisherOptions } from './sdk/remote-publisher.js';
 export { type RunningGateway, type StartGatewayOptions, startGateway } from './service/gateway.js';
+export { StoreError } from './store/thread/store-client.js';
 export { GATEWAY_VERSION } from './version.js';

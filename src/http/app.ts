@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { EventBus } from '../bus/event-bus.js';
 import type { Logger } from '../log/logger.js';
 import type { Directory } from '../service/directory.js';
+import { StoreError } from '../store/thread/store-client.js';
 import { requireBearer } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
 import { getEventTypes } from './routes/event-types/get.js';
@@ -37,6 +38,16 @@ export function createApp(deps: AppDeps): Hono {
     if (error instanceof ApiError) return c.json(errorBody(error), error.status);
     if (error instanceof HTTPException && error.status < 500) {
       return c.json(errorBody(new ApiError('BAD_REQUEST', error.message)), error.status);
+    }
+    if (error instanceof StoreError) {
+      // The batch was rolled back whole (or never reached the store): the producer may simply retry.
+      deps.logger.warn({ err: error, path: c.req.path }, 'the store refused a write');
+      c.header('Retry-After', '1');
+      const refused = new ApiError(
+        'STORE_UNAVAILABLE',
+        'The events could not be recorded; none was accepted. Retry.',
+      );
+      return c.json(errorBody(refused), 503);
     }
     deps.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
     return c.json(errorBody(new ApiError('INTERNAL', 'Internal error')), 500);

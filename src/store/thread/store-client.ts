@@ -105,8 +105,12 @@ class WorkerBackend implements StoreBackend {
     private readonly onFailure: ((error: Error) => void) | undefined,
   ) {
     worker.on('message', (response: StoreResponse) => this.settle(response));
-    worker.on('error', (error) => this.fail(error));
-    worker.on('exit', (code) => this.fail(new Error(`the store thread exited (code ${code})`)));
+    worker.on('error', (error) =>
+      this.fail(new StoreError(`the store thread failed: ${error.message}`, undefined)),
+    );
+    worker.on('exit', (code) =>
+      this.fail(new StoreError(`the store thread exited (code ${code})`, undefined)),
+    );
     // Like a socket, the thread keeps the process alive only while an answer is awaited.
     worker.unref();
   }
@@ -152,9 +156,9 @@ class WorkerBackend implements StoreBackend {
     else waiter.reject(new StoreError(response.message, response.code));
   }
 
-  private fail(error: Error): void {
+  private fail(error: StoreError): void {
     if (this.failure !== null) return;
-    this.failure = this.closing ? new Error('the store is closed') : error;
+    this.failure = this.closing ? new StoreError('the store is closed', undefined) : error;
     for (const waiter of this.pending.values()) waiter.reject(this.failure);
     this.pending.clear();
     if (!this.closing) this.onFailure?.(error);
