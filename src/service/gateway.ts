@@ -53,8 +53,6 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   };
   logChanges(applyConfig(database, options.config));
 
-  // This connection serves configuration, routing and health, off the hot path: a small page cache.
-  database.sqlite.pragma('cache_size = -2048');
   let storeFailure: Error | null = null;
   // Events, claims and outcomes go through the store thread, so SQLite never holds this event loop.
   const store = await StoreClient.open(gateway.Database, database.sqlite, {

@@ -17,6 +17,11 @@ export interface GatewayDatabase {
 export interface OpenDatabaseOptions {
   /** Open an existing, already migrated file without writing to it (inspection commands). */
   readonly?: boolean;
+  /**
+   * Page cache, KiB; SQLite's default (about 2 MiB) when absent, enough for configuration, routing and
+   * inspection. The store thread's connection, which takes the hot inserts, asks for more (StoreClient).
+   */
+  cacheKiB?: number;
 }
 
 // This file sits at src/store/ under tsx and at dist/store/ after tsc: the package root is two levels up
@@ -38,9 +43,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): G
     // so the extra fsync is paid once per batch, not once per event.
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
-    // 32 MiB of page cache (the default is 2 MiB): the events' unique Id index takes random inserts, and
-    // keeping its pages in memory is most of what separates a fast insert from a slow one.
-    sqlite.pragma('cache_size = -32768');
+    if (options.cacheKiB !== undefined) sqlite.pragma(`cache_size = -${options.cacheKiB}`);
     const db = drizzle(sqlite, { schema });
     if (!readonly) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER, migrationsTable: MIGRATIONS_TABLE });
     return { sqlite, db, close: () => sqlite.close() };

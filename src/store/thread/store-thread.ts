@@ -55,8 +55,7 @@ function serve(port: MessagePort, service: StoreService, close: () => void): voi
 function start(port: MessagePort, { file, cacheKiB }: StoreThreadData): void {
   let database: ReturnType<typeof openDatabase>;
   try {
-    database = openDatabase(file);
-    database.sqlite.pragma(`cache_size = -${cacheKiB}`);
+    database = openDatabase(file, { cacheKiB });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     port.postMessage({ ready: false, message } satisfies StoreReady);
