@@ -1,4 +1,9 @@
-import type { ClaimedDelivery, ClaimResult, Outcome } from '../../delivery/engine/delivery-store.js';
+import type {
+  ClaimedDelivery,
+  ClaimResult,
+  Outcome,
+  ReleasedDelivery,
+} from '../../delivery/engine/delivery-store.js';
 import type { DeliveryState } from '../../store/schema/deliveries.js';
 import type { EventRecord, HandOffs, StoredEvent } from '../event-writer.js';
 import type { StoreOperation } from './store-service.js';
@@ -236,7 +241,13 @@ export const CODECS: Record<StoreOperation, Codec> = {
     encodeArgs: ([outcomes]) => [encodeOutcomes(outcomes as Outcome[])],
     decodeArgs: ([columns]) => [decodeOutcomes(columns as OutcomeColumns)],
   },
-  release: AS_IS,
+  release: {
+    ...AS_IS,
+    // Claimed deliveries carry their payloads; releasing one needs only its row and former state.
+    encodeArgs: ([deliveries]) => [
+      (deliveries as ReleasedDelivery[]).map(({ id, previousState }) => ({ id, previousState })),
+    ],
+  },
   recoverInFlight: AS_IS,
   drain: AS_IS,
 };

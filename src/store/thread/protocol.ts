@@ -22,12 +22,15 @@ export interface StoreThreadData {
   cacheKiB: number;
 }
 
-export function errorResponse(id: number, error: unknown): StoreResponse {
+/** What a failed operation reports: its message and SQLite's code when it has one. */
+export function errorDetails(error: unknown): { message: string; code: string | undefined } {
   const code = (error as { code?: unknown } | null)?.code;
   return {
-    id,
-    ok: false,
     message: error instanceof Error ? error.message : String(error),
     code: typeof code === 'string' ? code : undefined,
   };
+}
+
+export function errorResponse(id: number, error: unknown): StoreResponse {
+  return { id, ok: false, ...errorDetails(error) };
 }

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventRecord, openTestStore, type TestStore } from '../../../test/support/store.js';
-import type { GatewayDatabase } from '../database.js';
+import { type GatewayDatabase, openDatabase } from '../database.js';
 import { StoreClient, StoreError } from './store-client.js';
 
 let fixture: TestStore;
@@ -62,6 +62,17 @@ describe('StoreClient over the store thread', () => {
     await expect(failing).rejects.toBeInstanceOf(StoreError);
     await expect(failing).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
     expect(await store.write([record('y')], [])).toHaveLength(1);
+  });
+
+  it('reports SQLite errors the same way when it serves a :memory: database in this thread', async () => {
+    const memory = openDatabase(':memory:');
+    memory.sqlite.exec(`INSERT INTO organizations (id, created_at) VALUES ('o', 0)`);
+    const inline = await StoreClient.open(':memory:', memory.sqlite);
+    const failing = inline.write([record('x', [99])], []);
+    await expect(failing).rejects.toBeInstanceOf(StoreError);
+    await expect(failing).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+    await inline.close();
+    memory.close();
   });
 
   it('commits writes still queued when it closes, and refuses calls afterwards', async () => {

@@ -3,7 +3,13 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { ClaimResult, Outcome, ReleasedDelivery } from '../../delivery/engine/delivery-store.js';
 import type { EventRecord, HandOffs, StoredEvent } from '../event-writer.js';
 import { CODECS } from './codec.js';
-import type { StoreReady, StoreRequest, StoreResponse, StoreThreadData } from './protocol.js';
+import {
+  errorDetails,
+  type StoreReady,
+  type StoreRequest,
+  type StoreResponse,
+  type StoreThreadData,
+} from './protocol.js';
 import { type StoreOperation, StoreService } from './store-service.js';
 
 /** Carries StoreService calls: to the store thread, or (for :memory: databases) to a service in this thread. */
@@ -12,12 +18,12 @@ interface StoreBackend {
   close(): Promise<void>;
 }
 
-/** An error the store thread reported, with SQLite's code when it had one (SQLITE_CONSTRAINT_...). */
+/** An error the store reported, with SQLite's code when it had one (SQLITE_CONSTRAINT_...). */
 export class StoreError extends Error {
   override readonly name = 'StoreError';
   constructor(
     message: string,
-    readonly code: string | undefined,
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -67,7 +73,7 @@ export class StoreClient {
   }
 
   async release(deliveries: readonly ReleasedDelivery[]): Promise<void> {
-    await this.backend.call('release', [deliveries.map(({ id, previousState }) => ({ id, previousState }))]);
+    await this.backend.call('release', [deliveries]);
   }
 
   recoverInFlight(): Promise<number> {
@@ -83,8 +89,14 @@ export class StoreClient {
 class InlineBackend implements StoreBackend {
   constructor(private readonly service: StoreService) {}
 
+  /** Fails as the store thread does, with a StoreError, so callers handle both backends alike. */
   async call(op: StoreOperation, args: unknown[]): Promise<unknown> {
-    return (this.service[op] as (...a: unknown[]) => unknown).apply(this.service, args);
+    try {
+      return await (this.service[op] as (...a: unknown[]) => unknown).apply(this.service, args);
+    } catch (error) {
+      const { message, code } = errorDetails(error);
+      throw new StoreError(message, code);
+    }
   }
 
   async close(): Promise<void> {
@@ -106,12 +118,8 @@ class WorkerBackend implements StoreBackend {
     private readonly onFailure: ((error: Error) => void) | undefined,
   ) {
     worker.on('message', (response: StoreResponse) => this.settle(response));
-    worker.on('error', (error) =>
-      this.fail(new StoreError(`the store thread failed: ${error.message}`, undefined)),
-    );
-    worker.on('exit', (code) =>
-      this.fail(new StoreError(`the store thread exited (code ${code})`, undefined)),
-    );
+    worker.on('error', (error) => this.fail(new StoreError(`the store thread failed: ${error.message}`)));
+    worker.on('exit', (code) => this.fail(new StoreError(`the store thread exited (code ${code})`)));
     // Like a socket, the thread keeps the process alive only while an answer is awaited.
     worker.unref();
   }
@@ -124,7 +132,7 @@ class WorkerBackend implements StoreBackend {
       worker.once('message', (ready: StoreReady) => {
         worker.off('error', early);
         if (ready.ready) resolve(new WorkerBackend(worker, onFailure));
-        else reject(new StoreError(ready.message, undefined));
+        else reject(new StoreError(ready.message));
       });
     });
   }
@@ -159,7 +167,7 @@ class WorkerBackend implements StoreBackend {
 
   private fail(error: StoreError): void {
     if (this.failure !== null) return;
-    this.failure = this.closing ? new StoreError('the store is closed', undefined) : error;
+    this.failure = this.closing ? new StoreError('the store is closed') : error;
     for (const waiter of this.pending.values()) waiter.reject(this.failure);
     this.pending.clear();
     if (!this.closing) this.onFailure?.(error);
