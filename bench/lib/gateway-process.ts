@@ -15,6 +15,26 @@ export interface StoreStats {
   walBytes: number;
 }
 
+export interface ThreadCpu {
+  pid: number;
+  threads: [tid: number, micros: number][];
+}
+
+/**
+ * CPU per delivery between two readings, split into the main thread, the busiest other thread (the
+ * store thread, under load) and the rest (V8's GC helpers, libuv's pool).
+ */
+export function threadSplit(before: ThreadCpu, after: ThreadCpu, deliveries: number) {
+  const start = new Map(before.threads);
+  const used = after.threads.map(([tid, micros]) => [tid, micros - (start.get(tid) ?? 0)] as const);
+  const main = used.find(([tid]) => tid === after.pid)?.[1] ?? 0;
+  const others = used.filter(([tid]) => tid !== after.pid).map(([, micros]) => micros);
+  const busiest = Math.max(0, ...others);
+  const rest = others.reduce((sum, micros) => sum + micros, 0) - busiest;
+  const per = (micros: number) => (deliveries > 0 ? Math.round((micros / deliveries) * 10) / 10 : null);
+  return { mainMicros: per(main), busiestOtherMicros: per(busiest), restMicros: per(rest) };
+}
+
 /** The parent's handle on a gateway child (bench/processes/gateway-child.ts) with its own SQLite file. */
 export class GatewayProcess {
   private constructor(
@@ -90,6 +110,11 @@ export class GatewayProcess {
   /** CPU time of the gateway process (its in-process producer included), µs. */
   cpuMicros(): Promise<number> {
     return this.child.cpuMicros();
+  }
+
+  /** CPU time so far of each of the gateway's threads (µs); the main thread's id is `pid`. */
+  threadCpu(): Promise<ThreadCpu> {
+    return this.child.call('threadCpu');
   }
 
   /** Stops the gateway now (the scope would too, later): for scenarios that run several variants. */

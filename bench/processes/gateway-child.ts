@@ -12,6 +12,7 @@ import {
   publishOpenLoop,
 } from '../lib/producer.js';
 import { RssSampler } from '../lib/rss-sampler.js';
+import { threadCpuMicros } from '../lib/thread-cpu.js';
 
 /**
  * The gateway in its own process, with an in-process producer (the LocalPublisher SDK) driven over IPC:
@@ -58,6 +59,8 @@ serveCommands(
     openLoop: (args: OpenLoopOptions) =>
       publishOpenLoop((event: GatewayEvent) => running().publisher.publish(event), args),
     memory: () => rss.report(),
+    /** CPU time so far of each thread (µs), as [thread id, µs] pairs; the main thread's id is the pid. */
+    threadCpu: () => ({ pid: process.pid, threads: [...threadCpuMicros()] }),
     /** CPU use (fraction of a core) per second since the previous call. */
     cpuTimeline: () => cpu.take(),
     /** Event loop figures since the previous call. */

@@ -1,5 +1,5 @@
 import { loopbackUrl } from '../lib/gateway-config.js';
-import { GatewayProcess } from '../lib/gateway-process.js';
+import { GatewayProcess, threadSplit } from '../lib/gateway-process.js';
 import type { LoopReport } from '../lib/loop-monitor.js';
 import { ReceiverProcess } from '../lib/receivers.js';
 import { bracket, noiseNote, type ReferenceMeasure, referenceOn } from '../lib/reference.js';
@@ -25,6 +25,8 @@ export interface DeliveryMeasure {
   /** CPU per delivery of the gateway process (its in-process producer included) and of the receiver. */
   gatewayCpuMicrosPerDelivery: number | null;
   receiverCpuMicrosPerDelivery: number | null;
+  /** The gateway's CPU per delivery by thread: main, the busiest other (its store thread), the rest. */
+  threads: ReturnType<typeof threadSplit>;
   /** The gateway's event loop while publishing, then until the last delivery. */
   loop: { publishing: LoopReport; afterPublishing: LoopReport };
   peakRssMb: number;
@@ -46,6 +48,7 @@ export async function gatewayThroughput(
   const gateway = await GatewayProcess.start(ctx, [{ endpoint: loopbackUrl(port) }]);
   await receiver.reset(count);
   const cpuBefore = { gateway: await gateway.cpuMicros(), receiver: await receiver.cpuMicros() };
+  const threadsBefore = await gateway.threadCpu();
   const receipts = receiver.waitFor(count, TIMEOUT_MS);
   await gateway.loopPhase();
   const published = await gateway.publish({ count, ...PRODUCER }, TIMEOUT_MS);
@@ -64,6 +67,7 @@ export async function gatewayThroughput(
     publishSeconds: (published.finishedAt - published.startedAt) / 1000,
     gatewayCpuMicrosPerDelivery: perDelivery((await gateway.cpuMicros()) - cpuBefore.gateway),
     receiverCpuMicrosPerDelivery: perDelivery((await receiver.cpuMicros()) - cpuBefore.receiver),
+    threads: threadSplit(threadsBefore, await gateway.threadCpu(), received.unique),
     loop: { publishing, afterPublishing },
     peakRssMb: (await gateway.memory()).peakRssBytes / 2 ** 20,
     store: await gateway.storeStats(),
@@ -71,7 +75,7 @@ export async function gatewayThroughput(
   };
   await gateway.stop();
   ctx.log(
-    `gateway: ${received.unique} of ${count} delivered in ${measure.seconds.toFixed(2)} s = ${Math.round(measure.rate ?? 0)}/s (published in ${measure.publishSeconds.toFixed(2)} s)`,
+    `gateway: ${received.unique} of ${count} delivered in ${measure.seconds.toFixed(2)} s = ${Math.round(measure.rate ?? 0)}/s (published in ${measure.publishSeconds.toFixed(2)} s); CPU µs/delivery ${JSON.stringify(measure.threads)}, receiver ${measure.receiverCpuMicrosPerDelivery?.toFixed(1)}`,
   );
   return measure;
 }
