@@ -4,7 +4,7 @@ import { silentLogger } from '../../log/logger.js';
 import type { WebhookTarget } from '../../routing/router.js';
 import type { AttemptOutcome, AttemptRequest } from '../transport/types.js';
 import type { ClaimedDelivery, ClaimResult, Outcome, ReleasedDelivery } from './delivery-store.js';
-import { DeliveryEngine, type DeliveryQueue } from './engine.js';
+import { DeliveryEngine, type DeliveryQueue, type DeliveryTransport, type EngineOptions } from './engine.js';
 
 /** A store whose claims and outcome commits are answered when the test says so, in call order. */
 class ManualQueue implements DeliveryQueue {
@@ -54,6 +54,27 @@ class RecordingTransport {
   async close(): Promise<void> {}
 }
 
+/** A transport whose attempts end with 200 when the test says so, oldest first. */
+class ManualTransport {
+  readonly open: ((outcome: AttemptOutcome) => void)[] = [];
+  send(_request: AttemptRequest): Promise<AttemptOutcome> {
+    return new Promise((answer) => this.open.push(answer));
+  }
+  answerOldest(): void {
+    this.open.shift()?.({
+      ok: true,
+      statusCode: 200,
+      errorClass: null,
+      errorMessage: null,
+      responseSnippet: null,
+      durationMs: 1,
+      retryAfterMs: null,
+      retryable: true,
+    });
+  }
+  async close(): Promise<void> {}
+}
+
 const TARGET: WebhookTarget = {
   id: 1,
   organizationId: 'o',
@@ -75,41 +96,50 @@ const delivery = (id: number): ClaimedDelivery => ({
   payload: `{"n":${id}}`,
 });
 
-async function started(status = 200, retryScheduleSeconds: number[] = [60]) {
+async function startEngine<T extends DeliveryTransport>(
+  transport: T,
+  options: Partial<EngineOptions> = {},
+): Promise<{ engine: DeliveryEngine; queue: ManualQueue; transport: T }> {
   const queue = new ManualQueue();
-  const transport = new RecordingTransport(status);
   const engine = new DeliveryEngine({
     store: queue,
     router: { webhook: (id) => (id === 1 ? TARGET : undefined), webhookIds: () => [1] },
     transport,
-    retryScheduleSeconds,
+    retryScheduleSeconds: [60],
     maxInFlightPerEndpoint: 16,
     logger: silentLogger(),
+    ...options,
   });
   await engine.start();
   return { engine, queue, transport };
 }
 
+const started = (status = 200, retryScheduleSeconds: number[] = [60]) =>
+  startEngine(new RecordingTransport(status), { retryScheduleSeconds });
+
 /** Lets answered promises run their continuations. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('DeliveryEngine with an asynchronous store', () => {
-  it('takes no hand-off while a delivery left to wait in the store is on its way there', async () => {
-    const { engine, queue } = await started();
+  it('holds hand-offs up to its budget, and takes none while a delivery left to wait is on its way', async () => {
+    // Payloads of 7 bytes, one attempt at a time: two queued deliveries fill the budget.
+    const { engine, queue, transport } = await startEngine(new ManualTransport(), {
+      holdBudgetBytes: 14,
+      maxInFlightPerEndpoint: 1,
+    });
     queue.answer(); // the start-up claim: nothing waits
     await settle();
-    const taken = Array.from({ length: 256 }, () => engine.reserve(1));
-    expect(taken.every(Boolean)).toBe(true);
-    expect(engine.reserve(1)).toBe(false); // the lane is full: this one will be written pending
-    engine.release(
-      taken.map(() => 1),
-      [],
-    ); // those writes failed: the lane has room again
-    expect(engine.reserve(1)).toBe(false); // ...but the pending one is not committed yet: this one waits too
+    expect([engine.reserve(1), engine.reserve(1), engine.reserve(1)]).toEqual([true, true, true]);
+    engine.admit([delivery(1), delivery(2), delivery(3)], []);
+    expect(transport.open).toHaveLength(1); // one in flight, two held: 14 bytes
+    expect(engine.reserve(1)).toBe(false); // the budget is spent: this one will be written pending
+    transport.answerOldest();
+    await waitFor(() => transport.open.length === 1, 'the next held delivery sent'); // 7 bytes held now
+    expect(engine.reserve(1)).toBe(false); // room again, but the pending one is not committed yet
     engine.admit([], [1, 1]); // both committed pending: the lane claims them
     await settle();
     expect(queue.open).toBe(1);
-    queue.answer([delivery(7), delivery(8)]);
+    queue.answer([]); // (a restart's recovery claimed them meanwhile, say)
     await settle();
     expect(engine.reserve(1)).toBe(true); // the claim found fewer than it asked for: nothing waits
   });

