@@ -57,7 +57,9 @@ class RecordingTransport {
 /** A transport whose attempts end with 200 when the test says so, oldest first. */
 class ManualTransport {
   readonly open: ((outcome: AttemptOutcome) => void)[] = [];
-  send(_request: AttemptRequest): Promise<AttemptOutcome> {
+  readonly sent: string[] = [];
+  send(request: AttemptRequest): Promise<AttemptOutcome> {
+    this.sent.push(String(request.body));
     return new Promise((answer) => this.open.push(answer));
   }
   answerOldest(): void {
@@ -117,31 +119,101 @@ async function startEngine<T extends DeliveryTransport>(
 const started = (status = 200, retryScheduleSeconds: number[] = [60]) =>
   startEngine(new RecordingTransport(status), { retryScheduleSeconds });
 
+/**
+ * Leaves lane 1 with one delivery on its way to the store as pending: an unproven lane refuses the
+ * 1,025th hand-off, and the 1,024 it took are then given back (their write failed, say).
+ */
+function leaveOnePending(engine: DeliveryEngine): void {
+  const taken = Array.from({ length: 1024 }, () => engine.reserve(1));
+  expect(engine.reserve(1)).toBe(false);
+  engine.release(
+    taken.map(() => 1),
+    [],
+  );
+}
+
 /** Lets answered promises run their continuations. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('DeliveryEngine with an asynchronous store', () => {
-  it('holds hand-offs up to its budget, and takes none while a delivery left to wait is on its way', async () => {
+  it('holds at most 1,024 hand-offs until its endpoint has answered 2xx', async () => {
+    const { engine, queue } = await startEngine(new ManualTransport());
+    queue.answer(); // the start-up claim: nothing waits
+    await settle();
+    expect(Array.from({ length: 1024 }, () => engine.reserve(1)).every(Boolean)).toBe(true);
+    expect(engine.reserve(1)).toBe(false); // written pending: an unproven endpoint may hang or refuse
+  });
+
+  it('holds up to its byte budget once its endpoint answers 2xx', async () => {
     // Payloads of 7 bytes, one attempt at a time: two queued deliveries fill the budget.
     const { engine, queue, transport } = await startEngine(new ManualTransport(), {
       holdBudgetBytes: 14,
       maxInFlightPerEndpoint: 1,
     });
-    queue.answer(); // the start-up claim: nothing waits
+    queue.answer();
+    await settle();
+    expect(engine.reserve(1)).toBe(true);
+    engine.admit([delivery(1)], []);
+    transport.answerOldest(); // the endpoint answered: the lane is proven
     await settle();
     expect([engine.reserve(1), engine.reserve(1), engine.reserve(1)]).toEqual([true, true, true]);
-    engine.admit([delivery(1), delivery(2), delivery(3)], []);
-    expect(transport.open).toHaveLength(1); // one in flight, two held: 14 bytes
-    expect(engine.reserve(1)).toBe(false); // the budget is spent: this one will be written pending
+    engine.admit([delivery(2), delivery(3), delivery(4)], []);
+    expect(transport.sent).toEqual(['{"n":1}', '{"n":2}']); // one in flight, two held: 14 bytes
+    expect(engine.reserve(1)).toBe(false); // the budget is spent
     transport.answerOldest();
-    await waitFor(() => transport.open.length === 1, 'the next held delivery sent'); // 7 bytes held now
-    expect(engine.reserve(1)).toBe(false); // room again, but the pending one is not committed yet
-    engine.admit([], [1, 1]); // both committed pending: the lane claims them
+    await waitFor(() => transport.sent.length === 3, 'the next held delivery sent'); // 7 bytes held now
+    expect(engine.reserve(1)).toBe(true);
+  });
+
+  it('holds hand-offs back until the deliveries waiting in the store before them are claimed', async () => {
+    const { engine, queue, transport } = await startEngine(new ManualTransport());
+    queue.answer();
     await settle();
+    leaveOnePending(engine);
+    expect(engine.reserve(1)).toBe(true);
+    // One commit: the older pending delivery and the hand-off 9; then the hand-off 10 on its own.
+    engine.admit([delivery(9)], [1]);
+    expect(engine.reserve(1)).toBe(true);
+    engine.admit([delivery(10)], []);
+    await settle();
+    expect(transport.sent).toEqual([]); // both held back: the store has something older
     expect(queue.open).toBe(1);
-    queue.answer([]); // (a restart's recovery claimed them meanwhile, say)
+    queue.answer([delivery(5)]); // the older one; fewer than asked, nothing committed meanwhile
+    await waitFor(() => transport.sent.length === 3, 'all three sent');
+    expect(transport.sent).toEqual(['{"n":5}', '{"n":9}', '{"n":10}']);
+  });
+
+  it('keeps holding back while a delivery of the lane is on its way to the store as pending', async () => {
+    const { engine, queue, transport } = await startEngine(new ManualTransport());
+    expect(queue.open).toBe(1); // the start-up claim, not answered yet
+    leaveOnePending(engine);
+    expect(engine.reserve(1)).toBe(true);
+    engine.admit([delivery(9)], []);
+    queue.answer([]); // the claim found nothing, but the pending write has not landed
     await settle();
-    expect(engine.reserve(1)).toBe(true); // the claim found fewer than it asked for: nothing waits
+    expect(transport.sent).toEqual([]);
+    expect(queue.open).toBe(0); // and it does not claim again until that write lands
+    engine.admit([], [1]); // it lands: claimed, then the held-back one follows
+    await settle();
+    queue.answer([delivery(6)]);
+    await waitFor(() => transport.sent.length === 2, 'both sent');
+    expect(transport.sent).toEqual(['{"n":6}', '{"n":9}']);
+  });
+
+  it('holds back a hand-off committed while an older delivery is still on its way as pending', async () => {
+    const { engine, queue, transport } = await startEngine(new ManualTransport());
+    queue.answer(); // nothing waits in the store
+    await settle();
+    leaveOnePending(engine);
+    expect(engine.reserve(1)).toBe(true);
+    engine.admit([delivery(9)], []); // committed before the older pending one
+    await settle();
+    expect(transport.sent).toEqual([]);
+    engine.admit([], [1]);
+    await settle();
+    queue.answer([delivery(6)]);
+    await waitFor(() => transport.sent.length === 2, 'both sent');
+    expect(transport.sent).toEqual(['{"n":6}', '{"n":9}']);
   });
 
   it('claims again when a commit lands while a claim is out, instead of going to sleep', async () => {

@@ -14,6 +14,8 @@ export interface HeldBytes {
  */
 export class Lane {
   private readonly queue = new Fifo<ClaimedDelivery>();
+  /** Handed off while older deliveries may still wait in the store: sent once the lane has claimed those. */
+  private readonly heldBack = new Fifo<ClaimedDelivery>();
   inFlight = 0;
   /** Places promised to deliveries the event writer is committing right now (see DeliveryIntake). */
   reserved = 0;
@@ -25,6 +27,8 @@ export class Lane {
   wakes = 0;
   /** A claim is on its way to the store. */
   claiming = false;
+  /** The endpoint's last finished attempt was a success: the lane may hold up to the engine's budget. */
+  answering = false;
   readonly breaker: Breaker;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
@@ -37,16 +41,33 @@ export class Lane {
     this.breaker = new Breaker(breakerOptions);
   }
 
-  /** Deliveries claimed or handed off and not started yet. */
+  /** Deliveries claimed or handed off and not started yet (those held back included). */
   get queued(): number {
+    return this.queue.length + this.heldBack.length;
+  }
+
+  /** Deliveries ready to start (those held back not included): what decides when to claim more. */
+  get ready(): number {
     return this.queue.length;
   }
 
+  /** Queues claimed deliveries, or handed-off ones when nothing older waits in the store. */
   enqueue(deliveries: readonly ClaimedDelivery[]): void {
     for (const d of deliveries) {
       this.queue.push(d);
       this.held.bytes += d.payload.length;
     }
+  }
+
+  /** Keeps a handed-off delivery behind whatever still waits in the store for this lane. */
+  holdBack(delivery: ClaimedDelivery): void {
+    this.heldBack.push(delivery);
+    this.held.bytes += delivery.payload.length;
+  }
+
+  /** The store has nothing older left for this lane: what was held back joins the queue, in order. */
+  releaseHeldBack(): void {
+    this.queue.pushAll(this.heldBack.takeAll());
   }
 
   /** The oldest queued delivery, or undefined. */
@@ -56,9 +77,9 @@ export class Lane {
     return d;
   }
 
-  /** Everything queued, oldest first (to hand back to the store). */
+  /** Everything queued and held back (to hand back to the store). */
   takeQueued(): ClaimedDelivery[] {
-    const taken = this.queue.takeAll();
+    const taken = [...this.queue.takeAll(), ...this.heldBack.takeAll()];
     for (const d of taken) this.held.bytes -= d.payload.length;
     return taken;
   }
