@@ -135,7 +135,7 @@ export class DeliveryEngine implements DeliveryIntake {
       const lane = this.lane(delivery.webhookId);
       lane.reserved--;
       if (lane.dirty || lane.waitingWrites > 0) lane.holdBack(delivery);
-      else lane.enqueue([delivery]);
+      else lane.enqueue(delivery);
       touched.add(lane);
     }
     if (!this.running) {
@@ -261,7 +261,7 @@ export class DeliveryEngine implements DeliveryIntake {
           this.releaseToStore(deliveries);
           return;
         }
-        lane.enqueue(deliveries);
+        for (const delivery of deliveries) lane.enqueue(delivery);
         if (deliveries.length < want && lane.wakes === wakes) {
           lane.dirty = false;
           if (nextDueAt !== null) lane.wakeAt(nextDueAt, this.now(), () => this.pump(lane));
@@ -351,8 +351,9 @@ export class DeliveryEngine implements DeliveryIntake {
       now,
       random: this.random,
     });
-    // Refusals by policy say nothing about the endpoint's health; everything else does.
+    // Any result but a 2xx, a policy refusal included, leaves the lane unproven (see UNPROVEN_HOLD).
     lane.answering = result.ok;
+    // Refusals by policy say nothing about the endpoint's health; everything else does.
     if (result.ok || result.retryable) {
       const opened = lane.breaker.onResult(result.ok, now);
       if (opened) {

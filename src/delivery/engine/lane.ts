@@ -51,12 +51,10 @@ export class Lane {
     return this.queue.length;
   }
 
-  /** Queues claimed deliveries, or handed-off ones when nothing older waits in the store. */
-  enqueue(deliveries: readonly ClaimedDelivery[]): void {
-    for (const d of deliveries) {
-      this.queue.push(d);
-      this.held.bytes += d.payload.length;
-    }
+  /** Queues a claimed delivery, or a handed-off one when nothing older waits in the store. */
+  enqueue(delivery: ClaimedDelivery): void {
+    this.queue.push(delivery);
+    this.held.bytes += delivery.payload.length;
   }
 
   /** Keeps a handed-off delivery behind whatever still waits in the store for this lane. */
