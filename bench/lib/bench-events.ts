@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { GatewayEvent } from '../../src/catalogue/index.js';
+import type { EventOf, GatewayEvent } from '../../src/catalogue/index.js';
 import { importBuiltGateway } from './built-gateway.js';
 import { nowMs } from './clock.js';
 
-// The built SDK (bench/run.ts compiles it first), so the gateway process loads one copy of the package.
-const { buildEvent } = await importBuiltGateway();
+// The built package (bench/run.ts compiles it first), so the gateway process loads one copy of it.
+const { parseEvent } = await importBuiltGateway();
 
 /** The organization every delivery scenario publishes for. */
 export const BENCH_ORG = '5b0f1c3a-7d2e-4c1b-9a8f-0e6d2c4b1a90';
@@ -19,11 +19,22 @@ export interface BenchMarks {
   BenchPublishedAt: number;
 }
 
-const template = buildEvent(
-  'UserStatus',
-  BENCH_ORG,
-  {
-    UserId: USERS[0] as string,
+/**
+ * A valid UserStatus event, built the way a producer would (a fresh Id and Timestamp, a rotating user),
+ * stamped with its sequence number and the moment it is published. One object literal, in buildEvent's
+ * key order: events spread from a template ({ ...template, Id, ... }) got objects whose property reads
+ * took 4.3-5.0 µs per event instead of 0.2-0.35 µs (26 reads, V8 20), which made the gateway's validation
+ * 5 µs per event instead of 1; neither buildEvent's events nor JSON.parse's have that shape.
+ */
+export function benchEvent(seq: number, timestamp = new Date().toISOString()): GatewayEvent {
+  const user = USERS[seq % USERS.length] as string;
+  const event: EventOf<'UserStatus'> & BenchMarks = {
+    RootEntityType: 'Organization',
+    RootEntityId: BENCH_ORG,
+    EventType: 'UserStatus',
+    EntityType: 'User',
+    EntityId: user,
+    UserId: user,
     OrganizationId: BENCH_ORG,
     CanBeAllocatedTo: true,
     Talking: false,
@@ -39,20 +50,18 @@ const template = buildEvent(
     WrapUpEnd: null,
     ServingCallback: false,
     FetchMode: false,
-  },
-  // No expiry: a backlog that waits minutes for its receiver must still be delivered, not expire.
-  { MessageTTLSeconds: -1 },
-);
-
-/**
- * A valid UserStatus event, built the way a producer would (a fresh Id and Timestamp, a rotating user),
- * stamped with its sequence number and the moment it is published.
- */
-export function benchEvent(seq: number, timestamp = new Date().toISOString()): GatewayEvent {
-  const user = USERS[seq % USERS.length] as string;
-  const marks: BenchMarks = { BenchSeq: seq, BenchPublishedAt: nowMs() };
-  return { ...template, Id: randomUUID(), Timestamp: timestamp, EntityId: user, UserId: user, ...marks };
+    Id: randomUUID(),
+    Timestamp: timestamp,
+    // No expiry: a backlog that waits minutes for its receiver must still be delivered, not expire.
+    MessageTTLSeconds: -1,
+    BenchSeq: seq,
+    BenchPublishedAt: nowMs(),
+  };
+  return event;
 }
+
+// The catalogue's word on the literal above, once: a bench of invalid events would measure refusals.
+parseEvent(benchEvent(0));
 
 /** Events seq .. seq+count-1, sharing one Timestamp (they are produced in the same instant). */
 export function benchBatch(firstSeq: number, count: number): GatewayEvent[] {
