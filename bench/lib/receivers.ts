@@ -65,6 +65,9 @@ export class ReceiverProcess {
   }
 }
 
+/** Receiver processes and the ports of each that a run targets. */
+export type ReceiverPorts = { receiver: ReceiverProcess; ports: number[] }[];
+
 /** Ports of several receiver processes waited on together, each process for its own ports' share. */
 export async function waitForAll(
   parts: { receiver: ReceiverProcess; ports: number[]; target: number }[],

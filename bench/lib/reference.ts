@@ -1,8 +1,9 @@
 import type { ReferenceResult, ReferenceRun } from '../processes/reference-child.js';
-import { type ReceiverProcess, waitForAll } from './receivers.js';
+import { type ReceiverPorts, type ReceiverProcess, waitForAll } from './receivers.js';
 import { PER_ENDPOINT, type ScenarioContext } from './scenario.js';
 import { spawnRole } from './spawn-role.js';
 import { perSecond } from './stats.js';
+import { warmUp, warmUpPerPort } from './warm-up.js';
 
 export interface ReferenceMeasure {
   /** Requests per second, from the first request until the receivers had them all. */
@@ -16,12 +17,10 @@ export interface ReferenceMeasure {
   receiverCpuMicrosPerRequest: number | null;
 }
 
-/** Receiver processes and the ports of each that the run targets. */
-export type ReceiverPorts = { receiver: ReceiverProcess; ports: number[] }[];
-
 /**
  * Runs the undici reference in a fresh process against receivers that are already listening: every
- * port receives bodies 0..count-1. Resets the receivers, posts, waits until they hold every body.
+ * port receives bodies 0..count-1. The process warms up first (WARM_UP_DELIVERIES over all the ports,
+ * unmeasured); then the receivers are reset, it posts, and the run ends when they hold every body.
  */
 export async function measureReference(
   ctx: ScenarioContext,
@@ -33,6 +32,8 @@ export async function measureReference(
   const run: ReferenceRun = { targets, count, concurrency: PER_ENDPOINT, timeoutMs };
   const child = await spawnRole(ctx, 'reference');
   try {
+    const warm = warmUpPerPort(targets.length);
+    await warmUp(receivers, warm, () => child.call('run', { ...run, count: warm }, timeoutMs + 30_000));
     await Promise.all(receivers.map((r) => r.receiver.reset(count)));
     const receiverCpuBefore = await receiverCpu(receivers);
     const receipts = waitForAll(

@@ -5,6 +5,7 @@ import { bracket, measureReference, noiseNote, receiverCpu } from '../lib/refere
 import { metric } from '../lib/results.js';
 import type { Scenario } from '../lib/scenario.js';
 import { perSecond } from '../lib/stats.js';
+import { warmUp, warmUpPerPort } from '../lib/warm-up.js';
 import { cpuMetric, PRODUCER } from './throughput.js';
 
 const EVENTS = 500;
@@ -14,7 +15,7 @@ const TIMEOUT_MS = 120_000;
 
 export const fanout: Scenario = {
   name: 'fanout',
-  description: `${EVENTS} events each matched to ${RECEIVER_PROCESSES * ENDPOINTS_PER_PROCESS} webhooks (distinct loopback ports over ${RECEIVER_PROCESSES} receiver processes) vs undici alone (before and after, averaged)`,
+  description: `${EVENTS} events each matched to ${RECEIVER_PROCESSES * ENDPOINTS_PER_PROCESS} webhooks (distinct loopback ports over ${RECEIVER_PROCESSES} receiver processes) vs undici alone (before and after, averaged); each process warmed up first`,
   budgetMs: 360_000,
   async run(ctx) {
     const receivers = await Promise.all(
@@ -26,13 +27,14 @@ export const fanout: Scenario = {
     const endpoints = groups.flatMap((g) => g.ports.map((p) => loopbackUrl(p)));
     const total = EVENTS * endpoints.length;
 
-    await measureReference(ctx, groups, 20, 60_000);
     const before = await measureReference(ctx, groups, EVENTS, TIMEOUT_MS);
 
     const gateway = await GatewayProcess.start(
       ctx,
       endpoints.map((endpoint) => ({ endpoint })),
     );
+    const warm = warmUpPerPort(endpoints.length);
+    await warmUp(groups, warm, () => gateway.publish({ count: warm, ...PRODUCER }, TIMEOUT_MS));
     await Promise.all(receivers.map((r) => r.reset(EVENTS)));
     const cpuBefore = { gateway: await gateway.cpuMicros(), receivers: await receiverCpu(groups) };
     const receipts = waitForAll(

@@ -8,7 +8,8 @@ import { metric } from '../lib/results.js';
 import type { Scenario } from '../lib/scenario.js';
 import { spawnRole } from '../lib/spawn-role.js';
 import { perSecond } from '../lib/stats.js';
-import { cpuMetric, PRODUCER, THROUGHPUT_EVENTS, TIMEOUT_MS, warmReference } from './throughput.js';
+import { WARM_UP_DELIVERIES, warmUp } from '../lib/warm-up.js';
+import { cpuMetric, PRODUCER, THROUGHPUT_EVENTS, TIMEOUT_MS } from './throughput.js';
 
 export const ingest: Scenario = {
   name: 'ingest',
@@ -17,18 +18,21 @@ export const ingest: Scenario = {
   async run(ctx) {
     const receiver = await ReceiverProcess.start(ctx);
     const [port] = (await receiver.listen(1)) as [number];
-    const before = await warmReference(ctx, receiver, port, THROUGHPUT_EVENTS);
+    const before = await referenceOn(ctx, receiver, [port], THROUGHPUT_EVENTS, TIMEOUT_MS);
 
     const gateway = await GatewayProcess.start(ctx, [{ endpoint: loopbackUrl(port) }], { http: true });
     const producer = await spawnRole(ctx, 'ingest');
+    const publish = (count: number) =>
+      producer.call<ClosedLoopResult>(
+        'publish',
+        { url: gateway.url, token: BENCH_TOKEN, count, ...PRODUCER },
+        TIMEOUT_MS,
+      );
+    await warmUp([{ receiver, ports: [port] }], WARM_UP_DELIVERIES, () => publish(WARM_UP_DELIVERIES));
     await receiver.reset(THROUGHPUT_EVENTS);
     const cpuBefore = await gateway.cpuMicros();
     const receipts = receiver.waitFor(THROUGHPUT_EVENTS, TIMEOUT_MS);
-    const published = await producer.call<ClosedLoopResult>(
-      'publish',
-      { url: gateway.url, token: BENCH_TOKEN, count: THROUGHPUT_EVENTS, ...PRODUCER },
-      TIMEOUT_MS,
-    );
+    const published = await publish(THROUGHPUT_EVENTS);
     const received = await receipts;
     const cpuPerDelivery =
       received.unique > 0 ? ((await gateway.cpuMicros()) - cpuBefore) / received.unique : null;

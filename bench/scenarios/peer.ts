@@ -5,6 +5,7 @@ import { metric } from '../lib/results.js';
 import { PER_ENDPOINT, type Scenario } from '../lib/scenario.js';
 import { spawnRole } from '../lib/spawn-role.js';
 import { perSecond } from '../lib/stats.js';
+import { WARM_UP_DELIVERIES, warmUp } from '../lib/warm-up.js';
 import { JOB_OPTIONS } from '../peers/bullmq/delivery-worker.js';
 import { REDIS_DURABILITY, startRedis } from '../peers/redis-server.js';
 import { gatewayLatency, type LatencyMeasure, measureLatency } from './latency.js';
@@ -40,13 +41,12 @@ export const peer: Scenario = {
 
     const child = await spawnRole(ctx, 'peer');
     await child.call('start', { redisPort, endpoint, concurrency: PER_ENDPOINT }, 30_000);
+    const publish = (count: number) =>
+      child.call<ClosedLoopResult>('publish', { count, ...PRODUCER }, TIMEOUT_MS);
+    await warmUp([{ receiver, ports: [port] }], WARM_UP_DELIVERIES, () => publish(WARM_UP_DELIVERIES));
     await receiver.reset(THROUGHPUT_EVENTS);
     const receipts = receiver.waitFor(THROUGHPUT_EVENTS, TIMEOUT_MS);
-    const published = await child.call<ClosedLoopResult>(
-      'publish',
-      { count: THROUGHPUT_EVENTS, ...PRODUCER },
-      TIMEOUT_MS,
-    );
+    const published = await publish(THROUGHPUT_EVENTS);
     const received = await receipts;
     const peerRate = received.timedOut
       ? null

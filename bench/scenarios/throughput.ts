@@ -6,6 +6,7 @@ import { bracket, noiseNote, type ReferenceMeasure, referenceOn } from '../lib/r
 import { metric } from '../lib/results.js';
 import type { Scenario, ScenarioContext } from '../lib/scenario.js';
 import { perSecond } from '../lib/stats.js';
+import { WARM_UP_DELIVERIES, warmUp } from '../lib/warm-up.js';
 
 export const THROUGHPUT_EVENTS = 50_000;
 /** The producer: publishBatch of 100, four batches awaiting acknowledgement (400 events outstanding). */
@@ -37,7 +38,8 @@ export interface DeliveryMeasure {
 
 /**
  * One webhook, `count` events published in process as fast as the gateway acknowledges them; the
- * receiver (already listening on `port`) is reset first. The gateway is a fresh child process.
+ * receiver (already listening on `port`) is reset first. The gateway is a fresh child process, warmed
+ * up by WARM_UP_DELIVERIES unmeasured deliveries to the same receiver.
  */
 export async function gatewayThroughput(
   ctx: ScenarioContext,
@@ -46,6 +48,9 @@ export async function gatewayThroughput(
   count = THROUGHPUT_EVENTS,
 ): Promise<DeliveryMeasure> {
   const gateway = await GatewayProcess.start(ctx, [{ endpoint: loopbackUrl(port) }]);
+  await warmUp([{ receiver, ports: [port] }], WARM_UP_DELIVERIES, () =>
+    gateway.publish({ count: WARM_UP_DELIVERIES, ...PRODUCER }, TIMEOUT_MS),
+  );
   await receiver.reset(count);
   const cpuBefore = { gateway: await gateway.cpuMicros(), receiver: await receiver.cpuMicros() };
   const threadsBefore = await gateway.threadCpu();
@@ -80,17 +85,6 @@ export async function gatewayThroughput(
   return measure;
 }
 
-/** The reference after a short warm-up of the receiver, so neither side meets a cold receiver. */
-export async function warmReference(
-  ctx: ScenarioContext,
-  receiver: ReceiverProcess,
-  port: number,
-  count: number,
-): Promise<ReferenceMeasure> {
-  await referenceOn(ctx, receiver, [port], 2_000, 60_000);
-  return referenceOn(ctx, receiver, [port], count, TIMEOUT_MS);
-}
-
 /** Informational rows: CPU per delivery, gateway process vs the undici client process. */
 export function cpuMetric(gatewayMicros: number | null, reference: ReferenceMeasure) {
   return metric({
@@ -105,12 +99,12 @@ export function cpuMetric(gatewayMicros: number | null, reference: ReferenceMeas
 
 export const throughput: Scenario = {
   name: 'throughput',
-  description: `1 webhook, ${THROUGHPUT_EVENTS} events via the in-process SDK (publishBatch of ${PRODUCER.batchSize}, ${PRODUCER.inFlight} in flight) vs undici alone (measured before and after, averaged)`,
+  description: `1 webhook, ${THROUGHPUT_EVENTS} events via the in-process SDK (publishBatch of ${PRODUCER.batchSize}, ${PRODUCER.inFlight} in flight) vs undici alone (measured before and after, averaged); each process warmed up first`,
   budgetMs: 420_000,
   async run(ctx) {
     const receiver = await ReceiverProcess.start(ctx);
     const [port] = (await receiver.listen(1)) as [number];
-    const before = await warmReference(ctx, receiver, port, THROUGHPUT_EVENTS);
+    const before = await referenceOn(ctx, receiver, [port], THROUGHPUT_EVENTS, TIMEOUT_MS);
     const gateway = await gatewayThroughput(ctx, receiver, port);
     const after = await referenceOn(ctx, receiver, [port], THROUGHPUT_EVENTS, TIMEOUT_MS);
     const reference = bracket(before, after);
