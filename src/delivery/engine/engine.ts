@@ -59,10 +59,12 @@ const CLAIM_RETRY_MS = 1000;
 const OUTCOME_FLUSH_SIZE = 1000;
 /**
  * Outcomes are recorded in batches at most this late. Every commit rewrites the touched pages into the
- * WAL, so one commit per event-loop turn costs far more than the rows; a crash in this window only means
- * those deliveries are attempted again, which at-least-once delivery already allows.
+ * WAL and every batch is a message to the store thread, so commits per second cost more than the rows:
+ * draining 200,000 waiting deliveries, the store thread's CPU per delivery was 21-22 µs at 10 ms and
+ * 15-20 µs at 50 ms. A crash in this window only means those deliveries are attempted again, which
+ * at-least-once delivery already allows; a retry waits for its outcome, but retries wait seconds anyway.
  */
-const OUTCOME_FLUSH_MS = 10;
+const OUTCOME_FLUSH_MS = 50;
 
 /**
  * Delivers recorded deliveries. Each endpoint has a lane with its own in-flight limit and breaker;
