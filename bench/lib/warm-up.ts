@@ -22,7 +22,10 @@ export async function warmUp(receivers: ReceiverPorts, perPort: number, send: ()
   );
   await send();
   const received = await receipts;
-  if (received.timedOut) throw new Error(`warm-up: ${received.unique} of ${perPort} per port received`);
+  if (received.timedOut) {
+    const expected = perPort * receivers.reduce((n, r) => n + r.ports.length, 0);
+    throw new Error(`warm-up: ${received.unique} of ${expected} events received`);
+  }
 }
 
 /** Events per port for a warm-up of WARM_UP_DELIVERIES spread over `ports` endpoints. */

@@ -169,7 +169,7 @@ export const throughput: Scenario = {
         producer: PRODUCER,
         gateway,
         reference,
-        rounds: rounds.map((r) => ({ ratio: r.ratio, gateway: r.gateway, reference: r.reference })),
+        rounds,
       },
     };
   },

@@ -2,6 +2,7 @@ import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../database.js';
 import { CODECS } from './codec.js';
 import {
+  errorDetails,
   errorResponse,
   type StoreReady,
   type StoreRequest,
@@ -57,8 +58,7 @@ function start(port: MessagePort, { file, cacheKiB }: StoreThreadData): void {
   try {
     database = openDatabase(file, { cacheKiB });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    port.postMessage({ ready: false, message } satisfies StoreReady);
+    port.postMessage({ ready: false, message: errorDetails(error).message } satisfies StoreReady);
     port.close();
     return;
   }
