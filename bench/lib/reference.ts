@@ -3,6 +3,7 @@ import { type ReceiverPorts, type ReceiverProcess, waitForAll } from './receiver
 import { PER_ENDPOINT, type ScenarioContext } from './scenario.js';
 import { spawnRole } from './spawn-role.js';
 import { perSecond } from './stats.js';
+import { describeSteal, type StealReport, startStealMeter, stealNote } from './steal.js';
 import { warmUp, warmUpPerPort } from './warm-up.js';
 
 export interface ReferenceMeasure {
@@ -15,6 +16,8 @@ export interface ReferenceMeasure {
   /** CPU per request: of the undici client process, and of the receiver processes. */
   clientCpuMicrosPerRequest: number | null;
   receiverCpuMicrosPerRequest: number | null;
+  /** The machine's CPU steal over the measured run (not the warm-up). */
+  steal: StealReport;
 }
 
 /**
@@ -40,8 +43,10 @@ export async function measureReference(
       receivers.map((r) => ({ ...r, target: count * r.ports.length })),
       timeoutMs,
     );
+    const stealMeter = startStealMeter();
     const result = await child.call<ReferenceResult>('run', run, timeoutMs + 30_000);
     const received = await receipts;
+    const steal = stealMeter.stop();
     const receiverCpuMicros = (await receiverCpu(receivers)) - receiverCpuBefore;
     const end = received.lastAt || result.finishedAt;
     const perRequest = (micros: number) => (received.unique > 0 ? micros / received.unique : null);
@@ -53,9 +58,10 @@ export async function measureReference(
       seconds: (end - result.startedAt) / 1000,
       clientCpuMicrosPerRequest: perRequest(result.cpuMicros),
       receiverCpuMicrosPerRequest: perRequest(receiverCpuMicros),
+      steal,
     };
     ctx.log(
-      `undici reference: ${received.unique} bodies in ${measure.seconds.toFixed(2)} s = ${Math.round(measure.rate ?? 0)}/s`,
+      `undici reference: ${received.unique} bodies in ${measure.seconds.toFixed(2)} s = ${Math.round(measure.rate ?? 0)}/s; ${describeSteal(steal)}`,
     );
     return measure;
   } finally {
@@ -101,4 +107,9 @@ export function bracket(before: ReferenceMeasure, after: ReferenceMeasure): Brac
 export function noiseNote(reference: BracketedReference): string | undefined {
   if (reference.spread === null || reference.spread <= 0.25) return undefined;
   return `noisy machine: the reference measured ${Math.round(reference.before.rate ?? 0)}/s before and ${Math.round(reference.after.rate ?? 0)}/s after`;
+}
+
+/** The note a ratio carries when the gateway's run saw more steal than the two references around it. */
+export function stealAgainst(gateway: StealReport, reference: BracketedReference): string | undefined {
+  return stealNote([gateway], [reference.before.steal, reference.after.steal]);
 }

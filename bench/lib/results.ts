@@ -46,6 +46,15 @@ export interface MetricInput {
   note?: string;
 }
 
+/**
+ * A metric's one note from several (a run that did not finish, noisy references, steal): the present ones,
+ * joined by `; `, or undefined when none applies.
+ */
+export function joinNotes(...notes: readonly (string | undefined)[]): string | undefined {
+  const present = notes.filter((n): n is string => n !== undefined && n !== '');
+  return present.length === 0 ? undefined : present.join('; ');
+}
+
 /** Builds a metric: the ratio and the verdict follow from the figures. */
 export function metric(input: MetricInput): Metric {
   const reference = input.reference ?? null;

@@ -15,15 +15,21 @@ function verdict(pass: boolean | null, hasTarget: boolean): string {
   return pass ? 'PASS' : 'FAIL';
 }
 
-/** One row per metric; a scenario that failed or timed out gets a row saying so. */
+/**
+ * One row per metric; a scenario that failed or timed out gets a row saying so. A metric's note (noisy
+ * references, steal, ...) is too long for a column: its row gets a mark and the note follows the table.
+ */
 export function renderTable(results: readonly ScenarioResult[]): string {
   const rows: string[][] = [];
+  const notes: string[] = [];
   for (const r of results) {
     for (const m of r.metrics) {
       const reference = m.reference === null ? '-' : formatNumber(m.reference, m.unit);
+      const name = m.referenceName === null ? m.metric : `${m.metric} (vs ${m.referenceName})`;
+      if (m.note !== undefined) notes.push(`[${notes.length + 1}] ${m.note}`);
       rows.push([
         r.scenario,
-        m.referenceName === null ? m.metric : `${m.metric} (vs ${m.referenceName})`,
+        m.note === undefined ? name : `${name} [${notes.length}]`,
         formatNumber(m.gateway, m.unit),
         reference,
         m.ratio === null ? '-' : m.ratio.toFixed(2),
@@ -45,5 +51,6 @@ export function renderTable(results: readonly ScenarioResult[]): string {
   }
   const widths = HEADERS.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ');
-  return [line(HEADERS), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
+  const table = [line(HEADERS), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)];
+  return [...table, ...(notes.length === 0 ? [] : ['', ...notes])].join('\n');
 }

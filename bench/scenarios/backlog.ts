@@ -2,11 +2,12 @@ import { nowMs, sleep } from '../lib/clock.js';
 import { loopbackUrl } from '../lib/gateway-config.js';
 import { GatewayProcess } from '../lib/gateway-process.js';
 import { ReceiverProcess } from '../lib/receivers.js';
-import { bracket, noiseNote, referenceOn } from '../lib/reference.js';
-import { metric } from '../lib/results.js';
+import { bracket, noiseNote, referenceOn, stealAgainst } from '../lib/reference.js';
+import { joinNotes, metric } from '../lib/results.js';
 import type { RssReport } from '../lib/rss-sampler.js';
 import type { Scenario } from '../lib/scenario.js';
 import { perSecond } from '../lib/stats.js';
+import { describeSteal, startStealMeter, stealNote } from '../lib/steal.js';
 
 const EVENTS = 1_000_000;
 const PRODUCER = { batchSize: 1_000, inFlight: 4 };
@@ -39,9 +40,12 @@ export const backlog: Scenario = {
     await receiver.reset(EVENTS);
     await receiver.listenOn(port);
     const upAt = nowMs();
+    // The drain window: from the receiver coming up (the breaker's backoff included) to the last delivery.
+    const stealMeter = startStealMeter();
     await gateway.cpuTimeline();
     const cpuBefore = await gateway.cpuMicros();
     const received = await receiver.waitFor(EVENTS, DRAIN_TIMEOUT_MS, [port]);
+    const steal = stealMeter.stop();
     const cpuMicros = (await gateway.cpuMicros()) - cpuBefore;
     const drainingMemory = await gateway.memory();
     const drainPerSecond = await receiver.timeline();
@@ -55,13 +59,13 @@ export const backlog: Scenario = {
     const peak: RssReport =
       publishingMemory.peakRssBytes >= drainingMemory.peakRssBytes ? publishingMemory : drainingMemory;
     ctx.log(
-      `drained ${received.unique} in ${((received.lastAt - received.firstAt) / 1000).toFixed(1)} s = ${Math.round(drainRate ?? 0)}/s; first delivery ${firstDeliveryAfterUpS?.toFixed(1)} s after the receiver came up; peak RSS ${(peak.peakRssBytes / MIB).toFixed(0)} MiB`,
+      `drained ${received.unique} in ${((received.lastAt - received.firstAt) / 1000).toFixed(1)} s = ${Math.round(drainRate ?? 0)}/s; first delivery ${firstDeliveryAfterUpS?.toFixed(1)} s after the receiver came up; peak RSS ${(peak.peakRssBytes / MIB).toFixed(0)} MiB; ${describeSteal(steal)}`,
     );
 
     const reference = bracket(before, await referenceOn(ctx, receiver, [port], REFERENCE_REQUESTS, 300_000));
     const note = received.timedOut
       ? `did not finish: ${received.unique} of ${EVENTS} drained`
-      : noiseNote(reference);
+      : joinNotes(noiseNote(reference), stealAgainst(steal, reference));
     return {
       metrics: [
         metric({
@@ -71,7 +75,7 @@ export const backlog: Scenario = {
           reference: reference.rate,
           referenceName: 'undici.Pool alone',
           target: { on: 'ratio', op: '>=', value: 0.6 },
-          ...(note === undefined ? {} : { note }),
+          note,
         }),
         metric({
           metric: 'CPU µs per delivery while draining (process)',
@@ -79,6 +83,10 @@ export const backlog: Scenario = {
           gateway: received.unique > 0 ? cpuMicros / received.unique : null,
           reference: reference.after.clientCpuMicrosPerRequest,
           referenceName: 'undici client',
+          note: stealNote([steal], [reference.after.steal], {
+            gateway: "the gateway's run",
+            reference: "the reference's",
+          }),
         }),
         metric({
           metric: 'peak gateway RSS (own process)',
@@ -101,6 +109,7 @@ export const backlog: Scenario = {
         publishSeconds,
         whileDown,
         received,
+        steal,
         drainPerSecond,
         gatewayCpuPerSecond,
         memory: { publishing: publishingMemory, waitingAndDraining: drainingMemory, liveHeapAfterBytes },

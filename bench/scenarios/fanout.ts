@@ -1,10 +1,11 @@
 import { loopbackUrl } from '../lib/gateway-config.js';
 import { GatewayProcess } from '../lib/gateway-process.js';
 import { ReceiverProcess, waitForAll } from '../lib/receivers.js';
-import { bracket, measureReference, noiseNote, receiverCpu } from '../lib/reference.js';
-import { metric } from '../lib/results.js';
+import { bracket, measureReference, noiseNote, receiverCpu, stealAgainst } from '../lib/reference.js';
+import { joinNotes, metric } from '../lib/results.js';
 import type { Scenario } from '../lib/scenario.js';
 import { perSecond } from '../lib/stats.js';
+import { describeSteal, startStealMeter } from '../lib/steal.js';
 import { warmUp, warmUpPerPort } from '../lib/warm-up.js';
 import { cpuMetric, PRODUCER } from './throughput.js';
 
@@ -41,8 +42,10 @@ export const fanout: Scenario = {
       groups.map((g) => ({ ...g, target: EVENTS * g.ports.length })),
       TIMEOUT_MS,
     );
+    const stealMeter = startStealMeter();
     const published = await gateway.publish({ count: EVENTS, ...PRODUCER }, TIMEOUT_MS);
     const received = await receipts;
+    const steal = stealMeter.stop();
     const perDelivery = (micros: number) => (received.unique > 0 ? micros / received.unique : null);
     const cpu = {
       gatewayMicrosPerDelivery: perDelivery((await gateway.cpuMicros()) - cpuBefore.gateway),
@@ -51,12 +54,16 @@ export const fanout: Scenario = {
     const rate = perSecond(received.unique, published.startedAt, received.lastAt || published.finishedAt);
     const peakRssMb = (await gateway.memory()).peakRssBytes / 2 ** 20;
     const store = await gateway.storeStats();
-    ctx.log(`gateway: ${received.unique} of ${total} deliveries = ${Math.round(rate ?? 0)}/s`);
+    ctx.log(
+      `gateway: ${received.unique} of ${total} deliveries = ${Math.round(rate ?? 0)}/s; ${describeSteal(steal)}`,
+    );
     await gateway.stop();
 
     const after = await measureReference(ctx, groups, EVENTS, TIMEOUT_MS);
     const reference = bracket(before, after);
-    const note = received.timedOut ? `did not finish: ${received.unique} of ${total}` : noiseNote(reference);
+    const note = received.timedOut
+      ? `did not finish: ${received.unique} of ${total}`
+      : joinNotes(noiseNote(reference), stealAgainst(steal, reference));
     return {
       metrics: [
         metric({
@@ -66,15 +73,15 @@ export const fanout: Scenario = {
           reference: reference.rate,
           referenceName: 'undici.Pool per endpoint',
           target: { on: 'ratio', op: '>=', value: 0.6 },
-          ...(note === undefined ? {} : { note }),
+          note,
         }),
-        cpuMetric(cpu.gatewayMicrosPerDelivery, after),
+        cpuMetric(cpu.gatewayMicrosPerDelivery, steal, after),
       ],
       details: {
         events: EVENTS,
         endpoints: endpoints.length,
         deliveries: total,
-        gateway: { rate, received, cpu, peakRssMb, store },
+        gateway: { rate, received, cpu, peakRssMb, store, steal },
         reference,
       },
     };

@@ -3,11 +3,12 @@ import { loopbackUrl } from '../lib/gateway-config.js';
 import { GatewayProcess } from '../lib/gateway-process.js';
 import type { ClosedLoopResult } from '../lib/producer.js';
 import { ReceiverProcess } from '../lib/receivers.js';
-import { bracket, noiseNote, referenceOn } from '../lib/reference.js';
-import { metric } from '../lib/results.js';
+import { bracket, noiseNote, referenceOn, stealAgainst } from '../lib/reference.js';
+import { joinNotes, metric } from '../lib/results.js';
 import type { Scenario } from '../lib/scenario.js';
 import { spawnRole } from '../lib/spawn-role.js';
 import { perSecond } from '../lib/stats.js';
+import { describeSteal, startStealMeter } from '../lib/steal.js';
 import { WARM_UP_DELIVERIES, warmUp } from '../lib/warm-up.js';
 import { cpuMetric, PRODUCER, THROUGHPUT_EVENTS, TIMEOUT_MS } from './throughput.js';
 
@@ -32,8 +33,10 @@ export const ingest: Scenario = {
     await receiver.reset(THROUGHPUT_EVENTS);
     const cpuBefore = await gateway.cpuMicros();
     const receipts = receiver.waitFor(THROUGHPUT_EVENTS, TIMEOUT_MS);
+    const stealMeter = startStealMeter();
     const published = await publish(THROUGHPUT_EVENTS);
     const received = await receipts;
+    const steal = stealMeter.stop();
     const cpuPerDelivery =
       received.unique > 0 ? ((await gateway.cpuMicros()) - cpuBefore) / received.unique : null;
     const end = received.lastAt || published.finishedAt;
@@ -42,12 +45,16 @@ export const ingest: Scenario = {
     const peakRssMb = (await gateway.memory()).peakRssBytes / 2 ** 20;
     const store = await gateway.storeStats();
     const timeline = await receiver.timeline();
-    ctx.log(`gateway over HTTP: ${received.unique} delivered = ${Math.round(rate ?? 0)}/s`);
+    ctx.log(
+      `gateway over HTTP: ${received.unique} delivered = ${Math.round(rate ?? 0)}/s; ${describeSteal(steal)}`,
+    );
     await gateway.stop();
 
     const after = await referenceOn(ctx, receiver, [port], THROUGHPUT_EVENTS, TIMEOUT_MS);
     const reference = bracket(before, after);
-    const note = received.timedOut ? `did not finish: ${received.unique} delivered` : noiseNote(reference);
+    const note = received.timedOut
+      ? `did not finish: ${received.unique} delivered`
+      : joinNotes(noiseNote(reference), stealAgainst(steal, reference));
     return {
       metrics: [
         metric({
@@ -56,16 +63,25 @@ export const ingest: Scenario = {
           gateway: received.timedOut ? null : rate,
           reference: reference.rate,
           referenceName: 'undici.Pool alone',
-          ...(note === undefined ? {} : { note }),
+          note,
         }),
-        cpuMetric(cpuPerDelivery, after),
+        cpuMetric(cpuPerDelivery, steal, after),
         metric({ metric: 'POST /v1/events accepted/s', unit: '/s', gateway: publishRate }),
       ],
       details: {
         events: THROUGHPUT_EVENTS,
         producer: { ...PRODUCER, process: 'separate, RemotePublisher' },
         referenceMeasured: 'again in this scenario, before and after the gateway (averaged)',
-        gateway: { rate, publishRate, received, cpuPerDelivery, peakRssMb, store, perSecond: timeline },
+        gateway: {
+          rate,
+          publishRate,
+          received,
+          cpuPerDelivery,
+          peakRssMb,
+          store,
+          perSecond: timeline,
+          steal,
+        },
         reference,
       },
     };

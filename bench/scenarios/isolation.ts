@@ -4,6 +4,7 @@ import { ReceiverProcess } from '../lib/receivers.js';
 import { metric } from '../lib/results.js';
 import type { Scenario, ScenarioContext } from '../lib/scenario.js';
 import { median, perSecond } from '../lib/stats.js';
+import { describeSteal, type StealReport, startStealMeter, stealNote } from '../lib/steal.js';
 import { PRODUCER } from './throughput.js';
 
 const EVENTS = 5_000;
@@ -25,6 +26,8 @@ interface VariantMeasure {
   healthyDoneSeconds: number[];
   /** Each healthy webhook's longest pause between two receipts, s, in port order. */
   healthyMaxPauseSeconds: number[];
+  /** The machine's CPU steal from the first publish until the healthy receivers had them all. */
+  steal: StealReport;
 }
 
 /** One fresh gateway with the given webhooks; only the healthy ports are waited for. */
@@ -40,8 +43,10 @@ async function variant(
   const target = EVENTS * healthyPorts.length;
   const cpuBefore = await gateway.cpuMicros();
   const receipts = receiver.waitFor(target, TIMEOUT_MS, healthyPorts);
+  const stealMeter = startStealMeter();
   const published = await gateway.publish({ count: EVENTS, ...PRODUCER }, TIMEOUT_MS);
   const received = await receipts;
+  const steal = stealMeter.stop();
   const cpuMicros = (await gateway.cpuMicros()) - cpuBefore;
   await gateway.stop();
   const end = received.lastAt || published.finishedAt;
@@ -51,7 +56,7 @@ async function variant(
   const pauses = healthy.map((p) => (p === undefined ? Number.NaN : p.maxGapMs / 1000));
   const rate = perSecond(received.unique, published.startedAt, end);
   ctx.log(
-    `${label}: ${received.unique} of ${target} healthy deliveries = ${Math.round(rate ?? 0)}/s, ${Math.round(cpuMicros / Math.max(1, received.unique))} µs CPU each`,
+    `${label}: ${received.unique} of ${target} healthy deliveries = ${Math.round(rate ?? 0)}/s, ${Math.round(cpuMicros / Math.max(1, received.unique))} µs CPU each; ${describeSteal(steal)}`,
   );
   return {
     rate,
@@ -61,6 +66,7 @@ async function variant(
     cpuMicrosPerDelivery: received.unique > 0 ? cpuMicros / received.unique : null,
     healthyDoneSeconds: done,
     healthyMaxPauseSeconds: pauses,
+    steal,
   };
 }
 
@@ -109,6 +115,12 @@ export const isolation: Scenario = {
           reference: baseline,
           referenceName: 'same run without it',
           target: { on: 'ratio', op: '>=', value: 0.9 },
+          // Both sides are medians of several runs: their windows' steal is compared as means.
+          note: stealNote(
+            runs['with-dead'].map((r) => r.steal),
+            runs['healthy-only'].map((r) => r.steal),
+            { gateway: 'the runs with the dead webhook', reference: 'those without' },
+          ),
         }),
         metric({
           metric: 'longest pause of the webhook sharing the dead one’s origin',

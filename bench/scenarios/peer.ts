@@ -5,6 +5,7 @@ import { metric } from '../lib/results.js';
 import { PER_ENDPOINT, type Scenario } from '../lib/scenario.js';
 import { spawnRole } from '../lib/spawn-role.js';
 import { perSecond } from '../lib/stats.js';
+import { describeSteal, startStealMeter, stealNote } from '../lib/steal.js';
 import { WARM_UP_DELIVERIES, warmUp } from '../lib/warm-up.js';
 import { JOB_OPTIONS } from '../peers/bullmq/delivery-worker.js';
 import { REDIS_DURABILITY, startRedis } from '../peers/redis-server.js';
@@ -46,12 +47,16 @@ export const peer: Scenario = {
     await warmUp([{ receiver, ports: [port] }], WARM_UP_DELIVERIES, () => publish(WARM_UP_DELIVERIES));
     await receiver.reset(THROUGHPUT_EVENTS);
     const receipts = receiver.waitFor(THROUGHPUT_EVENTS, TIMEOUT_MS);
+    const stealMeter = startStealMeter();
     const published = await publish(THROUGHPUT_EVENTS);
     const received = await receipts;
+    const steal = stealMeter.stop();
     const peerRate = received.timedOut
       ? null
       : perSecond(received.unique, published.startedAt, received.lastAt || published.finishedAt);
-    ctx.log(`BullMQ: ${received.unique} of ${THROUGHPUT_EVENTS} delivered = ${Math.round(peerRate ?? 0)}/s`);
+    ctx.log(
+      `BullMQ: ${received.unique} of ${THROUGHPUT_EVENTS} delivered = ${Math.round(peerRate ?? 0)}/s; ${describeSteal(steal)}`,
+    );
 
     const peerLat = await measureLatency(
       ctx,
@@ -71,6 +76,10 @@ export const peer: Scenario = {
           reference: peerRate,
           referenceName: 'BullMQ peer',
           target: { on: 'ratio', op: '>', value: 1 },
+          note: stealNote([gatewayTp.steal], [steal], {
+            gateway: "the gateway's run",
+            reference: "BullMQ's",
+          }),
         }),
         metric({
           metric: 'p99 publish-to-receipt',
@@ -100,6 +109,7 @@ export const peer: Scenario = {
           throughput: {
             rate: peerRate,
             received,
+            steal,
             publishRate: perSecond(published.published, published.startedAt, published.finishedAt),
           },
           latency: peerLat,

@@ -8,10 +8,12 @@ import {
   noiseNote,
   type ReferenceMeasure,
   referenceOn,
+  stealAgainst,
 } from '../lib/reference.js';
-import { metric } from '../lib/results.js';
+import { joinNotes, metric } from '../lib/results.js';
 import type { Scenario, ScenarioContext } from '../lib/scenario.js';
 import { perSecond } from '../lib/stats.js';
+import { describeSteal, formatShare, type StealReport, startStealMeter, stealNote } from '../lib/steal.js';
 import { WARM_UP_DELIVERIES, warmUp } from '../lib/warm-up.js';
 
 export const THROUGHPUT_EVENTS = 50_000;
@@ -40,6 +42,8 @@ export interface DeliveryMeasure {
   store: unknown;
   /** Deliveries received in each second of the run. */
   perSecond: number[];
+  /** The machine's CPU steal from the first publish until the receiver had them all. */
+  steal: StealReport;
 }
 
 /**
@@ -62,9 +66,11 @@ export async function gatewayThroughput(
   const threadsBefore = await gateway.threadCpu();
   const receipts = receiver.waitFor(count, TIMEOUT_MS);
   await gateway.loopPhase();
+  const stealMeter = startStealMeter();
   const published = await gateway.publish({ count, ...PRODUCER }, TIMEOUT_MS);
   const publishing = await gateway.loopPhase();
   const received = await receipts;
+  const steal = stealMeter.stop();
   const afterPublishing = await gateway.loopPhase();
   const perDelivery = (micros: number) => (received.unique > 0 ? micros / received.unique : null);
   const end = received.lastAt || published.finishedAt;
@@ -83,23 +89,37 @@ export async function gatewayThroughput(
     peakRssMb: (await gateway.memory()).peakRssBytes / 2 ** 20,
     store: await gateway.storeStats(),
     perSecond: await receiver.timeline(),
+    steal,
   };
   await gateway.stop();
   ctx.log(
-    `gateway: ${received.unique} of ${count} delivered in ${measure.seconds.toFixed(2)} s = ${Math.round(measure.rate ?? 0)}/s (published in ${measure.publishSeconds.toFixed(2)} s); CPU µs/delivery ${JSON.stringify(measure.threads)}, receiver ${measure.receiverCpuMicrosPerDelivery?.toFixed(1)}`,
+    `gateway: ${received.unique} of ${count} delivered in ${measure.seconds.toFixed(2)} s = ${Math.round(measure.rate ?? 0)}/s (published in ${measure.publishSeconds.toFixed(2)} s); CPU µs/delivery ${JSON.stringify(measure.threads)}, receiver ${measure.receiverCpuMicrosPerDelivery?.toFixed(1)}; ${describeSteal(steal)}`,
   );
   return measure;
 }
 
-/** Informational rows: CPU per delivery, gateway process vs the undici client process. */
-export function cpuMetric(gatewayMicros: number | null, reference: ReferenceMeasure) {
+/**
+ * Informational rows: CPU per delivery, gateway process vs the undici client process, each over its
+ * measured window (whose steal `gatewaySteal` and `reference.steal` are).
+ */
+export function cpuMetric(
+  gatewayMicros: number | null,
+  gatewaySteal: StealReport,
+  reference: ReferenceMeasure,
+) {
   return metric({
     metric: 'CPU µs per delivery (process)',
     unit: 'µs',
     gateway: gatewayMicros,
     reference: reference.clientCpuMicrosPerRequest,
     referenceName: 'undici client',
-    note: 'less sensitive to a noisy machine than rates; the gateway figure includes its in-process producer',
+    note: joinNotes(
+      'less sensitive to a noisy machine than rates; the gateway figure includes its in-process producer',
+      stealNote([gatewaySteal], [reference.steal], {
+        gateway: "the gateway's run",
+        reference: "the reference's",
+      }),
+    ),
   });
 }
 
@@ -119,6 +139,12 @@ interface Round {
 function roundOf(gateway: DeliveryMeasure, reference: BracketedReference): Round {
   const ok = !gateway.timedOut && gateway.rate !== null && reference.rate !== null;
   return { gateway, reference, ratio: ok ? (gateway.rate as number) / (reference.rate as number) : null };
+}
+
+/** A round's three windows for the log, e.g. `3% 14% 4%`. */
+function roundSteal(round: Round): string {
+  const { before, after } = round.reference;
+  return [before.steal, round.gateway.steal, after.steal].map((s) => formatShare(s.stealShare)).join(' ');
 }
 
 /** The round with the median ratio; a round that did not finish counts as the lowest. */
@@ -146,10 +172,14 @@ export const throughput: Scenario = {
     const { gateway, reference } = medianRound(rounds);
     const ratios = rounds.map((r) => (r.ratio === null ? 'did not finish' : r.ratio.toFixed(2)));
     ctx.log(`ratios by round: ${ratios.join(', ')}`);
-    const noise = noiseNote(reference);
+    ctx.log(`steal by round (reference, gateway, reference): ${rounds.map(roundSteal).join('; ')}`);
     const note = gateway.timedOut
       ? `did not finish: ${gateway.delivered} delivered`
-      : `median of ${ROUNDS} rounds (${ratios.join(', ')})${noise === undefined ? '' : `; ${noise}`}`;
+      : joinNotes(
+          `median of ${ROUNDS} rounds (${ratios.join(', ')})`,
+          noiseNote(reference),
+          stealAgainst(gateway.steal, reference),
+        );
     return {
       metrics: [
         metric({
@@ -161,7 +191,7 @@ export const throughput: Scenario = {
           target: { on: 'ratio', op: '>=', value: 0.7 },
           note,
         }),
-        cpuMetric(gateway.gatewayCpuMicrosPerDelivery, reference.after),
+        cpuMetric(gateway.gatewayCpuMicrosPerDelivery, gateway.steal, reference.after),
         metric({ metric: 'publish acknowledged/s', unit: '/s', gateway: gateway.publishRate }),
       ],
       details: {
