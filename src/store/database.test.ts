@@ -1,17 +1,23 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isMigrated, openDatabase } from './database.js';
+import { isMigrated, MIGRATIONS_FOLDER, openDatabase } from './database.js';
+import { EventWriter } from './event-writer.js';
 import { organizations, webhooks } from './schema/index.js';
 
 const TABLES = [
   'attempts',
   'deliveries',
+  'event_ids',
   'events',
   'organizations',
   'security_group_members',
   'security_groups',
+  'store_marks',
   'subscriptions',
   'webhooks',
 ];
@@ -60,10 +66,51 @@ describe('openDatabase', () => {
       const applied = second.sqlite.prepare('SELECT COUNT(*) AS n FROM __drizzle_migrations').get() as {
         n: number;
       };
-      expect(applied.n).toBe(1);
+      const shipped = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8'));
+      expect(applied.n).toBe(shipped.entries.length);
       expect(isMigrated(second)).toBe(true);
     } finally {
       second.close();
+    }
+  });
+
+  it('moves the Ids of events recorded before event_ids existed into it, and still knows them', async () => {
+    const file = join(dir, 'gateway.db');
+    // The database as 0000_initial left it, with events in it.
+    const folder = join(dir, 'migrations');
+    cpSync(MIGRATIONS_FOLDER, folder, { recursive: true });
+    const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8'));
+    journal.entries = journal.entries.slice(0, 1);
+    writeFileSync(join(folder, 'meta', '_journal.json'), JSON.stringify(journal));
+    const old = new BetterSqlite3(file);
+    migrate(drizzle(old), { migrationsFolder: folder, migrationsTable: '__drizzle_migrations' });
+    old.exec(`INSERT INTO events (seq, id, organization_id, event_type, entity_id, occurred_at, payload, accepted_at, match_count)
+      VALUES (1, 'b', 'o', 'UserStatus', 'e', 't', '{}', 0, 3), (2, 'a', 'o', 'UserStatus', 'e', 't', '{}', 0, 0)`);
+    old.close();
+
+    const g = openDatabase(file);
+    try {
+      expect(g.sqlite.prepare('SELECT id, seq FROM event_ids ORDER BY id').all()).toEqual([
+        { id: 'a', seq: 2 },
+        { id: 'b', seq: 1 },
+      ]);
+      const writer = new EventWriter(g.sqlite);
+      expect(writer.ids.unindexed).toBe(0);
+      const [stored] = await writer.write([
+        {
+          id: 'b',
+          organizationId: 'o',
+          eventType: 'UserStatus',
+          entityId: 'e',
+          occurredAt: 't',
+          expiresAt: null,
+          payload: '{}',
+          webhookIds: [],
+        },
+      ]);
+      expect(stored).toMatchObject({ duplicate: true, matched: 3 });
+    } finally {
+      g.close();
     }
   });
 

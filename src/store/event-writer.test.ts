@@ -54,6 +54,16 @@ describe('EventWriter', () => {
     expect(states()).toEqual([{ w: 1, state: 'pending' }]);
   });
 
+  it('forgets the Ids of a batch that rolled back, so they are accepted when sent again', async () => {
+    const writer = new EventWriter(g.sqlite);
+    await expect(writer.write([record('x', [1]), record('y', [99])])).rejects.toThrow(/FOREIGN KEY/);
+    expect(await writer.write([record('x', [1]), record('y', [2])])).toMatchObject([
+      { id: 'x', matched: 1, duplicate: false },
+      { id: 'y', matched: 1, duplicate: false },
+    ]);
+    expect(writer.ids.unindexed).toBe(2);
+  });
+
   it('groups concurrent writers into one commit, up to the cap, without splitting a batch', async () => {
     const writer = new EventWriter(g.sqlite, { maxEventsPerCommit: 3 });
     const commits: number[] = [];

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { EventIdIndex } from './event-id-index.js';
 
 /** One event ready to be recorded: its routing facts, its exact JSON, and who must receive it. */
 export interface EventRecord {
@@ -44,6 +45,8 @@ export interface EventWriterOptions {
   now?: () => number;
   /** Events per commit at most (whole batches are never split): bounds how long a commit holds the store. */
   maxEventsPerCommit?: number;
+  /** Called after each commit of events (the store service starts Id index runs from it). */
+  afterCommit?: () => void;
 }
 
 /**
@@ -58,30 +61,38 @@ export class EventWriter {
   private readonly insertEvent: BetterSqlite3.Statement;
   private readonly insertDelivery: BetterSqlite3.Statement;
   private readonly findMatchCount: BetterSqlite3.Statement;
+  /** Ids of recorded events, for de-duplication; the store thread moves them to disk in runs. */
+  readonly ids: EventIdIndex;
+  /** Ids added by the transaction being written, forgotten again if it rolls back. */
+  private added: string[] = [];
   private readonly runGroup: (batches: PendingBatch[]) => Outcome[];
   private readonly now: () => number;
   private readonly maxEventsPerCommit: number;
+  private readonly afterCommit: () => void;
 
   constructor(sqlite: BetterSqlite3.Database, options: EventWriterOptions = {}) {
     this.now = options.now ?? Date.now;
     this.maxEventsPerCommit = options.maxEventsPerCommit ?? 512;
-    // OR IGNORE with the change count instead of ON CONFLICT ... RETURNING: a third cheaper per row.
+    this.afterCommit = options.afterCommit ?? (() => {});
+    this.ids = new EventIdIndex(sqlite);
     this.insertEvent = sqlite.prepare(
-      `INSERT OR IGNORE INTO events (id, organization_id, event_type, entity_id, occurred_at, expires_at, payload, accepted_at, match_count)
+      `INSERT INTO events (id, organization_id, event_type, entity_id, occurred_at, expires_at, payload, accepted_at, match_count)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertDelivery = sqlite.prepare(
       `INSERT INTO deliveries (event_seq, webhook_id, state, attempt_count, next_attempt_at, created_at)
        VALUES (?, ?, ?, 0, ?, ?)`,
     );
-    this.findMatchCount = sqlite.prepare('SELECT match_count FROM events WHERE id = ?').pluck();
+    this.findMatchCount = sqlite.prepare('SELECT match_count FROM events WHERE seq = ?').pluck();
     const writeBatch = sqlite.transaction((batch: PendingBatch, now: number) => this.writeBatch(batch, now));
     this.runGroup = sqlite.transaction((batches: PendingBatch[]) => {
       const now = this.now();
       return batches.map((batch): Outcome => {
+        const from = this.added.length;
         try {
           return { ok: true, results: writeBatch(batch, now) };
         } catch (error) {
+          this.forgetAddedSince(from);
           return { ok: false, error };
         }
       });
@@ -107,9 +118,13 @@ export class EventWriter {
     try {
       outcomes = this.runGroup(batches);
     } catch (error) {
+      this.forgetAddedSince(0);
       for (const b of batches) b.reject(error);
       return;
+    } finally {
+      this.added = [];
     }
+    this.afterCommit();
     outcomes.forEach((outcome, i) => {
       const batch = batches[i] as PendingBatch;
       if (outcome.ok) batch.resolve(outcome.results);
@@ -140,8 +155,17 @@ export class EventWriter {
     return this.queue.splice(0, taken);
   }
 
+  private forgetAddedSince(from: number): void {
+    for (const id of this.added.splice(from)) this.ids.forget(id);
+  }
+
   private writeBatch({ records, handOffs }: PendingBatch, now: number): StoredEvent[] {
     return records.map((r, i): StoredEvent => {
+      const seen = this.ids.seqOf(r.id);
+      if (seen !== undefined) {
+        const matched = this.findMatchCount.get(seen) as number;
+        return { id: r.id, matched, duplicate: true, deliveryIds: [] };
+      }
       const inserted = this.insertEvent.run(
         r.id,
         r.organizationId,
@@ -153,10 +177,8 @@ export class EventWriter {
         now,
         r.webhookIds.length,
       );
-      if (inserted.changes === 0) {
-        const matched = this.findMatchCount.get(r.id) as number;
-        return { id: r.id, matched, duplicate: true, deliveryIds: [] };
-      }
+      this.ids.add(r.id, Number(inserted.lastInsertRowid));
+      this.added.push(r.id);
       const handedOff = handOffs[i];
       const deliveryIds = r.webhookIds.map((webhookId, j) => {
         const state = handedOff?.[j] === true ? 'in_flight' : 'pending';

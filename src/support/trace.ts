@@ -31,14 +31,27 @@ export interface EventTrace {
   }[];
 }
 
-export function traceEvent(sqlite: BetterSqlite3.Database, eventId: string): EventTrace {
-  const event = sqlite
+const EVENT_COLUMNS = `seq, id, event_type AS eventType, organization_id AS organizationId, entity_id AS entityId,
+  occurred_at AS occurredAt, accepted_at AS acceptedAt, expires_at AS expiresAt, match_count AS matchCount`;
+
+/**
+ * The event with this Id: through event_ids, or among the latest events, which the store indexes in runs
+ * (store/event-id-index.ts); that tail is at most a run's worth of events, scanned by seq.
+ */
+function findEvent(sqlite: BetterSqlite3.Database, id: string) {
+  return sqlite
     .prepare(
-      `SELECT seq, id, event_type AS eventType, organization_id AS organizationId, entity_id AS entityId,
-              occurred_at AS occurredAt, accepted_at AS acceptedAt, expires_at AS expiresAt, match_count AS matchCount
-         FROM events WHERE id = ?`,
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE seq = (SELECT seq FROM event_ids WHERE id = @id)
+       UNION ALL
+       SELECT ${EVENT_COLUMNS} FROM events
+        WHERE seq > coalesce((SELECT value FROM store_marks WHERE name = 'event_ids_through'), 0) AND id = @id
+       LIMIT 1`,
     )
-    .get(eventId.toLowerCase()) as (EventTrace['event'] & { seq: number }) | undefined;
+    .get({ id }) as (EventTrace['event'] & { seq: number }) | undefined;
+}
+
+export function traceEvent(sqlite: BetterSqlite3.Database, eventId: string): EventTrace {
+  const event = findEvent(sqlite, eventId.toLowerCase());
   if (event === undefined) return { event: null, deliveries: [], subscriptions: [] };
   const attempts = sqlite.prepare(
     `SELECT attempt_no AS attemptNo, started_at AS startedAt, duration_ms AS durationMs, status_code AS statusCode,

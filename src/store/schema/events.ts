@@ -8,8 +8,8 @@ export const events = sqliteTable('events', {
   // A plain rowid key, not AUTOINCREMENT: these tables are on the hot path and need no never-reused ids
   // (their dependants are deleted with them), so the sqlite_sequence write per row is saved.
   seq: integer('seq').primaryKey(),
-  /** The event's Id, lower-cased; unique so a re-sent event is recognised as a duplicate. */
-  id: text('id').notNull().unique(),
+  /** The event's Id, lower-cased. Unique, through event_ids (see event-ids.ts), not an index here. */
+  id: text('id').notNull(),
   /** RootEntityId, lower-cased. */
   organizationId: text('organization_id').notNull(),
   eventType: text('event_type').notNull(),

@@ -1,0 +1,80 @@
+import type { EventIdIndex, IndexRun } from './event-id-index.js';
+
+/**
+ * Ids waiting in memory that start a run at once. A run touches each event_ids page it needs once, so
+ * the larger it is the fewer pages per Id (measured: 300,000 events, the store's CPU per event 30.7 µs
+ * with the unique index, 21.9 µs with runs of 20,000); memory and the trace's scan of the unindexed tail
+ * grow with it.
+ */
+export const RUN_AT = 16_384;
+/** A quiet store is indexed too: a run starts this long after the first Id waiting for one. */
+export const RUN_AFTER_MS = 2_000;
+
+/**
+ * Runs the event Id index's runs in the store thread, one transaction per turn of its event loop, so
+ * commits of events, claims and outcomes go on between the steps. A failed step leaves the Ids in
+ * memory, where de-duplication still finds them, and the next run tries again.
+ */
+export class EventIdRunner {
+  private run: IndexRun | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  /** `transaction` wraps each step (the store service commits them without waiting for the disk). */
+  constructor(
+    private readonly index: EventIdIndex,
+    private readonly transaction: (step: () => boolean) => boolean,
+  ) {}
+
+  /** Events were committed. */
+  recorded(): void {
+    if (this.stopped || this.run !== null) return;
+    if (this.index.unindexed >= RUN_AT) this.begin();
+    else if (this.index.unindexed > 0) this.later();
+  }
+
+  /** At shutdown: no further step. A run cut short is done again at the next start. */
+  stop(): void {
+    this.stopped = true;
+    this.run = null;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private later(): void {
+    if (this.timer !== null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.begin();
+    }, RUN_AFTER_MS);
+    this.timer.unref();
+  }
+
+  private begin(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.stopped || this.run !== null) return;
+    this.run = this.index.startRun();
+    if (this.run !== null) setImmediate(() => this.step());
+  }
+
+  private step(): void {
+    const run = this.run;
+    if (run === null) return;
+    let done: boolean;
+    try {
+      done = this.transaction(() => run.step());
+    } catch {
+      // The disk is failing or full: event writes report that to producers; the Ids stay in memory.
+      this.run = null;
+      this.later();
+      return;
+    }
+    if (!done) {
+      setImmediate(() => this.step());
+      return;
+    }
+    this.run = null;
+    this.recorded();
+  }
+}
