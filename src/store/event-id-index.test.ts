@@ -22,7 +22,7 @@ function runToEnd(index: EventIdIndex): number {
   const run = index.startRun();
   let steps = 0;
   if (run === null) return steps;
-  while (!run.step()) steps++;
+  while (!run.step(1024)) steps++;
   return steps + 1;
 }
 
@@ -32,12 +32,12 @@ describe('EventIdIndex', () => {
     await writer.write(ids(2500));
     expect(writer.ids.unindexed).toBe(2500);
     const run = writer.ids.startRun();
-    expect(run?.step()).toBe(false);
+    expect(run?.step(1024)).toBe(false);
     // Part of a run is on disk but not marked: those Ids are still looked up in memory.
     expect(indexed()).toBe(1024);
     expect(through()).toBe(0);
-    expect(run?.step()).toBe(false);
-    expect(run?.step()).toBe(true);
+    expect(run?.step(1024)).toBe(false);
+    expect(run?.step(1024)).toBe(true);
     expect(indexed()).toBe(2500);
     expect(through()).toBe(2500);
     expect(writer.ids.unindexed).toBe(0);
@@ -61,7 +61,7 @@ describe('EventIdIndex', () => {
     await writer.write(ids(10));
     const run = writer.ids.startRun();
     await writer.write(ids(5, 10));
-    expect(run?.step()).toBe(true);
+    expect(run?.step(1024)).toBe(true);
     expect(writer.ids.unindexed).toBe(5);
     expect(through()).toBe(10);
     expect(writer.ids.seqOf('id-12')).toBe(13);
@@ -73,7 +73,7 @@ describe('EventIdIndex', () => {
     runToEnd(writer.ids);
     await writer.write(ids(1500, 1500));
     // A crash after the first step of the next run: its Ids are in event_ids, but not marked.
-    expect(writer.ids.startRun()?.step()).toBe(false);
+    expect(writer.ids.startRun()?.step(1024)).toBe(false);
     store.database.close();
     store.database = openDatabase(store.file);
     onTestFinished(() => store.database.close());

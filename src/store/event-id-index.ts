@@ -1,7 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
 
-/** Keys a run writes per transaction: each transaction holds the store for a few milliseconds at most. */
-const CHUNK_KEYS = 1024;
 const THROUGH = 'event_ids_through';
 
 /**
@@ -66,8 +64,8 @@ export class EventIdIndex {
   }
 
   /**
-   * A run over every Id recorded so far, as steps of one transaction each, to be called in turn with
-   * other work between them; recorded events wait for the next run. Null when there is nothing to do.
+   * A run over every Id recorded so far, in steps of one transaction each, to be taken with other work
+   * between them; Ids recorded meanwhile wait for the next run. Null when there is nothing to do.
    */
   startRun(): IndexRun | null {
     if (this.recent.size === 0) return null;
@@ -77,9 +75,9 @@ export class EventIdIndex {
     const entries = [...this.recent.keys()].sort().map((id) => [id, this.recent.get(id) as number] as const);
     let next = 0;
     return {
-      step: () => {
-        const chunk = entries.slice(next, next + CHUNK_KEYS);
-        next += CHUNK_KEYS;
+      step: (keys) => {
+        const chunk = entries.slice(next, next + keys);
+        next += keys;
         const last = next >= entries.length;
         this.writeChunk(chunk, last ? through : null);
         if (!last) return false;
@@ -91,6 +89,6 @@ export class EventIdIndex {
 }
 
 export interface IndexRun {
-  /** Writes the next chunk; true once the run is finished and its Ids have left memory. */
-  step(): boolean;
+  /** Writes the next `keys` Ids (in Id order) in one transaction; true once the run is finished. */
+  step(keys: number): boolean;
 }

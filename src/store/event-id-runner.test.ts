@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openTestStore, eventRecord as record, type TestStore } from '../../test/support/store.js';
-import { EventIdRunner, RUN_AFTER_MS, RUN_AT } from './event-id-runner.js';
+import { EventIdRunner, MIN_STEP, RUN_AFTER_MS, RUN_AT } from './event-id-runner.js';
 import { EventWriter } from './event-writer.js';
 
 let store: TestStore;
@@ -11,7 +11,7 @@ beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
   store = openTestStore('id-runner-');
   steps = 0;
-  writer = new EventWriter(store.database.sqlite, { afterCommit: () => runner.recorded() });
+  writer = new EventWriter(store.database.sqlite, { afterCommit: (n) => runner.recorded(n) });
   runner = new EventIdRunner(writer.ids, (step) => {
     steps++;
     return step();
@@ -51,7 +51,20 @@ describe('EventIdRunner', () => {
     expect(writer.ids.unindexed).toBe(RUN_AT);
     vi.runAllTimers();
     expect(writer.ids.unindexed).toBe(0);
-    expect(steps).toBe(RUN_AT / 1024);
+    expect(steps).toBe(RUN_AT / MIN_STEP);
+  });
+
+  it('writes twice the Ids recorded since its last step, so a run outpaces the producers', async () => {
+    const indexed = () => store.database.sqlite.prepare('SELECT count(*) FROM event_ids').pluck().get();
+    await write(RUN_AT);
+    vi.advanceTimersToNextTimer();
+    expect(indexed()).toBe(MIN_STEP);
+    await write(3000, RUN_AT);
+    vi.runOnlyPendingTimers();
+    expect(indexed()).toBe(MIN_STEP + 6000);
+    vi.runAllTimers();
+    expect(indexed()).toBe(RUN_AT + 3000);
+    expect(writer.ids.unindexed).toBe(0);
   });
 
   it('takes no further step once stopped', async () => {

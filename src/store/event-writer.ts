@@ -45,8 +45,8 @@ export interface EventWriterOptions {
   now?: () => number;
   /** Events per commit at most (whole batches are never split): bounds how long a commit holds the store. */
   maxEventsPerCommit?: number;
-  /** Called after each commit of events (the store service starts Id index runs from it). */
-  afterCommit?: () => void;
+  /** Called after each commit with the number of events it recorded (the Id index runs keep pace with it). */
+  afterCommit?: (recorded: number) => void;
 }
 
 /**
@@ -68,7 +68,7 @@ export class EventWriter {
   private readonly runGroup: (batches: PendingBatch[]) => Outcome[];
   private readonly now: () => number;
   private readonly maxEventsPerCommit: number;
-  private readonly afterCommit: () => void;
+  private readonly afterCommit: (recorded: number) => void;
 
   constructor(sqlite: BetterSqlite3.Database, options: EventWriterOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -115,8 +115,10 @@ export class EventWriter {
     if (batches.length === 0) return;
     if (this.queue.length > 0) this.schedule();
     let outcomes: Outcome[];
+    let recorded = 0;
     try {
       outcomes = this.runGroup(batches);
+      recorded = this.added.length;
     } catch (error) {
       this.forgetAddedSince(0);
       for (const b of batches) b.reject(error);
@@ -124,7 +126,7 @@ export class EventWriter {
     } finally {
       this.added = [];
     }
-    this.afterCommit();
+    this.afterCommit(recorded);
     outcomes.forEach((outcome, i) => {
       const batch = batches[i] as PendingBatch;
       if (outcome.ok) batch.resolve(outcome.results);

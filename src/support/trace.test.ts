@@ -17,7 +17,7 @@ describe('traceEvent', () => {
     await writer.write([record('a1', [1]), record('b2', [2])]);
     expect(traced('A1')).toBe('a1');
     const run = writer.ids.startRun();
-    expect(run?.step()).toBe(true);
+    expect(run?.step(1024)).toBe(true);
     await writer.write([record('c3', [1])]);
     expect([traced('a1'), traced('B2'), traced('c3'), traced('d4')]).toEqual(['a1', 'b2', 'c3', null]);
   });
