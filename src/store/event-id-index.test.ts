@@ -33,7 +33,7 @@ describe('EventIdIndex', () => {
     expect(writer.ids.unindexed).toBe(2500);
     const run = writer.ids.startRun();
     expect(run?.step(1024)).toBe(false);
-    // Part of a run is on disk but not marked: those Ids are still looked up in memory.
+    // Part of a run is on disk but not marked: those Ids are still found among the waiting ones.
     expect(indexed()).toBe(1024);
     expect(through()).toBe(0);
     expect(run?.step(1024)).toBe(false);
@@ -44,7 +44,7 @@ describe('EventIdIndex', () => {
     expect(writer.ids.startRun()).toBeNull();
   });
 
-  it('finds a duplicate whether its Id is in memory or already indexed', async () => {
+  it('finds a duplicate whether its Id is waiting or already indexed', async () => {
     const writer = new EventWriter(store.database.sqlite);
     await writer.write([record('old', [1, 2])]);
     runToEnd(writer.ids);

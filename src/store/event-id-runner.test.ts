@@ -76,7 +76,7 @@ describe('EventIdRunner', () => {
     expect(writer.ids.unindexed).toBe(RUN_AT);
   });
 
-  it('tries a failed run again later, the Ids staying in memory meanwhile', async () => {
+  it('tries a failed run again later, the Ids waiting meanwhile', async () => {
     runner = new EventIdRunner(writer.ids, () => {
       steps++;
       if (steps === 1) throw new Error('disk I/O error');

@@ -1,9 +1,9 @@
 import type { EventIdIndex, IndexRun } from './event-id-index.js';
 
 /**
- * Ids waiting in memory that start a run at once. A run touches each event_ids page it needs once, so
+ * Ids waiting that start a run at once. A run touches each event_ids page it needs once, so
  * the larger it is the fewer pages per Id (measured: 300,000 events, the store's CPU per event 30.7 µs
- * with the unique index, 21.9 µs with runs of 20,000); memory and the trace's scan of the unindexed tail
+ * with the unique index, 21.9 µs with runs of 20,000); the temporary table and the trace's scan of the unindexed tail
  * grow with it.
  */
 export const RUN_AT = 16_384;
@@ -16,9 +16,9 @@ export const MIN_STEP = 1_024;
  * Runs the event Id index's runs in the store thread, one step (a transaction) per turn of its event
  * loop, so commits of events, claims and outcomes go on between the steps. A step writes twice the Ids
  * recorded since the last one (MIN_STEP at least): a run then outpaces the events arriving meanwhile,
- * and memory stays near two runs' worth of Ids however fast producers publish (with a fixed step of
- * 1,024, a 1,000,000-event publish in commits of 1,000 left the runs behind: +50 MiB of RSS).
- * A failed step leaves the Ids in memory, where de-duplication still finds them; a later run tries again.
+ * and the Ids waiting stay near two runs' worth however fast producers publish (with a fixed step of
+ * 1,024, a 1,000,000-event publish in commits of 1,000 left the runs further behind at every run).
+ * A failed step leaves the Ids waiting, where de-duplication still finds them; a later run tries again.
  */
 export class EventIdRunner {
   private run: IndexRun | null = null;
@@ -76,7 +76,7 @@ export class EventIdRunner {
     try {
       done = this.transaction(() => run.step(keys));
     } catch {
-      // The disk is failing or full: event writes report that to producers; the Ids stay in memory.
+      // The disk is failing or full: event writes report that to producers; the Ids stay waiting.
       this.run = null;
       this.later();
       return;

@@ -63,8 +63,6 @@ export class EventWriter {
   private readonly findMatchCount: BetterSqlite3.Statement;
   /** Ids of recorded events, for de-duplication; the store thread moves them to disk in runs. */
   readonly ids: EventIdIndex;
-  /** Ids added by the transaction being written, forgotten again if it rolls back. */
-  private added: string[] = [];
   private readonly runGroup: (batches: PendingBatch[]) => Outcome[];
   private readonly now: () => number;
   private readonly maxEventsPerCommit: number;
@@ -88,11 +86,9 @@ export class EventWriter {
     this.runGroup = sqlite.transaction((batches: PendingBatch[]) => {
       const now = this.now();
       return batches.map((batch): Outcome => {
-        const from = this.added.length;
         try {
           return { ok: true, results: writeBatch(batch, now) };
         } catch (error) {
-          this.forgetAddedSince(from);
           return { ok: false, error };
         }
       });
@@ -115,17 +111,14 @@ export class EventWriter {
     if (batches.length === 0) return;
     if (this.queue.length > 0) this.schedule();
     let outcomes: Outcome[];
-    let recorded = 0;
     try {
       outcomes = this.runGroup(batches);
-      recorded = this.added.length;
     } catch (error) {
-      this.forgetAddedSince(0);
       for (const b of batches) b.reject(error);
       return;
-    } finally {
-      this.added = [];
     }
+    let recorded = 0;
+    for (const o of outcomes) if (o.ok) for (const r of o.results) if (!r.duplicate) recorded++;
     this.afterCommit(recorded);
     outcomes.forEach((outcome, i) => {
       const batch = batches[i] as PendingBatch;
@@ -157,10 +150,6 @@ export class EventWriter {
     return this.queue.splice(0, taken);
   }
 
-  private forgetAddedSince(from: number): void {
-    for (const id of this.added.splice(from)) this.ids.forget(id);
-  }
-
   private writeBatch({ records, handOffs }: PendingBatch, now: number): StoredEvent[] {
     return records.map((r, i): StoredEvent => {
       const seen = this.ids.seqOf(r.id);
@@ -180,7 +169,6 @@ export class EventWriter {
         r.webhookIds.length,
       );
       this.ids.add(r.id, Number(inserted.lastInsertRowid));
-      this.added.push(r.id);
       const handedOff = handOffs[i];
       const deliveryIds = r.webhookIds.map((webhookId, j) => {
         const state = handedOff?.[j] === true ? 'in_flight' : 'pending';
