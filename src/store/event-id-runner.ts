@@ -1,10 +1,10 @@
 import type { EventIdIndex, IndexRun } from './event-id-index.js';
 
 /**
- * Ids waiting that start a run at once. A run touches each event_ids page it needs once, so
- * the larger it is the fewer pages per Id (measured: 300,000 events, the store's CPU per event 30.7 µs
- * with the unique index, 21.9 µs with runs of 20,000); the temporary table and the trace's scan of the unindexed tail
- * grow with it.
+ * Ids waiting that start a run at once. A run touches each event_ids page it needs once, so the larger
+ * it is the fewer pages per Id (measured: 300,000 events, the store's CPU per event 30.7 µs with the
+ * unique index, 21.9 µs with runs of 20,000); the temporary table and the trace's scan of the unindexed
+ * tail grow with it.
  */
 export const RUN_AT = 16_384;
 /** A quiet store is indexed too: a run starts this long after the first Id waiting for one. */
