@@ -48,6 +48,7 @@ describe('openDatabase', () => {
       expect(g.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(g.sqlite.pragma('synchronous', { simple: true })).toBe(2);
       expect(g.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
+      expect(g.sqlite.pragma('temp_store', { simple: true })).toBe(2);
       expect(tableNames(g)).toEqual(expect.arrayContaining(TABLES));
       expect(isMigrated(g)).toBe(true);
     } finally {

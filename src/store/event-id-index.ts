@@ -5,7 +5,7 @@ const THROUGH = 'event_ids_through';
 /**
  * Which event Ids the store holds, for exact de-duplication. A unique index on events.id took one random
  * key per event, and each commit rewrote every index page it touched into the WAL: measured on 56,000
- * events in commits of 200, 4.8 file writes per event against 1.0 without it. So recent Ids wait in a
+ * events in commits of 200, 4.8 file writes per event against 1.2 with this index. So recent Ids wait in a
  * temporary table of this connection (never written to the WAL) and reach event_ids in runs, in Id
  * order, which touch each index page once per run.
  *
