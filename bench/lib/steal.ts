@@ -76,12 +76,13 @@ function meanShare(reports: readonly StealReport[]): number | null {
   return (shares as number[]).reduce((a, b) => a + b, 0) / shares.length;
 }
 
-/** Above this much more steal in the gateway's windows than in its references', a ratio is suspect. */
+/** Above this gap in steal between the gateway's windows and its references', a ratio is suspect. */
 const STEAL_GAP = 0.05;
 
 /**
- * The note a ratio carries when the gateway's windows (their mean) saw more than 5 percentage points more
- * steal than its references' windows (their mean): the gateway was then slowed by a neighbour, not itself.
+ * The note a ratio carries when the gateway's windows (their mean) and its references' windows (their
+ * mean) saw steal more than 5 percentage points apart, either way: a high ratio measured while only the
+ * references were slowed by a neighbour is as suspect as a low one measured the other way round.
  */
 export function stealNote(
   gateway: readonly StealReport[],
@@ -91,6 +92,7 @@ export function stealNote(
   const ours = meanShare(gateway);
   const theirs = meanShare(references);
   // The epsilon keeps a gap of exactly 5 points (0.08 - 0.03 in floating point) out, as "more than" says.
-  if (ours === null || theirs === null || ours - theirs <= STEAL_GAP + 1e-9) return undefined;
-  return `steal ${formatShare(ours)} during ${names.gateway}, ${formatShare(theirs)} during ${names.reference}`;
+  if (ours === null || theirs === null || Math.abs(ours - theirs) <= STEAL_GAP + 1e-9) return undefined;
+  const note = `steal ${formatShare(ours)} during ${names.gateway}, ${formatShare(theirs)} during ${names.reference}`;
+  return ours > theirs ? note : `${note} (the reference side ran on the busier machine)`;
 }
