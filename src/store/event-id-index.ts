@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 
-const THROUGH = 'event_ids_through';
+/** store_marks' name for the seq up to which events are in event_ids (the trace reads it too). */
+export const EVENT_IDS_THROUGH = 'event_ids_through';
 
 /**
  * Which event Ids the store holds, for exact de-duplication. A unique index on events.id took one random
@@ -34,8 +35,10 @@ export class EventIdIndex {
   constructor(sqlite: BetterSqlite3.Database) {
     sqlite.exec(`CREATE TEMP TABLE IF NOT EXISTS recent_event_ids (
       id TEXT PRIMARY KEY NOT NULL, seq INTEGER NOT NULL) WITHOUT ROWID`);
-    this.through = (sqlite.prepare('SELECT value FROM store_marks WHERE name = ?').pluck().get(THROUGH) ??
-      0) as number;
+    this.through = (sqlite
+      .prepare('SELECT value FROM store_marks WHERE name = ?')
+      .pluck()
+      .get(EVENT_IDS_THROUGH) ?? 0) as number;
     sqlite
       .prepare(
         'INSERT OR IGNORE INTO temp.recent_event_ids (id, seq) SELECT id, seq FROM main.events WHERE seq > ?',
@@ -60,7 +63,7 @@ export class EventIdIndex {
       const chunk = rows.slice(0, keys);
       for (const [id, seq] of chunk) this.insertIndexed.run(id, seq);
       if (rows.length > keys) return (chunk[chunk.length - 1] as [string, number])[0];
-      this.setThrough.run(THROUGH, through);
+      this.setThrough.run(EVENT_IDS_THROUGH, through);
       this.dropThrough.run(through);
       return null;
     });
@@ -76,9 +79,14 @@ export class EventIdIndex {
     this.insertRecent.run(id, seq);
   }
 
+  /** The seq of the last event recorded. */
+  get lastRecorded(): number {
+    return this.lastSeq.get() as number;
+  }
+
   /** Events recorded after the last finished run (their Ids are not in event_ids yet). */
   get unindexed(): number {
-    return (this.lastSeq.get() as number) - this.through;
+    return this.lastRecorded - this.through;
   }
 
   /**
@@ -86,7 +94,7 @@ export class EventIdIndex {
    * between them; Ids recorded meanwhile wait for the next run. Null when there is nothing to do.
    */
   startRun(): IndexRun | null {
-    const through = this.lastSeq.get() as number;
+    const through = this.lastRecorded;
     if (through <= this.through) return null;
     // Ids are ASCII, and "" sorts before all of them.
     let after: string | null = '';

@@ -11,7 +11,7 @@ beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
   store = openTestStore('id-runner-');
   steps = 0;
-  writer = new EventWriter(store.database.sqlite, { afterCommit: (n) => runner.recorded(n) });
+  writer = new EventWriter(store.database.sqlite, { afterCommit: () => runner.recorded() });
   runner = new EventIdRunner(writer.ids, (step) => {
     steps++;
     return step();

@@ -24,8 +24,8 @@ export class EventIdRunner {
   private run: IndexRun | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
-  /** Events recorded since the last step. */
-  private owed = 0;
+  /** The last event recorded when the last step was taken (or the run began). */
+  private steppedThrough = 0;
 
   /** `transaction` wraps each step (the store service commits them without waiting for the disk). */
   constructor(
@@ -33,12 +33,12 @@ export class EventIdRunner {
     private readonly transaction: (step: () => boolean) => boolean,
   ) {}
 
-  /** A commit recorded this many events. */
-  recorded(events: number): void {
-    this.owed += events;
+  /** Events were committed. */
+  recorded(): void {
     if (this.stopped || this.run !== null) return;
-    if (this.index.unindexed >= RUN_AT) this.begin();
-    else if (this.index.unindexed > 0) this.later();
+    const unindexed = this.index.unindexed;
+    if (unindexed >= RUN_AT) this.begin();
+    else if (unindexed > 0) this.later();
   }
 
   /** At shutdown: no further step. A run cut short is done again at the next start. */
@@ -63,15 +63,16 @@ export class EventIdRunner {
     this.timer = null;
     if (this.stopped || this.run !== null) return;
     this.run = this.index.startRun();
-    this.owed = 0;
+    this.steppedThrough = this.index.lastRecorded;
     if (this.run !== null) setImmediate(() => this.step());
   }
 
   private step(): void {
     const run = this.run;
     if (run === null) return;
-    const keys = Math.max(MIN_STEP, 2 * this.owed);
-    this.owed = 0;
+    const last = this.index.lastRecorded;
+    const keys = Math.max(MIN_STEP, 2 * (last - this.steppedThrough));
+    this.steppedThrough = last;
     let done: boolean;
     try {
       done = this.transaction(() => run.step(keys));
@@ -86,6 +87,6 @@ export class EventIdRunner {
       return;
     }
     this.run = null;
-    this.recorded(0);
+    this.recorded();
   }
 }

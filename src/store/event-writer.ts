@@ -45,8 +45,8 @@ export interface EventWriterOptions {
   now?: () => number;
   /** Events per commit at most (whole batches are never split): bounds how long a commit holds the store. */
   maxEventsPerCommit?: number;
-  /** Called after each commit with the number of events it recorded (the Id index runs keep pace with it). */
-  afterCommit?: (recorded: number) => void;
+  /** Called after each commit of events (the store service paces Id index runs from it). */
+  afterCommit?: () => void;
 }
 
 /**
@@ -66,7 +66,7 @@ export class EventWriter {
   private readonly runGroup: (batches: PendingBatch[]) => Outcome[];
   private readonly now: () => number;
   private readonly maxEventsPerCommit: number;
-  private readonly afterCommit: (recorded: number) => void;
+  private readonly afterCommit: () => void;
 
   constructor(sqlite: BetterSqlite3.Database, options: EventWriterOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -117,9 +117,7 @@ export class EventWriter {
       for (const b of batches) b.reject(error);
       return;
     }
-    let recorded = 0;
-    for (const o of outcomes) if (o.ok) for (const r of o.results) if (!r.duplicate) recorded++;
-    this.afterCommit(recorded);
+    this.afterCommit();
     outcomes.forEach((outcome, i) => {
       const batch = batches[i] as PendingBatch;
       if (outcome.ok) batch.resolve(outcome.results);

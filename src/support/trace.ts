@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { AttemptRecord } from '../delivery/engine/delivery-store.js';
+import { EVENT_IDS_THROUGH } from '../store/event-id-index.js';
 
 /** Everything the store knows about one event's fate, for support staff. */
 export interface EventTrace {
@@ -36,7 +37,7 @@ const EVENT_COLUMNS = `seq, id, event_type AS eventType, organization_id AS orga
 
 /**
  * The event with this Id: through event_ids, or among the latest events, which the store indexes in runs
- * (store/event-id-index.ts); that tail is at most a run's worth of events, scanned by seq.
+ * (store/event-id-index.ts); that tail is about two runs' worth of events at most, scanned by seq.
  */
 function findEvent(sqlite: BetterSqlite3.Database, id: string) {
   return sqlite
@@ -44,10 +45,10 @@ function findEvent(sqlite: BetterSqlite3.Database, id: string) {
       `SELECT ${EVENT_COLUMNS} FROM events WHERE seq = (SELECT seq FROM event_ids WHERE id = @id)
        UNION ALL
        SELECT ${EVENT_COLUMNS} FROM events
-        WHERE seq > coalesce((SELECT value FROM store_marks WHERE name = 'event_ids_through'), 0) AND id = @id
+        WHERE seq > coalesce((SELECT value FROM store_marks WHERE name = @mark), 0) AND id = @id
        LIMIT 1`,
     )
-    .get({ id }) as (EventTrace['event'] & { seq: number }) | undefined;
+    .get({ id, mark: EVENT_IDS_THROUGH }) as (EventTrace['event'] & { seq: number }) | undefined;
 }
 
 export function traceEvent(sqlite: BetterSqlite3.Database, eventId: string): EventTrace {

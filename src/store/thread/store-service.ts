@@ -22,7 +22,7 @@ export class StoreService {
   private readonly syncFull: BetterSqlite3.Statement;
 
   constructor(sqlite: BetterSqlite3.Database) {
-    this.writer = new EventWriter(sqlite, { afterCommit: (recorded) => this.idRunner.recorded(recorded) });
+    this.writer = new EventWriter(sqlite, { afterCommit: () => this.idRunner.recorded() });
     // Index runs are derived data (rebuilt from events after a crash): they need not wait for the disk.
     this.idRunner = new EventIdRunner(this.writer.ids, (step) => this.relaxed(step));
     this.deliveries = new DeliveryStore(sqlite);
