@@ -109,7 +109,17 @@ export function noiseNote(reference: BracketedReference): string | undefined {
   return `noisy machine: the reference measured ${Math.round(reference.before.rate ?? 0)}/s before and ${Math.round(reference.after.rate ?? 0)}/s after`;
 }
 
-/** The note a ratio carries when the gateway's run saw more steal than the two references around it. */
-export function stealAgainst(gateway: StealReport, reference: BracketedReference): string | undefined {
-  return stealNote([gateway], [reference.before.steal, reference.after.steal]);
+/**
+ * The note a ratio carries when the gateway's run and its reference (the two runs around it, or one) saw
+ * steal more than 5 points apart (stealNote).
+ */
+export function stealAgainst(
+  gateway: StealReport,
+  reference: BracketedReference | ReferenceMeasure,
+): string | undefined {
+  if ('before' in reference) return stealNote([gateway], [reference.before.steal, reference.after.steal]);
+  return stealNote([gateway], [reference.steal], {
+    gateway: "the gateway's run",
+    reference: "the reference's",
+  });
 }

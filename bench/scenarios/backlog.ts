@@ -7,7 +7,7 @@ import { joinNotes, metric } from '../lib/results.js';
 import type { RssReport } from '../lib/rss-sampler.js';
 import type { Scenario } from '../lib/scenario.js';
 import { perSecond } from '../lib/stats.js';
-import { describeSteal, startStealMeter, stealNote } from '../lib/steal.js';
+import { describeSteal, startStealMeter } from '../lib/steal.js';
 
 const EVENTS = 1_000_000;
 const PRODUCER = { batchSize: 1_000, inFlight: 4 };
@@ -83,10 +83,7 @@ export const backlog: Scenario = {
           gateway: received.unique > 0 ? cpuMicros / received.unique : null,
           reference: reference.after.clientCpuMicrosPerRequest,
           referenceName: 'undici client',
-          note: stealNote([steal], [reference.after.steal], {
-            gateway: "the gateway's run",
-            reference: "the reference's",
-          }),
+          note: stealAgainst(steal, reference.after),
         }),
         metric({
           metric: 'peak gateway RSS (own process)',

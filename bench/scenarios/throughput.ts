@@ -13,7 +13,7 @@ import {
 import { joinNotes, metric } from '../lib/results.js';
 import type { Scenario, ScenarioContext } from '../lib/scenario.js';
 import { perSecond } from '../lib/stats.js';
-import { describeSteal, formatShare, type StealReport, startStealMeter, stealNote } from '../lib/steal.js';
+import { describeSteal, formatShare, type StealReport, startStealMeter } from '../lib/steal.js';
 import { WARM_UP_DELIVERIES, warmUp } from '../lib/warm-up.js';
 
 export const THROUGHPUT_EVENTS = 50_000;
@@ -115,10 +115,7 @@ export function cpuMetric(
     referenceName: 'undici client',
     note: joinNotes(
       'less sensitive to a noisy machine than rates; the gateway figure includes its in-process producer',
-      stealNote([gatewaySteal], [reference.steal], {
-        gateway: "the gateway's run",
-        reference: "the reference's",
-      }),
+      stealAgainst(gatewaySteal, reference),
     ),
   });
 }
