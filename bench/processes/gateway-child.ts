@@ -19,7 +19,9 @@ import { threadCpuMicros } from '../lib/thread-cpu.js';
  * what this process uses (CPU, RSS) is the gateway's and its producer's, nobody else's. The gateway is
  * the built package (bench/run.ts compiles it first), as `npm start` runs it.
  */
-const { createLogger, parseConfigDocument, startGateway } = await importBuiltGateway();
+const { createLogger, limitHeapGrowth, parseConfigDocument, startGateway } = await importBuiltGateway();
+// As `gateway serve` does for the process it owns.
+limitHeapGrowth();
 let gateway: RunningGateway | null = null;
 let dbFile = '';
 const rss = new RssSampler(100);

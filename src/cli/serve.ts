@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../log/logger.js';
 import { startGateway } from '../service/gateway.js';
+import { limitHeapGrowth } from '../service/heap-growth.js';
 
 /**
  * `gateway serve`: runs until SIGTERM or SIGINT, then stops accepting, finishes requests in flight,
@@ -8,9 +9,10 @@ import { startGateway } from '../service/gateway.js';
  * configuration file (desired state) without a restart.
  */
 export async function serve(): Promise<void> {
+  const heapGrowingPercent = limitHeapGrowth();
   const logger = createLogger();
   const { config, path } = loadConfig();
-  logger.info({ config: path, database: config.gateway.Database }, 'starting gateway');
+  logger.info({ config: path, database: config.gateway.Database, heapGrowingPercent }, 'starting gateway');
   const gateway = await startGateway({ config, logger });
 
   let stopping = false;
