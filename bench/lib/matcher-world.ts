@@ -2,6 +2,7 @@ import { EVENT_TYPES } from '../../src/catalogue/index.js';
 import { matchWebhooks } from '../../src/matcher/match.js';
 import { RoutingIndex } from '../../src/matcher/routing-index.js';
 import type { GroupMembership, MatchKey, RoutingSubscription } from '../../src/matcher/types.js';
+import { seededRandom as random } from './random.js';
 
 /**
  * A deterministic configuration for the matcher: every organization has 20 webhooks and 100
@@ -30,17 +31,6 @@ export const KEYS = 4_096;
 function guid(kind: number, org: number, n: number): string {
   const hex = (v: number, width: number) => v.toString(16).padStart(width, '0');
   return `${hex(kind, 8)}-${hex(org >> 16, 4)}-4${hex(org & 0xfff, 3)}-8${hex(n >> 16, 3)}-${hex(n & 0xffff, 12)}`;
-}
-
-/** mulberry32: reproducible picks, so every run matches the same keys. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 export function buildMatcherWorld(organizations: number): MatcherWorld {
