@@ -88,6 +88,10 @@ export const peer: Scenario = {
           reference: peerP99,
           referenceName: 'BullMQ peer',
           target: { on: 'ratio', op: '<', value: 1 },
+          note: stealNote([gatewayLat.steal], [peerLat.steal], {
+            gateway: "the gateway's latency run",
+            reference: "BullMQ's",
+          }),
         }),
         metric({
           metric: 'p50 publish-to-receipt',
