@@ -9,7 +9,8 @@ import { limitHeapGrowth } from '../service/heap-growth.js';
  * configuration file (desired state) without a restart.
  */
 export async function serve(): Promise<void> {
-  const heapGrowingPercent = limitHeapGrowth();
+  // Logged as the percent set here, or as the operator's when node's own flag set it.
+  const heapGrowingPercent = limitHeapGrowth() ?? 'from --heap-growing-percent';
   const logger = createLogger();
   const { config, path } = loadConfig();
   logger.info({ config: path, database: config.gateway.Database, heapGrowingPercent }, 'starting gateway');
