@@ -3,9 +3,9 @@ import { setFlagsFromString } from 'node:v8';
 /**
  * How far V8 lets the heap grow past what survived its last full collection, in percent: 100 allows
  * twice the live heap. V8's own factor climbs to 4x when collections are cheap, and they are cheap here:
- * publishing 1,000,000 events, the main heap cycled between 25-33 MB live and 105-148 MB in use, and the
- * gateway's peak RSS was 285-310 MiB. At 100 it was 212-219 MiB at the same publish rate (25,800-27,200
- * events/s), and the throughput bench's CPU per delivery stayed within its run-to-run noise.
+ * publishing 1,000,000 events, the main heap cycled between 25-33 MB live and 105-148 MB in use. In three
+ * interleaved pairs, peak RSS was 281-306 MiB with V8's factor and 205-222 MiB at 100, at the same publish
+ * rate (26,500-30,100 events/s), and the throughput bench's CPU per delivery stayed within its noise.
  */
 export const HEAP_GROWING_PERCENT = 100;
 
