@@ -12,12 +12,11 @@ import { organizations, webhooks } from './schema/index.js';
 const TABLES = [
   'attempts',
   'deliveries',
-  'event_ids',
   'events',
   'organizations',
+  'pruned_events',
   'security_group_members',
   'security_groups',
-  'store_marks',
   'subscriptions',
   'webhooks',
 ];
@@ -75,13 +74,13 @@ describe('openDatabase', () => {
     }
   });
 
-  it('moves the Ids of events recorded before event_ids existed into it, and still knows them', async () => {
+  it('migrates a database of the sorted-run Id index to the unique index, and still knows its Ids', async () => {
     const file = join(dir, 'gateway.db');
-    // The database as 0000_initial left it, with events in it.
+    // The database as 0001_event_ids left it, with events in it.
     const folder = join(dir, 'migrations');
     cpSync(MIGRATIONS_FOLDER, folder, { recursive: true });
     const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8'));
-    journal.entries = journal.entries.slice(0, 1);
+    journal.entries = journal.entries.slice(0, 2);
     writeFileSync(join(folder, 'meta', '_journal.json'), JSON.stringify(journal));
     const old = new BetterSqlite3(file);
     migrate(drizzle(old), { migrationsFolder: folder, migrationsTable: '__drizzle_migrations' });
@@ -91,12 +90,8 @@ describe('openDatabase', () => {
 
     const g = openDatabase(file);
     try {
-      expect(g.sqlite.prepare('SELECT id, seq FROM event_ids ORDER BY id').all()).toEqual([
-        { id: 'a', seq: 2 },
-        { id: 'b', seq: 1 },
-      ]);
+      expect(tableNames(g)).not.toContain('event_ids');
       const writer = new EventWriter(g.sqlite);
-      expect(writer.ids.unindexed).toBe(0);
       const [stored] = await writer.write([
         {
           id: 'b',
@@ -111,6 +106,22 @@ describe('openDatabase', () => {
       ]);
       expect(stored).toMatchObject({ duplicate: true, matched: 3 });
     } finally {
+      g.close();
+    }
+  });
+
+  it('refuses a second event with the same Id from any connection, not only through the writer', () => {
+    const file = join(dir, 'gateway.db');
+    const g = openDatabase(file);
+    const other = new BetterSqlite3(file);
+    try {
+      const insert = `INSERT INTO events (id, organization_id, event_type, entity_id, occurred_at, payload, accepted_at, match_count)
+        VALUES ('same', 'o', 'UserStatus', 'e', 't', '{}', 0, 0)`;
+      g.sqlite.exec(insert);
+      expect(() => other.exec(insert)).toThrow(/UNIQUE constraint failed: events.id/);
+      expect(g.sqlite.prepare("SELECT count(*) FROM events WHERE id = 'same'").pluck().get()).toBe(1);
+    } finally {
+      other.close();
       g.close();
     }
   });

@@ -43,8 +43,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): G
     // so the extra fsync is paid once per batch, not once per event.
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
-    // The event Ids waiting for their index run (event-id-index.ts) are a temporary table: in memory, so
-    // its random inserts never spill to a temporary file (3.7 writes per event when they did).
+    // Sorts and temporary indexes of queries stay in memory rather than in temporary files.
     sqlite.pragma('temp_store = MEMORY');
     if (options.cacheKiB !== undefined) sqlite.pragma(`cache_size = -${options.cacheKiB}`);
     const db = drizzle(sqlite, { schema });

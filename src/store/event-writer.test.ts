@@ -61,7 +61,6 @@ describe('EventWriter', () => {
       { id: 'x', matched: 1, duplicate: false },
       { id: 'y', matched: 1, duplicate: false },
     ]);
-    expect(writer.ids.unindexed).toBe(2);
   });
 
   it('groups concurrent writers into one commit, up to the cap, without splitting a batch', async () => {

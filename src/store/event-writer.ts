@@ -1,5 +1,4 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { EventIdIndex } from './event-id-index.js';
 
 /** One event ready to be recorded: its routing facts, its exact JSON, and who must receive it. */
 export interface EventRecord {
@@ -45,7 +44,7 @@ export interface EventWriterOptions {
   now?: () => number;
   /** Events per commit at most (whole batches are never split): bounds how long a commit holds the store. */
   maxEventsPerCommit?: number;
-  /** Called after each commit of events (the store service paces Id index runs from it). */
+  /** Called after each commit of events. */
   afterCommit?: () => void;
 }
 
@@ -61,8 +60,6 @@ export class EventWriter {
   private readonly insertEvent: BetterSqlite3.Statement;
   private readonly insertDelivery: BetterSqlite3.Statement;
   private readonly findMatchCount: BetterSqlite3.Statement;
-  /** Ids of recorded events, for de-duplication; the store thread moves them to disk in runs. */
-  readonly ids: EventIdIndex;
   private readonly runGroup: (batches: PendingBatch[]) => Outcome[];
   private readonly now: () => number;
   private readonly maxEventsPerCommit: number;
@@ -72,16 +69,19 @@ export class EventWriter {
     this.now = options.now ?? Date.now;
     this.maxEventsPerCommit = options.maxEventsPerCommit ?? 512;
     this.afterCommit = options.afterCommit ?? (() => {});
-    this.ids = new EventIdIndex(sqlite);
-    this.insertEvent = sqlite.prepare(
-      `INSERT INTO events (id, organization_id, event_type, entity_id, occurred_at, expires_at, payload, accepted_at, match_count)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    // The unique index on events.id decides what is a duplicate: an Id already stored inserts nothing
+    // and returns no row, whichever process stored it first.
+    this.insertEvent = sqlite
+      .prepare(
+        `INSERT INTO events (id, organization_id, event_type, entity_id, occurred_at, expires_at, payload, accepted_at, match_count)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING seq`,
+      )
+      .pluck();
     this.insertDelivery = sqlite.prepare(
       `INSERT INTO deliveries (event_seq, webhook_id, state, attempt_count, next_attempt_at, created_at)
        VALUES (?, ?, ?, 0, ?, ?)`,
     );
-    this.findMatchCount = sqlite.prepare('SELECT match_count FROM events WHERE seq = ?').pluck();
+    this.findMatchCount = sqlite.prepare('SELECT match_count FROM events WHERE id = ?').pluck();
     const writeBatch = sqlite.transaction((batch: PendingBatch, now: number) => this.writeBatch(batch, now));
     this.runGroup = sqlite.transaction((batches: PendingBatch[]) => {
       const now = this.now();
@@ -150,12 +150,7 @@ export class EventWriter {
 
   private writeBatch({ records, handOffs }: PendingBatch, now: number): StoredEvent[] {
     return records.map((r, i): StoredEvent => {
-      const seen = this.ids.seqOf(r.id);
-      if (seen !== undefined) {
-        const matched = this.findMatchCount.get(seen) as number;
-        return { id: r.id, matched, duplicate: true, deliveryIds: [] };
-      }
-      const inserted = this.insertEvent.run(
+      const seq = this.insertEvent.get(
         r.id,
         r.organizationId,
         r.eventType,
@@ -165,12 +160,15 @@ export class EventWriter {
         r.payload,
         now,
         r.webhookIds.length,
-      );
-      this.ids.add(r.id, Number(inserted.lastInsertRowid));
+      ) as number | undefined;
+      if (seq === undefined) {
+        const matched = this.findMatchCount.get(r.id) as number;
+        return { id: r.id, matched, duplicate: true, deliveryIds: [] };
+      }
       const handedOff = handOffs[i];
       const deliveryIds = r.webhookIds.map((webhookId, j) => {
         const state = handedOff?.[j] === true ? 'in_flight' : 'pending';
-        const delivery = this.insertDelivery.run(inserted.lastInsertRowid, webhookId, state, now, now);
+        const delivery = this.insertDelivery.run(seq, webhookId, state, now, now);
         return Number(delivery.lastInsertRowid);
       });
       return { id: r.id, matched: r.webhookIds.length, duplicate: false, deliveryIds };

@@ -1,6 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { AttemptRecord } from '../delivery/engine/delivery-store.js';
-import { EVENT_IDS_THROUGH } from '../store/event-id-index.js';
 
 /** Everything the store knows about one event's fate, for support staff. */
 export interface EventTrace {
@@ -35,20 +34,10 @@ export interface EventTrace {
 const EVENT_COLUMNS = `seq, id, event_type AS eventType, organization_id AS organizationId, entity_id AS entityId,
   occurred_at AS occurredAt, accepted_at AS acceptedAt, expires_at AS expiresAt, match_count AS matchCount`;
 
-/**
- * The event with this Id: through event_ids, or among the latest events, which the store indexes in runs
- * (store/event-id-index.ts); that tail is about two runs' worth of events at most, scanned by seq.
- */
 function findEvent(sqlite: BetterSqlite3.Database, id: string) {
-  return sqlite
-    .prepare(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE seq = (SELECT seq FROM event_ids WHERE id = @id)
-       UNION ALL
-       SELECT ${EVENT_COLUMNS} FROM events
-        WHERE seq > coalesce((SELECT value FROM store_marks WHERE name = @mark), 0) AND id = @id
-       LIMIT 1`,
-    )
-    .get({ id, mark: EVENT_IDS_THROUGH }) as (EventTrace['event'] & { seq: number }) | undefined;
+  return sqlite.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = ?`).get(id) as
+    | (EventTrace['event'] & { seq: number })
+    | undefined;
 }
 
 export function traceEvent(sqlite: BetterSqlite3.Database, eventId: string): EventTrace {

@@ -31,10 +31,8 @@ export class StoreError extends Error {
 
 export interface OpenStoreOptions {
   /**
-   * Page cache of the store's connection, KiB. 8 MiB by default. It was 16 MiB while a unique index on
-   * events.id took random inserts, whose pages it kept; event Ids now reach their index in sorted runs
-   * (event-id-index.ts). Publishing 1,000,000 events with 8 MiB, peak RSS was 281-282 MiB against 288-310
-   * MiB with 16 MiB, at the same rate (22,800-26,200/s against 24,500-26,300/s).
+   * Page cache of the store's connection, KiB; 8 MiB by default. More cache keeps more of the event Id
+   * index's pages between commits, but every cached page is resident memory the process pays for.
    */
   cacheKiB?: number;
   /** Told once if the store thread dies; every call fails from then on. */

@@ -5,7 +5,6 @@ import {
   type Outcome,
   type ReleasedDelivery,
 } from '../../delivery/engine/delivery-store.js';
-import { EventIdRunner } from '../event-id-runner.js';
 import { type EventRecord, EventWriter, type HandOffs, type StoredEvent } from '../event-writer.js';
 
 /**
@@ -16,15 +15,12 @@ import { type EventRecord, EventWriter, type HandOffs, type StoredEvent } from '
  */
 export class StoreService {
   private readonly writer: EventWriter;
-  private readonly idRunner: EventIdRunner;
   private readonly deliveries: DeliveryStore;
   private readonly syncNormal: BetterSqlite3.Statement;
   private readonly syncFull: BetterSqlite3.Statement;
 
   constructor(sqlite: BetterSqlite3.Database) {
-    this.writer = new EventWriter(sqlite, { afterCommit: () => this.idRunner.recorded() });
-    // Index runs are derived data (rebuilt from events after a crash): they need not wait for the disk.
-    this.idRunner = new EventIdRunner(this.writer.ids, (step) => this.relaxed(step));
+    this.writer = new EventWriter(sqlite);
     this.deliveries = new DeliveryStore(sqlite);
     this.syncNormal = sqlite.prepare('PRAGMA synchronous = NORMAL');
     this.syncFull = sqlite.prepare('PRAGMA synchronous = FULL');
@@ -53,7 +49,6 @@ export class StoreService {
 
   /** Commits every write still queued (shutdown). */
   drain(): void {
-    this.idRunner.stop();
     this.writer.drain();
   }
 
