@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError } from '../config/index.js';
 import { exportCommand, importCommand } from './import-export.js';
+import { pruneCommand } from './prune.js';
 import { serve } from './serve.js';
 import { traceCommand } from './trace.js';
 
@@ -9,6 +10,7 @@ const USAGE = `usage: gateway [command]
   import FILE [--dry-run]    apply a configuration document (desired state); --dry-run prints the changes only
   export [FILE]              write the current configuration as a document (stdout by default)
   trace EVENT_ID             what happened to one event: its matches, deliveries and every attempt
+  prune [--dry-run]          remove what Gateway.Retention no longer keeps now; --dry-run prints it only
 environment: GATEWAY_CONFIG (default config.example.json), GATEWAY_DATABASE, GATEWAY_LISTEN, LOG_LEVEL`;
 
 async function main(argv: string[]): Promise<void> {
@@ -26,6 +28,8 @@ async function main(argv: string[]): Promise<void> {
     case 'trace':
       if (args[0] === undefined) throw new UsageError('trace needs an EVENT_ID');
       return traceCommand(args[0]);
+    case 'prune':
+      return pruneCommand(flags.has('--dry-run'));
     case 'help':
     case '--help':
       process.stdout.write(`${USAGE}\n`);

@@ -8,5 +8,6 @@ export type { OrgState, SecurityGroupState, SubscriptionState, WebhookState } fr
 export { type ParsedConfig, parseConfigDocument } from './parse.js';
 export { type Change, type ChangeKind, type ChangeOp, formatChange, planChanges } from './plan.js';
 export { readState } from './read-state.js';
+export { retentionPolicy } from './retention.js';
 export * from './schema.js';
 export { replaceSecurityGroupMembers } from './security-groups.js';

@@ -50,6 +50,7 @@ describe('parseConfigDocument: defaults', () => {
           AllowPrivateNetworks: false,
           MaxInFlightPerEndpoint: 16,
         },
+        Retention: { DeliveredDays: 7, FailedDays: 30, AttemptsPerDelivery: 20 },
       },
       organizations: [],
     });

@@ -30,6 +30,15 @@ const deliverySchema = z.strictObject({
   MaxInFlightPerEndpoint: z.int().min(1).max(1000).default(16),
 });
 
+/** How long finished deliveries, their attempts and their events are kept; fractions of days allowed. */
+const retentionSchema = z.strictObject({
+  DeliveredDays: z.number().positive().finite().default(7),
+  /** For deliveries discarded, expired or cancelled. */
+  FailedDays: z.number().positive().finite().default(30),
+  /** Attempt rows kept per delivery: the newest. */
+  AttemptsPerDelivery: z.int().min(1).max(1000).default(20),
+});
+
 export const gatewaySchema = z.strictObject({
   Listen: z
     .string()
@@ -38,6 +47,7 @@ export const gatewaySchema = z.strictObject({
   Database: z.string().min(1).default('./data/gateway.db'),
   ProducerTokens: z.array(z.string().min(1)).default([]),
   Delivery: deliverySchema.prefault({}),
+  Retention: retentionSchema.prefault({}),
 });
 
 const securityGroupSchema = z.strictObject({
@@ -112,6 +122,7 @@ export type ConfigDocument = z.output<typeof configDocumentSchema>;
 export type ConfigDocumentInput = z.input<typeof configDocumentSchema>;
 export type GatewaySection = ConfigDocument['Gateway'];
 export type DeliverySection = GatewaySection['Delivery'];
+export type RetentionSection = GatewaySection['Retention'];
 export type OrganizationDocument = ConfigDocument['Organizations'][number];
 export type WebhookEntryDocument = OrganizationDocument['Webhooks'][number];
 export type WebhookDocument = WebhookEntryDocument['Webhook'];

@@ -2,7 +2,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { EventBus } from '../bus/event-bus.js';
-import { applyConfig, type Change, type ParsedConfig, parseListen } from '../config/index.js';
+import {
+  applyConfig,
+  type Change,
+  type ParsedConfig,
+  parseListen,
+  retentionPolicy,
+} from '../config/index.js';
 import { DeliveryEngine, type DeliveryTransport } from '../delivery/engine/engine.js';
 import { HttpTransport } from '../delivery/transport/http-transport.js';
 import { createApp } from '../http/app.js';
@@ -56,6 +62,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   let storeFailure: Error | null = null;
   // Events, claims and outcomes go through the store thread, so SQLite never holds this event loop.
   const store = await StoreClient.open(gateway.Database, database.sqlite, {
+    retention: retentionPolicy(gateway),
     onFailure: (error) => {
       storeFailure = error;
       logger.error({ err: error }, 'the store thread failed: events can no longer be accepted');
@@ -120,6 +127,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       const changes = applyConfig(database, config);
       logChanges(changes);
       router.reload();
+      store
+        .retain(retentionPolicy(config.gateway))
+        .catch((error: unknown) => logger.error({ err: error }, 'could not apply Gateway.Retention'));
       engine.wake(router.webhookIds());
       return changes;
     },

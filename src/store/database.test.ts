@@ -48,6 +48,7 @@ describe('openDatabase', () => {
       expect(g.sqlite.pragma('synchronous', { simple: true })).toBe(2);
       expect(g.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
       expect(g.sqlite.pragma('temp_store', { simple: true })).toBe(2);
+      expect(g.sqlite.pragma('auto_vacuum', { simple: true })).toBe(2);
       expect(tableNames(g)).toEqual(expect.arrayContaining(TABLES));
       expect(isMigrated(g)).toBe(true);
     } finally {
@@ -91,6 +92,8 @@ describe('openDatabase', () => {
     const g = openDatabase(file);
     try {
       expect(tableNames(g)).not.toContain('event_ids');
+      // The file was made without auto_vacuum; opening it rebuilt it with INCREMENTAL.
+      expect(g.sqlite.pragma('auto_vacuum', { simple: true })).toBe(2);
       const writer = new EventWriter(g.sqlite);
       const [stored] = await writer.write([
         {

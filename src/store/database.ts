@@ -28,6 +28,8 @@ export interface OpenDatabaseOptions {
 // either way, whatever the working directory.
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
 const MIGRATIONS_TABLE = '__drizzle_migrations';
+const AUTO_VACUUM_INCREMENTAL = 2;
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /** Opens (creating when missing) the gateway's SQLite file, sets the pragmas and applies pending migrations. */
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): GatewayDatabase {
@@ -36,8 +38,16 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): G
   if (!inMemory && !readonly) mkdirSync(dirname(file), { recursive: true });
   const sqlite = new BetterSqlite3(file, { readonly, fileMustExist: readonly });
   try {
+    // Pruned rows give their pages back to the file system (Pruner.vacuumStep), so the file stays as large
+    // as what is kept. The mode takes effect for a file without tables; an older file is rebuilt once.
+    if (!readonly && sqlite.pragma('auto_vacuum', { simple: true }) !== AUTO_VACUUM_INCREMENTAL) {
+      sqlite.pragma('auto_vacuum = INCREMENTAL');
+      if (!inMemory) sqlite.exec('VACUUM');
+    }
     // WAL is a property of the file: it persists, and a read-only connection may not change it.
     if (!readonly) sqlite.pragma('journal_mode = WAL');
+    // After a checkpoint the WAL file is cut back to this size, so a burst does not leave it large.
+    sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     sqlite.pragma('foreign_keys = ON');
     // FULL: an event acknowledged to its producer survives power loss; the event writer batches commits
     // so the extra fsync is paid once per batch, not once per event.

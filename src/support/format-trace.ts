@@ -5,6 +5,13 @@ const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString
 /** Pure: the trace as the lines support staff read, ending with the answer to "why not delivered?". */
 export function formatTrace(eventId: string, trace: EventTrace): string[] {
   const e = trace.event;
+  if (e === null && trace.pruned !== null) {
+    const p = trace.pruned;
+    return [
+      `Event ${eventId} was accepted ${iso(p.acceptedAt)} and pruned after ${formatDays(p.retentionDays)} days, at ${iso(p.prunedAt)}.`,
+      'Its deliveries and attempts are no longer kept (Gateway.Retention).',
+    ];
+  }
   if (e === null) {
     return [
       `No event with Id ${eventId} was accepted.`,
@@ -31,6 +38,11 @@ export function formatTrace(eventId: string, trace: EventTrace): string[] {
   }
   if (e.matchCount === 0) lines.push(...whyUnmatched(trace));
   return lines;
+}
+
+/** Whole days as they are; a fraction (tests retain for seconds) to three significant digits. */
+function formatDays(days: number): string {
+  return Number.isInteger(days) ? String(days) : String(Number(days.toPrecision(3)));
 }
 
 function whyUnmatched(trace: EventTrace): string[] {

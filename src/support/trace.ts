@@ -13,6 +13,8 @@ export interface EventTrace {
     expiresAt: number | null;
     matchCount: number;
   } | null;
+  /** When the event is gone because Gateway.Retention pruned it: its tombstone. */
+  pruned: { acceptedAt: number; prunedAt: number; retentionDays: number } | null;
   deliveries: {
     endpoint: string;
     description: string | null;
@@ -42,7 +44,15 @@ function findEvent(sqlite: BetterSqlite3.Database, id: string) {
 
 export function traceEvent(sqlite: BetterSqlite3.Database, eventId: string): EventTrace {
   const event = findEvent(sqlite, eventId.toLowerCase());
-  if (event === undefined) return { event: null, deliveries: [], subscriptions: [] };
+  if (event === undefined) {
+    const pruned =
+      (sqlite
+        .prepare(
+          'SELECT accepted_at AS acceptedAt, pruned_at AS prunedAt, retention_days AS retentionDays FROM pruned_events WHERE id = ?',
+        )
+        .get(eventId.toLowerCase()) as EventTrace['pruned'] | undefined) ?? null;
+    return { event: null, pruned, deliveries: [], subscriptions: [] };
+  }
   const attempts = sqlite.prepare(
     `SELECT attempt_no AS attemptNo, started_at AS startedAt, duration_ms AS durationMs, status_code AS statusCode,
             error_class AS errorClass, error_message AS errorMessage
@@ -92,5 +102,5 @@ export function traceEvent(sqlite: BetterSqlite3.Database, eventId: string): Eve
     entityInGroup: s.securityGroupId === null ? null : s.member > 0,
   }));
   const { seq: _seq, ...summary } = event;
-  return { event: summary, deliveries, subscriptions };
+  return { event: summary, pruned: null, deliveries, subscriptions };
 }

@@ -14,6 +14,7 @@ export interface TestConfig {
   organizations?: unknown[];
   delivery?: Record<string, unknown>;
   producerTokens?: string[];
+  retention?: Record<string, unknown>;
 }
 
 /** A configuration document for tests: loopback receivers, so the development flags are on. */
@@ -30,6 +31,7 @@ export function testDocument(dbFile: string, config: TestConfig = {}): Record<st
         AllowPrivateNetworks: true,
         ...config.delivery,
       },
+      ...(config.retention === undefined ? {} : { Retention: config.retention }),
     },
     Organizations: config.organizations ?? [],
   };

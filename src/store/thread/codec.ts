@@ -249,5 +249,6 @@ export const CODECS: Record<StoreOperation, Codec> = {
     ],
   },
   recoverInFlight: AS_IS,
+  retain: AS_IS,
   drain: AS_IS,
 };

@@ -1,3 +1,4 @@
+import type { RetentionPolicy } from '../pruner.js';
 import type { StoreOperation } from './store-service.js';
 
 /** Sent to the store thread: an operation of StoreService with its arguments, or the order to close. */
@@ -20,6 +21,7 @@ export interface StoreThreadData {
   file: string;
   /** Page cache of the thread's connection, KiB. */
   cacheKiB: number;
+  retention: RetentionPolicy;
 }
 
 /** What a failed operation reports: its message and SQLite's code when it has one. */

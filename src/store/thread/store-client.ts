@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ClaimResult, Outcome, ReleasedDelivery } from '../../delivery/engine/delivery-store.js';
 import type { EventRecord, HandOffs, StoredEvent } from '../event-writer.js';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../pruner.js';
 import { CODECS } from './codec.js';
 import {
   errorDetails,
@@ -35,6 +36,8 @@ export interface OpenStoreOptions {
    * index's pages between commits, but every cached page is resident memory the process pays for.
    */
   cacheKiB?: number;
+  /** Gateway.Retention (its defaults when absent). */
+  retention?: RetentionPolicy;
   /** Told once if the store thread dies; every call fails from then on. */
   onFailure?: (error: Error) => void;
 }
@@ -52,9 +55,10 @@ export class StoreClient {
     inMemory: BetterSqlite3.Database,
     options: OpenStoreOptions = {},
   ): Promise<StoreClient> {
+    const retention = options.retention ?? DEFAULT_RETENTION;
     if (file === ':memory:' || file === '')
-      return new StoreClient(new InlineBackend(new StoreService(inMemory)));
-    const data: StoreThreadData = { file, cacheKiB: options.cacheKiB ?? 8 * 1024 };
+      return new StoreClient(new InlineBackend(new StoreService(inMemory, { retention })));
+    const data: StoreThreadData = { file, cacheKiB: options.cacheKiB ?? 8 * 1024, retention };
     return new StoreClient(await WorkerBackend.start(data, options.onFailure));
   }
 
@@ -72,6 +76,11 @@ export class StoreClient {
 
   async release(deliveries: readonly ReleasedDelivery[]): Promise<void> {
     await this.backend.call('release', [deliveries]);
+  }
+
+  /** Applies a changed Gateway.Retention from the next prune step on. */
+  async retain(policy: RetentionPolicy): Promise<void> {
+    await this.backend.call('retain', [policy]);
   }
 
   recoverInFlight(): Promise<number> {

@@ -6,6 +6,14 @@ import {
   type ReleasedDelivery,
 } from '../../delivery/engine/delivery-store.js';
 import { type EventRecord, EventWriter, type HandOffs, type StoredEvent } from '../event-writer.js';
+import { PruneRunner } from '../prune-runner.js';
+import { DEFAULT_RETENTION, Pruner, type RetentionPolicy } from '../pruner.js';
+
+export interface StoreServiceOptions {
+  retention?: RetentionPolicy;
+  /** Start the background pruner (default true). */
+  prune?: boolean;
+}
 
 /**
  * Everything the hot path asks of the store, over one connection: events and their deliveries (group
@@ -18,12 +26,24 @@ export class StoreService {
   private readonly deliveries: DeliveryStore;
   private readonly syncNormal: BetterSqlite3.Statement;
   private readonly syncFull: BetterSqlite3.Statement;
+  private readonly pruner: Pruner;
+  private readonly pruning: PruneRunner;
+  private readonly recordAndTrim: (outcomes: readonly Outcome[]) => void;
 
-  constructor(sqlite: BetterSqlite3.Database) {
+  constructor(sqlite: BetterSqlite3.Database, options: StoreServiceOptions = {}) {
+    const retention = options.retention ?? DEFAULT_RETENTION;
     this.writer = new EventWriter(sqlite);
     this.deliveries = new DeliveryStore(sqlite);
     this.syncNormal = sqlite.prepare('PRAGMA synchronous = NORMAL');
     this.syncFull = sqlite.prepare('PRAGMA synchronous = FULL');
+    this.pruner = new Pruner(sqlite, retention);
+    this.recordAndTrim = sqlite.transaction((outcomes: readonly Outcome[]) => {
+      this.deliveries.record(outcomes);
+      this.pruner.trim(outcomes.flatMap((o) => (o.attempt === null ? [] : [o.attempt])));
+    });
+    // Pruning is a repeatable clean-up: a step lost to a power cut is done again by the next pass.
+    this.pruning = new PruneRunner(this.pruner, retention, (step) => this.relaxed(step));
+    if (options.prune !== false) this.pruning.start();
   }
 
   /** Accepted events are written with synchronous=FULL: acknowledged means on disk. */
@@ -36,7 +56,7 @@ export class StoreService {
   }
 
   record(outcomes: readonly Outcome[]): void {
-    this.relaxed(() => this.deliveries.record(outcomes));
+    this.relaxed(() => this.recordAndTrim(outcomes));
   }
 
   release(deliveries: readonly ReleasedDelivery[]): void {
@@ -47,8 +67,14 @@ export class StoreService {
     return this.deliveries.recoverInFlight();
   }
 
+  /** Gateway.Retention changed (a configuration reload). */
+  retain(policy: RetentionPolicy): void {
+    this.pruning.setPolicy(policy);
+  }
+
   /** Commits every write still queued (shutdown). */
   drain(): void {
+    this.pruning.stop();
     this.writer.drain();
   }
 
@@ -68,4 +94,11 @@ export class StoreService {
 }
 
 /** The operations a StoreClient may call: the service's public methods. */
-export type StoreOperation = 'write' | 'claim' | 'record' | 'release' | 'recoverInFlight' | 'drain';
+export type StoreOperation =
+  | 'write'
+  | 'claim'
+  | 'record'
+  | 'release'
+  | 'recoverInFlight'
+  | 'retain'
+  | 'drain';

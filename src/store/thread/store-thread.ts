@@ -53,7 +53,7 @@ function serve(port: MessagePort, service: StoreService, close: () => void): voi
   });
 }
 
-function start(port: MessagePort, { file, cacheKiB }: StoreThreadData): void {
+function start(port: MessagePort, { file, cacheKiB, retention }: StoreThreadData): void {
   let database: ReturnType<typeof openDatabase>;
   try {
     database = openDatabase(file, { cacheKiB });
@@ -62,7 +62,7 @@ function start(port: MessagePort, { file, cacheKiB }: StoreThreadData): void {
     port.close();
     return;
   }
-  serve(port, new StoreService(database.sqlite), () => database.close());
+  serve(port, new StoreService(database.sqlite, { retention }), () => database.close());
   port.postMessage({ ready: true } satisfies StoreReady);
 }
 
