@@ -12,9 +12,14 @@ export interface BenchWebhook {
  * UserStatus for all entities, the production retry schedule and timeouts, and the development flags
  * that let it deliver to plain HTTP on loopback ports.
  */
-export function benchDocument(dbFile: string, webhooks: readonly BenchWebhook[]): Record<string, unknown> {
+export function benchDocument(
+  dbFile: string,
+  webhooks: readonly BenchWebhook[],
+  gateway: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     Gateway: {
+      ...gateway,
       Listen: '127.0.0.1:0',
       Database: dbFile,
       ProducerTokens: [BENCH_TOKEN],

@@ -45,7 +45,13 @@ export class GatewayProcess {
   static async start(
     ctx: ScenarioContext,
     webhooks: readonly BenchWebhook[],
-    options: { http?: boolean; label?: string; exposeGc?: boolean } = {},
+    options: {
+      http?: boolean;
+      label?: string;
+      exposeGc?: boolean;
+      /** More keys of the document's Gateway section (Retention). */
+      gateway?: Record<string, unknown>;
+    } = {},
   ): Promise<GatewayProcess> {
     const dir = tempDir(ctx.scope, 'gateway-bench');
     const child = await spawnRole(
@@ -54,7 +60,7 @@ export class GatewayProcess {
       options.label ?? 'gateway',
       options.exposeGc ? ['--expose-gc'] : [],
     );
-    const document = benchDocument(join(dir, 'gateway.db'), webhooks);
+    const document = benchDocument(join(dir, 'gateway.db'), webhooks, options.gateway);
     const { url } = await child.call<{ url: string | null }>(
       'start',
       { document, http: options.http ?? false },
