@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError } from '../config/index.js';
+import { FILE_MISSING, SERVED_ELSEWHERE, StoreError } from '../store/store-error.js';
 import { exportCommand, importCommand } from './import-export.js';
 import { pruneCommand } from './prune.js';
 import { serve } from './serve.js';
@@ -41,7 +42,15 @@ async function main(argv: string[]): Promise<void> {
 
 class UsageError extends Error {}
 
+/** Store errors that refuse to start rather than fail: exit 2, as a bad configuration does. */
+const REFUSALS = new Set([SERVED_ELSEWHERE, FILE_MISSING]);
+
 main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof StoreError && error.code !== undefined && REFUSALS.has(error.code)) {
+    // One line: which database, and why this process may not serve it.
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
   if (error instanceof ConfigError || error instanceof UsageError) {
     process.stderr.write(`${error.message}\n${error instanceof UsageError ? `${USAGE}\n` : ''}`);
     process.exit(2);

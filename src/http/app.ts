@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { EventBus } from '../bus/event-bus.js';
 import type { Logger } from '../log/logger.js';
 import type { Directory } from '../service/directory.js';
-import { StoreError } from '../store/thread/store-client.js';
+import { StoreError } from '../store/store-error.js';
 import { requireBearer } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
 import { getEventTypes } from './routes/event-types/get.js';

@@ -65,7 +65,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     retention: retentionPolicy(gateway),
     onFailure: (error) => {
       storeFailure = error;
-      logger.error({ err: error }, 'the store thread failed: events can no longer be accepted');
+      logger.error({ err: error }, 'the store failed: events can no longer be accepted');
     },
   });
 
@@ -105,7 +105,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       producerTokens: gateway.ProducerTokens,
       logger,
       health: {
-        isReady: () => storeFailure === null && database.sqlite.open && isMigrated(database),
+        isReady: () =>
+          storeFailure === null && store.healthy() && database.sqlite.open && isMigrated(database),
         isShuttingDown: () => shuttingDown,
       },
     });

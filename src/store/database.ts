@@ -1,10 +1,12 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema/index.js';
+import { serveLockFile } from './serve-lock.js';
+import { FILE_MISSING, StoreError } from './store-error.js';
 
 export type GatewaySchema = typeof schema;
 
@@ -35,7 +37,17 @@ const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): GatewayDatabase {
   const readonly = options.readonly === true;
   const inMemory = file === ':memory:' || file === '';
-  if (!inMemory && !readonly) mkdirSync(dirname(file), { recursive: true });
+  if (!inMemory && !readonly) {
+    if (!existsSync(file) && existsSync(serveLockFile(file))) {
+      // A gateway served a database here, and it is gone: starting on an empty one would silently
+      // forget every event it had acknowledged.
+      throw new StoreError(
+        `${file} is missing, but a gateway served a database there (${serveLockFile(file)} exists): restore the database file, or delete ${serveLockFile(file)} to start with an empty one`,
+        FILE_MISSING,
+      );
+    }
+    mkdirSync(dirname(file), { recursive: true });
+  }
   const sqlite = new BetterSqlite3(file, { readonly, fileMustExist: readonly });
   try {
     // Pruned rows give their pages back to the file system (Pruner.vacuumStep), so the file stays as large

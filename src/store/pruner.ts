@@ -56,7 +56,8 @@ interface Candidate {
 /**
  * Removes what Gateway.Retention no longer keeps: events whose every delivery finished longer ago than
  * its period (events nothing was owed to, once DeliveredDays have passed since they were accepted), with
- * their deliveries and attempts (foreign-key cascades), leaving a tombstone for `trace`. Work is done in
+ * their deliveries and attempts (foreign-key cascades), leaving a tombstone for `trace` that is kept for
+ * the same period again. Work is done in
  * steps, one short transaction each, so the writer is never held long; between steps the store thread
  * serves events, claims and outcomes. A pass walks events in acceptance order and ends at the first one
  * too young for either period, so its cost follows what is old, not what is kept.
@@ -94,12 +95,12 @@ export class Pruner {
     );
     this.deleteEvent = sqlite.prepare('DELETE FROM events WHERE seq = ?');
     this.insertTombstone = sqlite.prepare(
-      `INSERT INTO pruned_events (id, accepted_at, pruned_at, retention_days) VALUES (?, ?, ?, ?)
+      `INSERT INTO pruned_events (id, accepted_at, pruned_at, retention_days, forget_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET accepted_at = excluded.accepted_at, pruned_at = excluded.pruned_at,
-         retention_days = excluded.retention_days`,
+         retention_days = excluded.retention_days, forget_at = excluded.forget_at`,
     );
     this.oldTombstones = sqlite
-      .prepare('SELECT id FROM pruned_events WHERE pruned_at <= ? ORDER BY pruned_at LIMIT ?')
+      .prepare('SELECT id FROM pruned_events WHERE forget_at <= ? ORDER BY forget_at LIMIT ?')
       .pluck();
     this.deleteTombstones = sqlite.prepare('DELETE FROM pruned_events WHERE id = ?');
     this.countOldTombstones = sqlite
@@ -110,7 +111,8 @@ export class Pruner {
     this.removeBatch = sqlite.transaction((rows: readonly Candidate[], now: number) => {
       for (const row of rows) {
         this.deleteEvent.run(row.seq);
-        this.insertTombstone.run(row.id, row.acceptedAt, now, this.daysOf(row));
+        const days = this.daysOf(row);
+        this.insertTombstone.run(row.id, row.acceptedAt, now, days, now + days * DAY_MS);
       }
     });
   }
@@ -190,14 +192,13 @@ export class Pruner {
     for (const a of attempts) if (a.attemptNo > keep) this.trimAttempts.run(a.deliveryId, a.attemptNo - keep);
   }
 
-  /** Tombstones are kept as long as the longest period again. True when none older is left. */
+  /** Removes tombstones whose time is up (their event's period again). True when none is left. */
   private pruneTombstones(now: number, dry: boolean, removed: PruneCounts): boolean {
-    const before = now - Math.max(this.policy.deliveredDays, this.policy.failedDays) * DAY_MS;
     if (dry) {
-      removed.tombstones = this.countOldTombstones.get(before) as number;
+      removed.tombstones = this.countOldTombstones.get(now) as number;
       return true;
     }
-    const ids = this.oldTombstones.all(before, this.batch) as string[];
+    const ids = this.oldTombstones.all(now, this.batch) as string[];
     if (ids.length > 0)
       this.sqlite.transaction(() => {
         for (const id of ids) this.deleteTombstones.run(id);

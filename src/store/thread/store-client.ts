@@ -1,8 +1,11 @@
+import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ClaimResult, Outcome, ReleasedDelivery } from '../../delivery/engine/delivery-store.js';
 import type { EventRecord, HandOffs, StoredEvent } from '../event-writer.js';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../pruner.js';
+import { acquireServeLock, type ServeLock } from '../serve-lock.js';
+import { FILE_LOST, StoreError } from '../store-error.js';
 import { CODECS } from './codec.js';
 import {
   errorDetails,
@@ -13,21 +16,17 @@ import {
 } from './protocol.js';
 import { type StoreOperation, StoreService } from './store-service.js';
 
+export { StoreError };
+
+/** A store call waiting longer than this makes the gateway unready: the disk is frozen or far behind. */
+export const WRITE_STALL_MS = 3_000;
+/** How often the database file is checked to be the one opened. */
+const FILE_CHECK_MS = 1_000;
+
 /** Carries StoreService calls: to the store thread, or (for :memory: databases) to a service in this thread. */
 interface StoreBackend {
   call(op: StoreOperation, args: unknown[]): Promise<unknown>;
   close(): Promise<void>;
-}
-
-/** An error the store reported, with SQLite's code when it had one (SQLITE_CONSTRAINT_...). */
-export class StoreError extends Error {
-  override readonly name = 'StoreError';
-  constructor(
-    message: string,
-    readonly code?: string,
-  ) {
-    super(message);
-  }
 }
 
 export interface OpenStoreOptions {
@@ -48,7 +47,17 @@ export interface OpenStoreOptions {
  * `:memory:` cannot be shared between connections, so it is served in this thread over the given one.
  */
 export class StoreClient {
-  private constructor(private readonly backend: StoreBackend) {}
+  /** Store calls not answered yet, by call number, with when each was made (oldest first). */
+  private readonly waiting = new Map<number, number>();
+  private calls = 0;
+  private lastCallFailed = false;
+  private lost: StoreError | null = null;
+  private watch: NodeJS.Timeout | null = null;
+
+  private constructor(
+    private readonly backend: StoreBackend,
+    private readonly lock: ServeLock | null = null,
+  ) {}
 
   static async open(
     file: string,
@@ -58,38 +67,100 @@ export class StoreClient {
     const retention = options.retention ?? DEFAULT_RETENTION;
     if (file === ':memory:' || file === '')
       return new StoreClient(new InlineBackend(new StoreService(inMemory, { retention })));
-    const data: StoreThreadData = { file, cacheKiB: options.cacheKiB ?? 8 * 1024, retention };
-    return new StoreClient(await WorkerBackend.start(data, options.onFailure));
+    const lock = acquireServeLock(file);
+    try {
+      const data: StoreThreadData = { file, cacheKiB: options.cacheKiB ?? 8 * 1024, retention };
+      const client = new StoreClient(await WorkerBackend.start(data, options.onFailure), lock);
+      client.watchFile(file, options.onFailure);
+      return client;
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  /**
+   * Readiness: false while the last store call failed (a full disk), while one has waited longer than
+   * WRITE_STALL_MS (a frozen disk), or once the database file is gone.
+   */
+  healthy(now = Date.now()): boolean {
+    if (this.lost !== null || this.lastCallFailed) return false;
+    const oldest = this.waiting.values().next();
+    return oldest.done === true || now - oldest.value <= WRITE_STALL_MS;
+  }
+
+  private call(op: StoreOperation, args: unknown[]): Promise<unknown> {
+    if (this.lost !== null) return Promise.reject(this.lost);
+    const n = ++this.calls;
+    this.waiting.set(n, Date.now());
+    return this.backend.call(op, args).then(
+      (value) => {
+        this.waiting.delete(n);
+        this.lastCallFailed = false;
+        return value;
+      },
+      (error: unknown) => {
+        this.waiting.delete(n);
+        this.lastCallFailed = true;
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * The database must stay the file this store opened: one deleted or replaced under a running gateway
+   * would take every later write with it. Once it is gone, every call fails and readiness says so.
+   */
+  private watchFile(file: string, onFailure: ((error: Error) => void) | undefined): void {
+    const opened = statSync(file);
+    this.watch = setInterval(() => {
+      const now = statSync(file, { throwIfNoEntry: false });
+      if (now !== undefined && now.ino === opened.ino && now.dev === opened.dev) return;
+      this.lost = new StoreError(
+        `the database file ${file} was ${now === undefined ? 'deleted' : 'replaced'} while this gateway served it: nothing more can be recorded; restore it and restart`,
+        FILE_LOST,
+      );
+      if (this.watch !== null) clearInterval(this.watch);
+      this.watch = null;
+      onFailure?.(this.lost);
+    }, FILE_CHECK_MS);
+    this.watch.unref();
   }
 
   write(records: readonly EventRecord[], handOffs: HandOffs): Promise<StoredEvent[]> {
-    return this.backend.call('write', [records, handOffs]) as Promise<StoredEvent[]>;
+    return this.call('write', [records, handOffs]) as Promise<StoredEvent[]>;
   }
 
   claim(webhookId: number, now: number, limit: number): Promise<ClaimResult> {
-    return this.backend.call('claim', [webhookId, now, limit]) as Promise<ClaimResult>;
+    return this.call('claim', [webhookId, now, limit]) as Promise<ClaimResult>;
   }
 
   async record(outcomes: readonly Outcome[]): Promise<void> {
-    await this.backend.call('record', [outcomes]);
+    await this.call('record', [outcomes]);
   }
 
   async release(deliveries: readonly ReleasedDelivery[]): Promise<void> {
-    await this.backend.call('release', [deliveries]);
+    await this.call('release', [deliveries]);
   }
 
   /** Applies a changed Gateway.Retention from the next prune step on. */
   async retain(policy: RetentionPolicy): Promise<void> {
-    await this.backend.call('retain', [policy]);
+    await this.call('retain', [policy]);
   }
 
   recoverInFlight(): Promise<number> {
-    return this.backend.call('recoverInFlight', []) as Promise<number>;
+    return this.call('recoverInFlight', []) as Promise<number>;
   }
 
-  /** Commits the writes still queued, then closes the store. */
-  close(): Promise<void> {
-    return this.backend.close();
+  /** Commits the writes still queued, then closes the store and gives up its place (serve-lock.ts). */
+  async close(): Promise<void> {
+    if (this.watch !== null) clearInterval(this.watch);
+    this.watch = null;
+    try {
+      await this.backend.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 }
 
