@@ -13,6 +13,8 @@ export interface StoreServiceOptions {
   retention?: RetentionPolicy;
   /** Start the background pruner (default true). */
   prune?: boolean;
+  /** The clock of event writes (accepted_at). */
+  now?: () => number;
 }
 
 /**
@@ -32,7 +34,7 @@ export class StoreService {
 
   constructor(sqlite: BetterSqlite3.Database, options: StoreServiceOptions = {}) {
     const retention = options.retention ?? DEFAULT_RETENTION;
-    this.writer = new EventWriter(sqlite);
+    this.writer = new EventWriter(sqlite, options.now === undefined ? {} : { now: options.now });
     this.deliveries = new DeliveryStore(sqlite);
     this.syncNormal = sqlite.prepare('PRAGMA synchronous = NORMAL');
     this.syncFull = sqlite.prepare('PRAGMA synchronous = FULL');
