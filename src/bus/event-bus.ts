@@ -1,10 +1,8 @@
 import { EventValidationError, type GatewayEvent, safeParseEvent } from '../catalogue/index.js';
-import { expiresAtMs } from '../delivery/expiry.js';
 import { atIndex, type Problem } from '../problems.js';
 import type { Router } from '../routing/router.js';
-import type { PublishResult } from '../sdk/publisher.js';
-import type { EventRecorder } from '../store/event-recorder.js';
-import type { EventRecord } from '../store/event-writer.js';
+import { expiresAtMs } from './expiry.js';
+import type { EventRecord, EventSink, PublishResult } from './ports.js';
 
 /**
  * The one way events enter the gateway, from the in-process SDK and from HTTP ingest alike: validate
@@ -14,7 +12,7 @@ import type { EventRecord } from '../store/event-writer.js';
 export class EventBus {
   constructor(
     private readonly router: Router,
-    private readonly writer: Pick<EventRecorder, 'write'>,
+    private readonly writer: EventSink,
   ) {}
 
   async publish(event: GatewayEvent | unknown): Promise<PublishResult> {

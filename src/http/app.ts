@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { EventBus } from '../bus/event-bus.js';
+import { isStoreRefusal, type MembershipDirectory } from '../bus/ports.js';
 import type { Logger } from '../log/logger.js';
-import type { Directory } from '../service/directory.js';
-import { StoreError } from '../store/store-error.js';
 import { requireBearer } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
 import { getEventTypes } from './routes/event-types/get.js';
@@ -13,7 +12,7 @@ import { putSecurityGroup } from './routes/security-groups/put.js';
 
 export interface AppDeps {
   bus: EventBus;
-  directory: Directory;
+  directory: MembershipDirectory;
   producerTokens: readonly string[];
   health: HealthProbe;
   logger: Logger;
@@ -39,7 +38,7 @@ export function createApp(deps: AppDeps): Hono {
     if (error instanceof HTTPException && error.status < 500) {
       return c.json(errorBody(new ApiError('BAD_REQUEST', error.message)), error.status);
     }
-    if (error instanceof StoreError) {
+    if (isStoreRefusal(error)) {
       // The batch was rolled back whole (or never reached the store): the producer may simply retry.
       deps.logger.warn({ err: error, path: c.req.path }, 'the store refused a write');
       c.header('Retry-After', '1');

@@ -1,13 +1,13 @@
 import type { EventBus } from '../bus/event-bus.js';
+import type { MembershipDirectory } from '../bus/ports.js';
 import type { GatewayEvent } from '../catalogue/index.js';
-import type { Directory } from '../service/directory.js';
 import type { Publisher, PublishResult } from './publisher.js';
 
 /** The in-process SDK: producers in the gateway's own process publish straight to the bus. */
 export class LocalPublisher implements Publisher {
   constructor(
     private readonly bus: EventBus,
-    private readonly directory: Directory,
+    private readonly directory: MembershipDirectory,
   ) {}
 
   publish(event: GatewayEvent): Promise<PublishResult> {

@@ -1,14 +1,7 @@
+import type { PublishResult } from '../bus/ports.js';
 import type { GatewayEvent } from '../catalogue/index.js';
 
-/** The outcome of one published event, the same in process and over HTTP. */
-export interface PublishResult {
-  /** The event's Id, as published. */
-  Id: string;
-  /** How many webhooks the event was matched to (for a duplicate: when it was first accepted). */
-  Matched: number;
-  /** True when an event with this Id was already accepted: it is not stored or delivered again. */
-  Duplicate: boolean;
-}
+export type { PublishResult };
 
 /**
  * What producers use, in process or remote. `publish` is typed by the catalogue: an object literal with

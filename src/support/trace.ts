@@ -1,5 +1,4 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { AttemptRecord } from '../delivery/engine/delivery-store.js';
 
 /** Everything the store knows about one event's fate, for support staff. */
 export interface EventTrace {
@@ -21,7 +20,14 @@ export interface EventTrace {
     state: string;
     attemptCount: number;
     nextAttemptAt: number;
-    attempts: Omit<AttemptRecord, 'deliveryId' | 'responseSnippet'>[];
+    attempts: {
+      attemptNo: number;
+      startedAt: number;
+      durationMs: number;
+      statusCode: number | null;
+      errorClass: string | null;
+      errorMessage: string | null;
+    }[];
   }[];
   /** The organization's subscriptions to this event type, to explain a match or its absence. */
   subscriptions: {

@@ -1,12 +1,14 @@
-import type { DeliveryState } from '../../store/schema/deliveries.js';
 import { effectiveDelayMs, retryDelayMs } from '../retry/retry-delay.js';
 import type { AttemptOutcome } from '../transport/types.js';
+
+/** Where an attempt leaves its delivery. */
+export type DecidedState = 'delivered' | 'retrying' | 'discarded' | 'expired';
 
 /** What the decision needs of an attempt's outcome. */
 export type AttemptResult = Pick<AttemptOutcome, 'ok' | 'retryable' | 'retryAfterMs'>;
 
 export interface Decision {
-  state: DeliveryState;
+  state: DecidedState;
   /** When the next attempt is due; only for 'retrying'. */
   nextAttemptAt: number | null;
 }

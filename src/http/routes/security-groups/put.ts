@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
+import type { MembershipDirectory } from '../../../bus/ports.js';
 import { problemsFromIssues } from '../../../problems.js';
-import type { Directory } from '../../../service/directory.js';
 import { ApiError } from '../../errors.js';
 import { readJsonBody } from '../../json-body.js';
 import { guid, putMembersBody } from './schema.js';
@@ -9,7 +9,7 @@ import { guid, putMembersBody } from './schema.js';
  * PUT /v1/organizations/{OrganizationId}/security-groups/{SecurityGroupId} with {"EntityIds": [...]}:
  * producers own the directory and replace a group's members whole. 201 when the group is new, else 200.
  */
-export function putSecurityGroup(directory: Directory): Hono {
+export function putSecurityGroup(directory: MembershipDirectory): Hono {
   const app = new Hono();
   app.put('/:organizationId/security-groups/:securityGroupId', async (c) => {
     const { organizationId, securityGroupId } = c.req.param();

@@ -1,0 +1,141 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+
+/**
+ * The layering of src/, as one rule set that `npm run lint` checks (scripts/check-layers.ts). Imports
+ * point down only: cli -> service -> http/sdk -> bus -> routing/matcher/catalogue. The delivery engine,
+ * the bus and HTTP reach the store through interfaces declared on their own side (bus/ports.ts, the
+ * engine's DeliveryQueue), never by importing store/; the store imports nothing above it.
+ *
+ * A module is the first folder under src/ (or a file directly in src/). Each lists what it may import
+ * besides itself.
+ */
+export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
+  'problems.ts': [],
+  'version.ts': [],
+  log: [],
+  catalogue: ['problems.ts'],
+  matcher: ['catalogue', 'problems.ts'],
+  store: [],
+  routing: ['matcher', 'catalogue', 'store'],
+  delivery: ['log', 'routing', 'catalogue', 'problems.ts', 'version.ts'],
+  bus: ['routing', 'matcher', 'catalogue', 'problems.ts'],
+  config: ['store', 'catalogue', 'delivery', 'problems.ts', 'log'],
+  support: ['store', 'catalogue'],
+  sdk: ['bus', 'catalogue', 'problems.ts'],
+  http: ['bus', 'sdk', 'catalogue', 'log', 'problems.ts', 'version.ts'],
+  service: [
+    'http',
+    'sdk',
+    'bus',
+    'routing',
+    'matcher',
+    'catalogue',
+    'delivery',
+    'store',
+    'config',
+    'support',
+    'log',
+    'problems.ts',
+    'version.ts',
+  ],
+  cli: ['service', 'config', 'store', 'support', 'log', 'catalogue', 'problems.ts', 'version.ts'],
+  'index.ts': ['*'],
+};
+
+/**
+ * Imports that break the rules today, in files whose owner is changing them in another issue; each is
+ * to be removed, not added to. An entry that no longer matches an import is reported too, so the list
+ * only shrinks.
+ */
+export const KNOWN_EXCEPTIONS: readonly { from: string; to: string; why: string }[] = [
+  {
+    from: 'src/delivery/engine/delivery-store.ts',
+    to: 'src/store/schema/deliveries.ts',
+    why: 'the claim and outcome SQL moves into src/store/ (issue 14, phase 2)',
+  },
+  {
+    from: 'src/delivery/engine/engine.ts',
+    to: 'src/store/event-recorder.ts',
+    why: 'DeliveryIntake is declared on the engine side once the recorder moves (issue 14, phase 2)',
+  },
+  ...['src/store/event-recorder.ts', 'src/store/thread/codec.ts', 'src/store/thread/store-client.ts']
+    .concat(['src/store/thread/store-service.ts'])
+    .map((from) => ({
+      from,
+      to: 'src/delivery/engine/delivery-store.ts',
+      why: 'the delivery types and SQL move into src/store/ (issue 14, phase 2)',
+    })),
+];
+
+export interface Import {
+  /** Repository-relative paths, with .ts. */
+  from: string;
+  to: string;
+}
+
+export interface Violation extends Import {
+  message: string;
+}
+
+/** The module a src/ path belongs to, or null outside src/. */
+export function moduleOf(path: string): string | null {
+  const parts = path.split('/');
+  return parts[0] === 'src' && parts.length >= 2 ? (parts[1] as string) : null;
+}
+
+/** Pure: the imports that break the rules, and the known exceptions that no longer occur. */
+export function violations(
+  imports: readonly Import[],
+  allowed: Readonly<Record<string, readonly string[]>> = ALLOWED,
+  known: readonly { from: string; to: string }[] = KNOWN_EXCEPTIONS,
+): Violation[] {
+  const found: Violation[] = [];
+  const used = new Set<string>();
+  for (const i of imports) {
+    const from = moduleOf(i.from);
+    const to = moduleOf(i.to);
+    if (from === null || to === null || from === to) continue;
+    const rule = allowed[from];
+    if (rule === undefined) {
+      found.push({ ...i, message: `${from} has no layering rule: add it to scripts/layers.ts` });
+      continue;
+    }
+    if (rule.includes('*') || rule.includes(to)) continue;
+    const exception = known.find((k) => k.from === i.from && k.to === i.to);
+    if (exception !== undefined) {
+      used.add(`${exception.from} ${exception.to}`);
+      continue;
+    }
+    found.push({ ...i, message: `${from} may not import ${to}` });
+  }
+  for (const k of known) {
+    if (!used.has(`${k.from} ${k.to}`))
+      found.push({ from: k.from, to: k.to, message: 'known exception no longer occurs: remove it' });
+  }
+  return found;
+}
+
+const IMPORT =
+  /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+
+/** Every relative import of the non-test TypeScript files under src/, resolved to .ts paths. */
+export function importsOf(root: string): Import[] {
+  const found: Import[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.ts$/.test(entry.name) && !/\.test(-d)?\.ts$/.test(entry.name)) {
+        const text = readFileSync(join(root, path), 'utf8');
+        for (const m of text.matchAll(IMPORT)) {
+          const spec = (m[1] ?? m[2]) as string;
+          const to = normalize(join(dirname(path), spec)).replace(/\.js$/, '.ts');
+          found.push({ from: path, to: relative('.', to) });
+        }
+      }
+    }
+  };
+  walk('src');
+  return found;
+}
