@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../log/logger.js';
+import { coalescing } from '../service/configuration.js';
 import { startGateway } from '../service/gateway.js';
 import { limitHeapGrowth } from '../service/heap-growth.js';
 
@@ -31,7 +32,9 @@ export async function serve(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGHUP', () => {
+  // Signals that arrive during a reload ask for one more reload after it, however many they are.
+  const reload = coalescing(() => {
+    if (stopping) return;
     try {
       const changes = gateway.reload(loadConfig().config);
       logger.info({ changes: changes.length }, 'configuration reloaded');
@@ -40,4 +43,5 @@ export async function serve(): Promise<void> {
       logger.error({ err: error }, 'configuration reload refused');
     }
   });
+  process.on('SIGHUP', reload);
 }

@@ -11,8 +11,10 @@ import { Router } from '../routing/router.js';
 import { LocalPublisher } from '../sdk/local-publisher.js';
 import { type GatewayDatabase, isMigrated, openDatabase } from '../store/database.js';
 import { EventRecorder } from '../store/event-recorder.js';
+import { SqliteRoutingSource } from '../store/routing-source.js';
 import { StoreClient } from '../store/thread/store-client.js';
 import { USER_AGENT } from '../version.js';
+import { Configuration, destinationPolicy, logChanges } from './configuration.js';
 import { Directory } from './directory.js';
 
 export interface StartGatewayOptions {
@@ -24,6 +26,11 @@ export interface StartGatewayOptions {
   shutdownGraceMs?: number;
   /** Replaces the HTTP transport; for tests that need no sockets. */
   transport?: DeliveryTransport;
+  /**
+   * How often the store's configuration revision is polled, so that a change committed by another process
+   * (`gateway import`) reaches the routing; 250 ms by default.
+   */
+  configPollMs?: number;
 }
 
 export interface RunningGateway {
@@ -34,8 +41,12 @@ export interface RunningGateway {
   database: GatewayDatabase;
   /** Base URL of the HTTP API, when served. */
   url: string | null;
-  /** Applies a configuration document again (desired state) and refreshes routing. */
+  /**
+   * Applies a configuration document again (desired state): the store in one transaction, then routing
+   * and lanes, incrementally. Throws ConfigError having changed nothing.
+   */
   reload(config: ParsedConfig): Change[];
+  configuration: Configuration;
   stop(): Promise<void>;
 }
 
@@ -44,14 +55,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const logger = options.logger ?? silentLogger();
   const { gateway } = options.config;
   const database = openDatabase(gateway.Database);
-  const logChanges = (changes: Change[]) => {
-    for (const c of changes)
-      logger.info(
-        { op: c.op, kind: c.kind, organizationId: c.organizationId, key: c.key },
-        'configuration change',
-      );
-  };
-  logChanges(applyConfig(database, options.config));
+  logChanges(logger, applyConfig(database, options.config));
 
   let storeFailure: Error | null = null;
   // Events, claims and outcomes go through the store thread, so SQLite never holds this event loop.
@@ -62,29 +66,42 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
   });
 
-  const router = new Router(database.sqlite);
+  const router = new Router(new SqliteRoutingSource(database.sqlite));
   const delivery = gateway.Delivery;
+  const http =
+    options.transport === undefined
+      ? new HttpTransport({
+          policy: destinationPolicy(delivery),
+          userAgent: USER_AGENT,
+          maxConnectionsPerOrigin: delivery.MaxInFlightPerEndpoint,
+        })
+      : null;
   const engine = new DeliveryEngine({
     store,
     router,
-    transport:
-      options.transport ??
-      new HttpTransport({
-        policy: {
-          allowHttp: delivery.AllowHttp,
-          allowAnyPort: delivery.AllowAnyPort,
-          allowPrivateNetworks: delivery.AllowPrivateNetworks,
-        },
-        userAgent: USER_AGENT,
-        maxConnectionsPerOrigin: delivery.MaxInFlightPerEndpoint,
-      }),
+    transport: http ?? (options.transport as DeliveryTransport),
     retryScheduleSeconds: delivery.RetryScheduleSeconds,
     maxInFlightPerEndpoint: delivery.MaxInFlightPerEndpoint,
     logger,
   });
   const bus = new EventBus(router, new EventRecorder(store, engine));
-  const directory = new Directory(database, router);
+  let producerTokens: readonly string[] = gateway.ProducerTokens;
+  const configuration = new Configuration({
+    database,
+    router,
+    engine,
+    logger,
+    gateway,
+    live: {
+      setProducerTokens: (tokens) => {
+        producerTokens = tokens;
+      },
+      setDestinationPolicy: (policy) => http?.setPolicy(policy),
+    },
+  });
+  const directory = new Directory(configuration);
   await engine.start();
+  configuration.watch(options.configPollMs ?? 250);
 
   let shuttingDown = false;
   let server: Server | null = null;
@@ -95,7 +112,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     const app = createApp({
       bus,
       directory,
-      producerTokens: gateway.ProducerTokens,
+      producerTokens: () => producerTokens,
       logger,
       health: {
         isReady: () => storeFailure === null && database.sqlite.open && isMigrated(database),
@@ -116,16 +133,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     engine,
     database,
     url,
-    reload(config) {
-      const changes = applyConfig(database, config);
-      logChanges(changes);
-      router.reload();
-      engine.wake(router.webhookIds());
-      return changes;
-    },
+    configuration,
+    reload: (config) => configuration.apply(config),
     async stop() {
       if (shuttingDown) return;
       shuttingDown = true;
+      configuration.stopWatching();
       if (server !== null) await closeServer(server);
       await engine.stop(options.shutdownGraceMs ?? 10_000);
       // Commits writes still queued (in-process producers), then closes the store's connection.

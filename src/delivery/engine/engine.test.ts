@@ -3,7 +3,13 @@ import { waitFor } from '../../../test/support/wait.js';
 import { silentLogger } from '../../log/logger.js';
 import type { WebhookTarget } from '../../routing/router.js';
 import type { AttemptOutcome, AttemptRequest } from '../transport/types.js';
-import type { ClaimedDelivery, ClaimResult, Outcome, ReleasedDelivery } from './delivery-store.js';
+import type {
+  ClaimedDelivery,
+  ClaimResult,
+  Outcome,
+  RecordResult,
+  ReleasedDelivery,
+} from './delivery-store.js';
 import { DeliveryEngine, type DeliveryQueue, type DeliveryTransport, type EngineOptions } from './engine.js';
 
 /** A store whose claims and outcome commits are answered when the test says so, in call order. */
@@ -13,8 +19,11 @@ class ManualQueue implements DeliveryQueue {
   claim(_webhookId: number, _now: number, limit: number): Promise<ClaimResult> {
     return new Promise((answer) => this.claims.push({ limit, answer }));
   }
-  record(outcomes: readonly Outcome[]): Promise<void> {
-    return new Promise((commit) => this.records.push({ outcomes, commit }));
+  record(outcomes: readonly Outcome[]): Promise<RecordResult> {
+    return new Promise((commit) => this.records.push({ outcomes, commit: () => commit({ failed: [] }) }));
+  }
+  expirePaused(_now: number, _limit: number): Promise<number> {
+    return Promise.resolve(0);
   }
   release(_deliveries: readonly ReleasedDelivery[]): Promise<void> {
     return Promise.resolve();
@@ -79,6 +88,7 @@ class ManualTransport {
 
 const TARGET: WebhookTarget = {
   id: 1,
+  webhookId: '7c1f3c2e-5b0a-4f7e-9a51-3d3b8f1e2a90',
   organizationId: 'o',
   endpoint: 'https://receiver.example/hook',
   secret: null,

@@ -1,6 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { ClaimResult, Outcome, ReleasedDelivery } from '../../delivery/engine/delivery-store.js';
+import type {
+  ClaimResult,
+  Outcome,
+  RecordResult,
+  ReleasedDelivery,
+} from '../../delivery/engine/delivery-store.js';
 import type { EventRecord, HandOffs, StoredEvent } from '../event-writer.js';
 import { CODECS } from './codec.js';
 import {
@@ -68,8 +73,13 @@ export class StoreClient {
     return this.backend.call('claim', [webhookId, now, limit]) as Promise<ClaimResult>;
   }
 
-  async record(outcomes: readonly Outcome[]): Promise<void> {
-    await this.backend.call('record', [outcomes]);
+  record(outcomes: readonly Outcome[]): Promise<RecordResult> {
+    return this.backend.call('record', [outcomes]) as Promise<RecordResult>;
+  }
+
+  /** Expires up to `limit` paused deliveries whose event's TTL passed; resolves to how many. */
+  expirePaused(now: number, limit: number): Promise<number> {
+    return this.backend.call('expirePaused', [now, limit]) as Promise<number>;
   }
 
   async release(deliveries: readonly ReleasedDelivery[]): Promise<void> {

@@ -3,6 +3,7 @@ import {
   type ClaimResult,
   DeliveryStore,
   type Outcome,
+  type RecordResult,
   type ReleasedDelivery,
 } from '../../delivery/engine/delivery-store.js';
 import { EventIdRunner } from '../event-id-runner.js';
@@ -39,8 +40,12 @@ export class StoreService {
     return this.relaxed(() => this.deliveries.claim(webhookId, now, limit));
   }
 
-  record(outcomes: readonly Outcome[]): void {
-    this.relaxed(() => this.deliveries.record(outcomes));
+  record(outcomes: readonly Outcome[]): RecordResult {
+    return this.relaxed(() => this.deliveries.record(outcomes));
+  }
+
+  expirePaused(now: number, limit: number): number {
+    return this.relaxed(() => this.deliveries.expirePaused(now, limit));
   }
 
   release(deliveries: readonly ReleasedDelivery[]): void {
@@ -73,4 +78,11 @@ export class StoreService {
 }
 
 /** The operations a StoreClient may call: the service's public methods. */
-export type StoreOperation = 'write' | 'claim' | 'record' | 'release' | 'recoverInFlight' | 'drain';
+export type StoreOperation =
+  | 'write'
+  | 'claim'
+  | 'record'
+  | 'expirePaused'
+  | 'release'
+  | 'recoverInFlight'
+  | 'drain';

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { DocumentOwnsMembersError } from '../../../config/security-groups.js';
 import { problemsFromIssues } from '../../../problems.js';
 import type { Directory } from '../../../service/directory.js';
 import { ApiError } from '../../errors.js';
@@ -25,7 +26,7 @@ export function putSecurityGroup(directory: Directory): Hono {
     if (!parsed.success) problems.push(...problemsFromIssues(parsed.error.issues));
     if (problems.length > 0 || !parsed.success)
       throw new ApiError('BAD_REQUEST', 'Invalid security group request', problems);
-    const stored = directory.replaceMembers(organizationId, securityGroupId, parsed.data.EntityIds);
+    const stored = replaceOrConflict(directory, organizationId, securityGroupId, parsed.data.EntityIds);
     return c.json(
       {
         OrganizationId: stored.organizationId,
@@ -36,4 +37,18 @@ export function putSecurityGroup(directory: Directory): Hono {
     );
   });
   return app;
+}
+
+function replaceOrConflict(
+  directory: Directory,
+  organizationId: string,
+  securityGroupId: string,
+  entityIds: readonly string[],
+) {
+  try {
+    return directory.replaceMembers(organizationId, securityGroupId, entityIds);
+  } catch (error) {
+    if (error instanceof DocumentOwnsMembersError) throw new ApiError('CONFLICT', error.message);
+    throw error;
+  }
 }
