@@ -132,7 +132,7 @@ export class Configuration {
 }
 
 /**
- * Runs `reload` for signals, one at a time: a signal that arrives while a reload runs asks for one more
+ * Runs `reload` (which should log its own failures) for signals, one at a time: a signal that arrives while a reload runs asks for one more
  * after it, and any number of such signals ask for just one. Each reload starts on a fresh turn of the
  * event loop, so requests and deliveries go on between reloads however fast the signals come.
  */
@@ -141,15 +141,19 @@ export function coalescing(reload: () => void): () => void {
   let again = false;
   const run = async () => {
     running = true;
-    do {
-      again = false;
-      await nextLoopTurn();
-      reload();
-    } while (again);
-    running = false;
+    try {
+      do {
+        again = false;
+        await nextLoopTurn();
+        reload();
+      } while (again);
+    } finally {
+      running = false;
+    }
   };
   return () => {
     if (running) again = true;
-    else void run();
+    // `reload` reports its own failures; one that throws must not stop the next signals.
+    else run().catch(() => {});
   };
 }

@@ -40,6 +40,8 @@ export interface EngineOptions extends EngineSettings {
   transport: DeliveryTransport;
   logger: Logger;
   breaker?: BreakerOptions;
+  /** How often paused deliveries past their TTL are expired (EXPIRE_PAUSED_EVERY_MS by default). */
+  expirePausedEveryMs?: number;
   /** Payload bytes the lanes may hold in memory, handed off by the writer (HOLD_BUDGET_BYTES by default). */
   holdBudgetBytes?: number;
   now?: () => number;
@@ -136,7 +138,10 @@ export class DeliveryEngine implements DeliveryIntake {
     if (recovered > 0)
       this.o.logger.info({ recovered }, 'deliveries left in flight by the last run are due again');
     this.running = true;
-    this.expiryTimer = setInterval(() => this.expirePaused(), EXPIRE_PAUSED_EVERY_MS);
+    this.expiryTimer = setInterval(
+      () => this.expirePaused(),
+      this.o.expirePausedEveryMs ?? EXPIRE_PAUSED_EVERY_MS,
+    );
     this.expiryTimer.unref();
     this.wake(this.o.router.webhookIds());
   }
