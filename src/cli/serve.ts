@@ -33,10 +33,11 @@ export async function serve(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   // Signals that arrive during a reload ask for one more reload after it, however many they are.
-  const reload = coalescing(() => {
+  const reload = coalescing(async () => {
     if (stopping) return;
     try {
-      const changes = gateway.reload(loadConfig().config);
+      // Read, validated and applied in the configuration thread: the event loop goes on serving.
+      const changes = await gateway.configuration.reloadFile(process.env);
       logger.info({ changes: changes.length }, 'configuration reloaded');
     } catch (error) {
       // A bad document on reload changes nothing: the running configuration stays in force.

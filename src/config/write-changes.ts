@@ -1,13 +1,6 @@
 import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { GatewayDatabase } from '../store/database.js';
-import {
-  deliveries,
-  organizations,
-  securityGroupMembers,
-  securityGroups,
-  subscriptions,
-  webhooks,
-} from '../store/schema/index.js';
+import { deliveries, organizations, securityGroups, subscriptions, webhooks } from '../store/schema/index.js';
 import type { OrgState, SecurityGroupState, SubscriptionState, WebhookState } from './org-state.js';
 import { type Change, subscriptionChangeKey } from './plan.js';
 import type { ResolvedWebhook } from './webhook-identity.js';
@@ -43,34 +36,37 @@ function found<T>(value: T | undefined, change: Change): T {
   return value;
 }
 
-/** Rows per INSERT: three bound values each keeps a statement far below SQLite's variable limit. */
-const MEMBER_ROWS_PER_INSERT = 1000;
-
-/** Replaces a group's stored members, in the caller's transaction. Linear in the members. */
+/**
+ * Sets a group's stored members, in the caller's transaction: only the members that left are deleted and
+ * only those that joined are inserted, so replacing 100,000 members by the same list writes nothing.
+ * Linear in the members.
+ */
 export function writeMembers(
   g: GatewayDatabase,
   organizationId: string,
   securityGroupId: string,
   members: readonly string[],
 ): void {
-  const { db } = g;
-  db.delete(securityGroupMembers)
-    .where(
-      and(
-        eq(securityGroupMembers.organizationId, organizationId),
-        eq(securityGroupMembers.securityGroupId, securityGroupId),
-      ),
-    )
-    .run();
-  for (let i = 0; i < members.length; i += MEMBER_ROWS_PER_INSERT) {
-    db.insert(securityGroupMembers)
-      .values(
-        members
-          .slice(i, i + MEMBER_ROWS_PER_INSERT)
-          .map((entityId) => ({ organizationId, securityGroupId, entityId })),
+  const { sqlite } = g;
+  const stored = new Set(
+    sqlite
+      .prepare(
+        'SELECT entity_id FROM security_group_members WHERE organization_id = ? AND security_group_id = ?',
       )
-      .run();
-  }
+      .pluck()
+      .all(organizationId, securityGroupId) as string[],
+  );
+  const wanted = new Set(members);
+  const remove = sqlite.prepare(
+    'DELETE FROM security_group_members WHERE organization_id = ? AND security_group_id = ? AND entity_id = ?',
+  );
+  const insert = sqlite.prepare(
+    'INSERT INTO security_group_members (organization_id, security_group_id, entity_id) VALUES (?, ?, ?)',
+  );
+  for (const entityId of stored)
+    if (!wanted.has(entityId)) remove.run(organizationId, securityGroupId, entityId);
+  for (const entityId of wanted)
+    if (!stored.has(entityId)) insert.run(organizationId, securityGroupId, entityId);
 }
 
 /**

@@ -1,18 +1,13 @@
 import { setImmediate as nextLoopTurn } from 'node:timers/promises';
-import {
-  applyConfig,
-  type Change,
-  ConfigError,
-  type GatewaySection,
-  type ParsedConfig,
-} from '../config/index.js';
-import { type ReplacedMembers, replaceSecurityGroupMembers } from '../config/security-groups.js';
+import { applyConfig, type Change, type GatewaySection, type ParsedConfig } from '../config/index.js';
+import type { ReplacedMembers } from '../config/security-groups.js';
 import type { DeliveryEngine } from '../delivery/engine/engine.js';
 import type { DestinationPolicy } from '../delivery/policy/destination.js';
 import type { Logger } from '../log/logger.js';
-import type { Problem } from '../problems.js';
 import type { Router } from '../routing/router.js';
 import type { GatewayDatabase } from '../store/database.js';
+import { refuseRestartOnly } from './config-thread/config-work.js';
+import type { ConfigWorker } from './config-thread/config-worker.js';
 
 /** Gateway settings a reload applies to the running parts. */
 export interface LiveSettings {
@@ -22,6 +17,8 @@ export interface LiveSettings {
 
 export interface ConfigurationOptions {
   database: GatewayDatabase;
+  /** Where documents are read, validated and applied, off the event loop. */
+  worker: ConfigWorker;
   router: Router;
   engine: DeliveryEngine;
   live: LiveSettings;
@@ -38,9 +35,6 @@ export function logChanges(logger: Logger, changes: readonly Change[]): void {
       'configuration change',
     );
 }
-
-/** Keys of the Gateway section that only a restart can change. */
-const RESTART_ONLY = ['Listen', 'Database'] as const;
 
 export const destinationPolicy = (delivery: GatewaySection['Delivery']): DestinationPolicy => ({
   allowHttp: delivery.AllowHttp,
@@ -62,26 +56,38 @@ export class Configuration {
     this.gateway = o.gateway;
   }
 
-  /** Applies a validated document as desired state; throws ConfigError, having changed nothing. */
-  apply(config: ParsedConfig): Change[] {
-    const problems = this.restartOnlyProblems(config.gateway);
-    if (problems.length > 0) throw new ConfigError(problems);
-    const changes = applyConfig(this.o.database, config);
-    this.applyGateway(config.gateway);
-    logChanges(this.o.logger, changes);
-    this.catchUp();
+  /**
+   * SIGHUP: reads, validates and applies the configuration file the environment names, in the
+   * configuration thread; then the running parts follow. Throws ConfigError, having changed nothing.
+   */
+  async reloadFile(env: Record<string, string | undefined>): Promise<Change[]> {
+    const { changes, gateway } = await this.o.worker.run({
+      op: 'applyFile',
+      env,
+      running: { Listen: this.gateway.Listen, Database: this.gateway.Database },
+    });
+    this.afterApply(changes, gateway);
     return changes;
   }
 
-  /** A producer's group PUT: stored, then applied to the matcher at once. */
-  replaceGroupMembers(
+  /** Applies a validated document in this thread (in-process callers); throws ConfigError, changing nothing. */
+  apply(config: ParsedConfig): Change[] {
+    refuseRestartOnly(config.gateway, this.gateway);
+    const changes = applyConfig(this.o.database, config);
+    this.afterApply(changes, config.gateway);
+    return changes;
+  }
+
+  /** A producer's group PUT: stored by the configuration thread, then applied to the matcher. */
+  async replaceGroupMembers(
     organizationId: string,
     securityGroupId: string,
     entityIds: readonly string[],
-  ): ReplacedMembers {
-    // Changes committed by another process before this one must reach the routing first.
+  ): Promise<ReplacedMembers> {
+    const request = { op: 'replaceMembers', organizationId, securityGroupId, entityIds } as const;
+    const { stored } = await this.o.worker.run(request);
+    // Changes committed before this one (by any process) reach the routing first.
     this.catchUp();
-    const stored = replaceSecurityGroupMembers(this.o.database, organizationId, securityGroupId, entityIds);
     this.o.router.replaceGroupMembers(
       stored.organizationId,
       stored.securityGroupId,
@@ -109,15 +115,17 @@ export class Configuration {
     this.watcher.unref();
   }
 
-  stopWatching(): void {
+  /** Stops watching the store and closes the configuration thread. */
+  async close(): Promise<void> {
     clearInterval(this.watcher);
+    await this.o.worker.close();
   }
 
-  private restartOnlyProblems(next: GatewaySection): Problem[] {
-    return RESTART_ONLY.filter((key) => next[key] !== this.gateway[key]).map((key) => ({
-      path: `$.Gateway.${key}`,
-      message: `changed from ${JSON.stringify(this.gateway[key])} to ${JSON.stringify(next[key])}: a restart is needed to apply it (nothing was reloaded)`,
-    }));
+  /** The store has the change: the Gateway settings, then routing and lanes, follow. */
+  private afterApply(changes: readonly Change[], gateway: GatewaySection): void {
+    this.applyGateway(gateway);
+    logChanges(this.o.logger, changes);
+    this.catchUp();
   }
 
   private applyGateway(next: GatewaySection): void {
@@ -136,7 +144,7 @@ export class Configuration {
  * after it, and any number of such signals ask for just one. Each reload starts on a fresh turn of the
  * event loop, so requests and deliveries go on between reloads however fast the signals come.
  */
-export function coalescing(reload: () => void): () => void {
+export function coalescing(reload: () => void | Promise<void>): () => void {
   let running = false;
   let again = false;
   const run = async () => {
@@ -145,7 +153,7 @@ export function coalescing(reload: () => void): () => void {
       do {
         again = false;
         await nextLoopTurn();
-        reload();
+        await reload();
       } while (again);
     } finally {
       running = false;

@@ -9,7 +9,7 @@ export class Directory {
     organizationId: string,
     securityGroupId: string,
     entityIds: readonly string[],
-  ): ReplacedMembers {
+  ): Promise<ReplacedMembers> {
     return this.configuration.replaceGroupMembers(organizationId, securityGroupId, entityIds);
   }
 }

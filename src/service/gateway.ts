@@ -14,6 +14,7 @@ import { EventRecorder } from '../store/event-recorder.js';
 import { SqliteRoutingSource } from '../store/routing-source.js';
 import { StoreClient } from '../store/thread/store-client.js';
 import { USER_AGENT } from '../version.js';
+import { ConfigWorker } from './config-thread/config-worker.js';
 import { Configuration, destinationPolicy, logChanges } from './configuration.js';
 import { Directory } from './directory.js';
 
@@ -43,7 +44,8 @@ export interface RunningGateway {
   url: string | null;
   /**
    * Applies a configuration document again (desired state): the store in one transaction, then routing
-   * and lanes, incrementally. Throws ConfigError having changed nothing.
+   * and lanes, incrementally. Throws ConfigError having changed nothing. (SIGHUP goes through
+   * configuration.reloadFile, which does the same off the event loop.)
    */
   reload(config: ParsedConfig): Change[];
   configuration: Configuration;
@@ -88,6 +90,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   let producerTokens: readonly string[] = gateway.ProducerTokens;
   const configuration = new Configuration({
     database,
+    worker: await ConfigWorker.open(gateway.Database, database),
     router,
     engine,
     logger,
@@ -138,7 +141,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     async stop() {
       if (shuttingDown) return;
       shuttingDown = true;
-      configuration.stopWatching();
+      await configuration.close();
       if (server !== null) await closeServer(server);
       await engine.stop(options.shutdownGraceMs ?? 10_000);
       // Commits writes still queued (in-process producers), then closes the store's connection.

@@ -202,6 +202,35 @@ describe('configuration changes while the gateway runs', () => {
     expect(gw.rows('SELECT * FROM webhooks')).toEqual([]);
   });
 
+  it('reads, validates and applies a reloaded file off the event loop, refusing a bad one whole', async () => {
+    const r = await receiver();
+    const gw = await gateway({ organizations: [organization(ORG, [])] });
+    const env = (document: Record<string, unknown>) => ({
+      ...process.env,
+      GATEWAY_CONFIG: writeConfig(gw.dir, document),
+    });
+    const good = testDocument(gw.dbFile, {
+      organizations: [organization(ORG, [{ endpoint: `${r.url}/hook` }])],
+    });
+    const bad = {
+      ...good,
+      Gateway: { ...(good.Gateway as object), Listen: '127.0.0.1:1' },
+      Organizations: [organization(ORG, [{ endpoint: `${r.url}/other` }])],
+    };
+    await expect(gw.configuration.reloadFile(env(bad))).rejects.toThrow(/\$\.Gateway\.Listen: changed from/);
+    expect(gw.rows('SELECT * FROM webhooks')).toEqual([]);
+    const invalid = testDocument(gw.dbFile, {
+      organizations: [organization(ORG, [{ endpoint: `${r.url}/hook`, webhook: { TimeoutSeconds: -1 } }])],
+    });
+    await expect(gw.configuration.reloadFile(env(invalid))).rejects.toBeInstanceOf(ConfigError);
+    expect(gw.rows('SELECT * FROM webhooks')).toEqual([]);
+
+    const changes = await gw.configuration.reloadFile(env(good));
+    expect(changes.map((c) => `${c.op} ${c.kind}`)).toEqual(['create webhook', 'create subscription']);
+    await gw.publisher.publish(specEvent('UserStatus', ORG));
+    await r.waitFor(1);
+  });
+
   it('applies a new retry schedule on reload to the next retries', async () => {
     const r = await receiver({ status: 500 });
     const doc = (schedule: number[]) => ({

@@ -26,7 +26,7 @@ export function putSecurityGroup(directory: Directory): Hono {
     if (!parsed.success) problems.push(...problemsFromIssues(parsed.error.issues));
     if (problems.length > 0 || !parsed.success)
       throw new ApiError('BAD_REQUEST', 'Invalid security group request', problems);
-    const stored = replaceOrConflict(directory, organizationId, securityGroupId, parsed.data.EntityIds);
+    const stored = await replaceOrConflict(directory, organizationId, securityGroupId, parsed.data.EntityIds);
     return c.json(
       {
         OrganizationId: stored.organizationId,
@@ -39,14 +39,14 @@ export function putSecurityGroup(directory: Directory): Hono {
   return app;
 }
 
-function replaceOrConflict(
+async function replaceOrConflict(
   directory: Directory,
   organizationId: string,
   securityGroupId: string,
   entityIds: readonly string[],
 ) {
   try {
-    return directory.replaceMembers(organizationId, securityGroupId, entityIds);
+    return await directory.replaceMembers(organizationId, securityGroupId, entityIds);
   } catch (error) {
     if (error instanceof DocumentOwnsMembersError) throw new ApiError('CONFLICT', error.message);
     throw error;
