@@ -23,7 +23,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   config: ['store', 'catalogue', 'delivery', 'problems.ts', 'log'],
   support: ['store', 'catalogue'],
   sdk: ['bus', 'catalogue', 'problems.ts'],
-  http: ['bus', 'sdk', 'catalogue', 'log', 'problems.ts', 'version.ts'],
+  http: ['bus', 'sdk', 'config', 'catalogue', 'log', 'problems.ts', 'version.ts'],
   service: [
     'http',
     'sdk',
@@ -59,8 +59,13 @@ export const KNOWN_EXCEPTIONS: readonly { from: string; to: string; why: string 
     to: 'src/store/event-recorder.ts',
     why: 'DeliveryIntake is declared on the engine side once the recorder moves (issue 14, phase 2)',
   },
+  ...['src/matcher/types.ts', 'src/routing/source.ts', 'src/routing/webhook-target.ts'].map((to) => ({
+    from: 'src/store/routing-source.ts',
+    to,
+    why: "the store implements routing's RoutingSource with routing's types; to fit it structurally instead",
+  })),
   ...['src/store/event-recorder.ts', 'src/store/thread/codec.ts', 'src/store/thread/store-client.ts']
-    .concat(['src/store/thread/store-service.ts'])
+    .concat(['src/store/thread/store-service.ts', 'src/store/event-writer.ts'])
     .map((from) => ({
       from,
       to: 'src/delivery/engine/delivery-store.ts',

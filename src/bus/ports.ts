@@ -43,13 +43,13 @@ export interface MembershipDirectory {
     organizationId: string,
     securityGroupId: string,
     entityIds: readonly string[],
-  ): {
+  ): Promise<{
     created: boolean;
     /** The identifiers as stored: lower-cased, members without repeats. */
     organizationId: string;
     securityGroupId: string;
     entityIds: string[];
-  };
+  }>;
 }
 
 /** The outcome of one published event, the same in process and over HTTP. */

@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../log/logger.js';
+import { coalescing } from '../service/configuration.js';
 import { startGateway } from '../service/gateway.js';
 import { limitHeapGrowth } from '../service/heap-growth.js';
 
@@ -31,13 +32,17 @@ export async function serve(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGHUP', () => {
+  // Signals that arrive during a reload ask for one more reload after it, however many they are.
+  const reload = coalescing(async () => {
+    if (stopping) return;
     try {
-      const changes = gateway.reload(loadConfig().config);
+      // Read, validated and applied in the configuration thread: the event loop goes on serving.
+      const changes = await gateway.configuration.reloadFile(process.env);
       logger.info({ changes: changes.length }, 'configuration reloaded');
     } catch (error) {
       // A bad document on reload changes nothing: the running configuration stays in force.
       logger.error({ err: error }, 'configuration reload refused');
     }
   });
+  process.on('SIGHUP', reload);
 }

@@ -1,6 +1,7 @@
 import { endpointUrlProblem } from '../delivery/policy/endpoint-url.js';
 import type { IssueLike } from '../problems.js';
 import { jsonPath } from '../problems.js';
+import { endpointKey } from './endpoint-key.js';
 
 /**
  * The rules that look across keys of the document: endpoint policy (which depends on the document's own
@@ -41,6 +42,8 @@ export function crossReferenceIssues(document: unknown): IssueLike[] {
   const delivery = isRecord(gateway.Delivery) ? gateway.Delivery : {};
   const policy = { allowHttp: delivery.AllowHttp === true, allowAnyPort: delivery.AllowAnyPort === true };
   const organizationIds = new DuplicateFinder('OrganizationId', issues);
+  // A WebhookId names one webhook in the whole store, so it may appear once in the whole document.
+  const webhookIds = new DuplicateFinder('WebhookId', issues);
 
   for (const [o, organization] of records(document.Organizations)) {
     const orgPath = ['Organizations', o];
@@ -58,13 +61,16 @@ export function crossReferenceIssues(document: unknown): IssueLike[] {
     const endpoints = new DuplicateFinder('Endpoint', issues);
     for (const [w, entry] of records(organization.Webhooks)) {
       const entryPath = [...orgPath, 'Webhooks', w];
-      const endpoint = isRecord(entry.Webhook) ? text(entry.Webhook.Endpoint) : undefined;
+      const webhook = isRecord(entry.Webhook) ? entry.Webhook : {};
+      const endpoint = text(webhook.Endpoint);
       if (endpoint !== undefined) {
         const endpointPath = [...entryPath, 'Webhook', 'Endpoint'];
         const problem = endpointUrlProblem(endpoint, policy);
         if (problem !== null) issues.push({ path: endpointPath, message: problem });
-        endpoints.check(endpoint, endpointPath);
+        endpoints.check(endpointKey(endpoint), endpointPath, endpoint);
       }
+      const webhookId = text(webhook.WebhookId);
+      webhookIds.check(webhookId?.toLowerCase(), [...entryPath, 'Webhook', 'WebhookId'], webhookId);
       for (const [k, subscription] of records(entry.Subscriptions)) {
         const groupId = text(subscription.SecurityGroupId);
         if (groupId !== undefined && !declared.has(groupId.toLowerCase())) {

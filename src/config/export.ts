@@ -1,5 +1,5 @@
 import type { GatewayDatabase } from '../store/database.js';
-import type { OrgState, SubscriptionState, WebhookState } from './org-state.js';
+import type { StoredOrgState, SubscriptionState, WebhookState } from './org-state.js';
 import { readState } from './read-state.js';
 import type {
   ConfigDocument,
@@ -11,22 +11,23 @@ import type {
 
 /**
  * The stored configuration written back as a document that imports to the same state: webhooks sorted by
- * Endpoint, subscriptions by content, only the groups the configuration owns (source 'config'), with their
- * members when they have any. It contains the webhooks' secrets, like the document it came from.
+ * Endpoint, each with its WebhookId (so the next import keeps it), subscriptions by content, only the groups the configuration owns (source 'config'), with their
+ * members when the document owns those. It contains the webhooks' secrets, like the document it came from.
  */
 export function exportConfig(g: GatewayDatabase, gateway: GatewaySection): ConfigDocument {
   return { Gateway: gateway, Organizations: readState(g).map(organizationDocument) };
 }
 
-function organizationDocument(org: OrgState): OrganizationDocument {
+function organizationDocument(org: StoredOrgState): OrganizationDocument {
   return {
     OrganizationId: org.organizationId,
+    // Members go with the group only when the document owns them: producers keep theirs across imports.
     SecurityGroups: org.securityGroups
       .filter((group) => group.source === 'config')
       .map((group) =>
-        group.members === null || group.members.length === 0
-          ? { SecurityGroupId: group.id }
-          : { SecurityGroupId: group.id, EntityIds: group.members },
+        group.membersFromDocument
+          ? { SecurityGroupId: group.id, EntityIds: group.members ?? [] }
+          : { SecurityGroupId: group.id },
       ),
     Webhooks: org.webhooks.map(webhookEntry),
   };
@@ -35,6 +36,7 @@ function organizationDocument(org: OrgState): OrganizationDocument {
 function webhookEntry(w: WebhookState): WebhookEntryDocument {
   return {
     Webhook: {
+      ...(w.webhookId === null ? {} : { WebhookId: w.webhookId }),
       Endpoint: w.endpoint,
       ...(w.description === null ? {} : { Description: w.description }),
       ...(w.secret === null ? {} : { Secret: w.secret }),

@@ -10,6 +10,11 @@ export interface OrgState {
   webhooks: WebhookState[];
 }
 
+/** An organization as stored: its groups also say whether the document owns their members. */
+export type StoredOrgState = Omit<OrgState, 'securityGroups'> & {
+  securityGroups: StoredSecurityGroupState[];
+};
+
 export interface SecurityGroupState {
   id: string;
   source: SecurityGroupSource;
@@ -17,8 +22,17 @@ export interface SecurityGroupState {
   members: string[] | null;
 }
 
+/** A stored group also says whether the document owns its members (they were listed as EntityIds). */
+export interface StoredSecurityGroupState extends SecurityGroupState {
+  membersFromDocument: boolean;
+}
+
 export interface WebhookState {
-  /** The webhook's identity within its organization. */
+  /**
+   * The webhook's identity (lower-cased Guid). Null in a desired state whose document left it out: it is
+   * then matched to a stored webhook by Endpoint (see resolveWebhookIds) or assigned on creation.
+   */
+  webhookId: string | null;
   endpoint: string;
   description: string | null;
   secret: string | null;

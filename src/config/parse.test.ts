@@ -66,6 +66,7 @@ describe('parseConfigDocument: defaults', () => {
         securityGroups: [{ id: GROUP, source: 'config', members: null }],
         webhooks: [
           {
+            webhookId: null,
             endpoint: 'https://hooks.example.com/in',
             description: null,
             secret: null,

@@ -47,6 +47,7 @@ function organizationState(organization: OrganizationDocument): OrgState {
 
 function webhookState({ Webhook: w, Subscriptions }: WebhookEntryDocument): WebhookState {
   return {
+    webhookId: w.WebhookId === undefined ? null : lower(w.WebhookId),
     endpoint: w.Endpoint,
     description: w.Description ?? null,
     secret: w.Secret ?? null,

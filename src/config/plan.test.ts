@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { OrgState, SubscriptionState, WebhookState } from './org-state.js';
+import type { OrgState, StoredOrgState, SubscriptionState, WebhookState } from './org-state.js';
 import { formatChange, planChanges } from './plan.js';
+import { resolveWebhookIds } from './webhook-identity.js';
 
 const ORG = 'org-1';
 
@@ -14,6 +15,7 @@ const subscription = (eventType: string, extra: Partial<SubscriptionState> = {})
 });
 
 const webhook = (endpoint: string, extra: Partial<WebhookState> = {}): WebhookState => ({
+  webhookId: `id-${endpoint}`,
   endpoint,
   description: null,
   secret: 's3cr3t-old',
@@ -32,7 +34,21 @@ const org = (extra: Partial<OrgState> = {}): OrgState => ({
   ...extra,
 });
 
-const plan = (current: OrgState[], desired: OrgState[]) => planChanges(current, desired).map(formatChange);
+/** The stored side: groups say the document owns their members when it listed them. */
+const stored = (states: OrgState[]): StoredOrgState[] =>
+  states.map((o) => ({
+    ...o,
+    securityGroups: o.securityGroups.map((g) => ({ ...g, membersFromDocument: g.source === 'config' })),
+  }));
+
+const changesOf = (current: OrgState[], desired: OrgState[]) => {
+  const before = stored(current);
+  return planChanges(
+    before,
+    resolveWebhookIds(before, desired, () => 'new-id'),
+  );
+};
+const plan = (current: OrgState[], desired: OrgState[]) => changesOf(current, desired).map(formatChange);
 
 describe('planChanges', () => {
   it('plans nothing between equal states', () => {
@@ -40,10 +56,17 @@ describe('planChanges', () => {
   });
 
   it('creates a missing organization with everything in it', () => {
-    expect(planChanges([], [org()])).toEqual([
+    const id = 'id-https://a/';
+    expect(changesOf([], [org()])).toEqual([
       { op: 'create', kind: 'organization', organizationId: ORG, key: ORG },
-      { op: 'create', kind: 'webhook', organizationId: ORG, key: 'https://a/' },
-      { op: 'create', kind: 'subscription', organizationId: ORG, key: 'https://a/ UserStatus AllEntities' },
+      { op: 'create', kind: 'webhook', organizationId: ORG, key: 'https://a/', webhookId: id },
+      {
+        op: 'create',
+        kind: 'subscription',
+        organizationId: ORG,
+        key: 'https://a/ UserStatus AllEntities',
+        webhookId: id,
+      },
     ]);
   });
 
@@ -62,7 +85,7 @@ describe('planChanges', () => {
     });
     const changes = plan([org()], [org({ webhooks: [after] })]);
     expect(changes).toEqual([
-      'update webhook https://a/ (Secret changed, Description none -> "CRM", InsecureSSL false -> true, ' +
+      'update webhook id-https://a/ https://a/ (Secret changed, Description none -> "CRM", InsecureSSL false -> true, ' +
         'TimeoutSeconds 5 -> 10, Enabled true -> false, RetryScheduleSeconds default -> [1, 2.5])',
     ]);
     expect(changes.join()).not.toContain('s3cr3t');
@@ -100,9 +123,34 @@ describe('planChanges', () => {
   it('replaces members only when the document lists them', () => {
     const current = org({ securityGroups: [{ id: 'g', source: 'config', members: ['e1', 'e2'] }] });
     const listed = org({ securityGroups: [{ id: 'g', source: 'config', members: ['e2', 'e3', 'e4'] }] });
-    const unlisted = org({ securityGroups: [{ id: 'g', source: 'config', members: null }] });
     expect(plan([current], [listed])).toEqual(['update security-group-members g (2 added, 1 removed)']);
-    expect(plan([current], [unlisted])).toEqual([]);
+  });
+
+  it('updates the Endpoint of a webhook the document names by WebhookId, keeping it', () => {
+    const moved = webhook('https://b/', { webhookId: 'id-https://a/' });
+    expect(plan([org()], [org({ webhooks: [moved] })])).toEqual([
+      'update webhook id-https://a/ https://b/ (Endpoint https://a/ -> https://b/)',
+    ]);
+  });
+
+  it('finds a webhook the document does not name by its Endpoint, compared normalised', () => {
+    const current = org({ webhooks: [webhook('https://host.example/hook')] });
+    const same = webhook('HTTPS://Host.Example.:443/hook', { webhookId: null });
+    expect(plan([current], [org({ webhooks: [same] })])).toEqual([
+      'update webhook id-https://host.example/hook HTTPS://Host.Example.:443/hook (Endpoint https://host.example/hook -> HTTPS://Host.Example.:443/hook)',
+    ]);
+    const other = webhook('https://host.example/other', { webhookId: null });
+    expect(plan([current], [org({ webhooks: [other] })])).toEqual([
+      'delete webhook id-https://host.example/hook https://host.example/hook (1 subscription)',
+      'create webhook new-id https://host.example/other',
+      'create subscription https://host.example/other UserStatus AllEntities',
+    ]);
+  });
+
+  it("tells producers from the document as owner of a group's members", () => {
+    const current = org({ securityGroups: [{ id: 'g', source: 'config', members: ['e1'] }] });
+    const unlisted = org({ securityGroups: [{ id: 'g', source: 'config', members: null }] });
+    expect(plan([current], [unlisted])).toEqual(['update security-group g (members from producers)']);
   });
 
   it('orders changes so that applying them in sequence respects foreign keys', () => {
@@ -117,8 +165,8 @@ describe('planChanges', () => {
     });
     expect(plan([current], [desired])).toEqual([
       'create security-group new (1 member)',
-      'delete webhook https://a/ (1 subscription)',
-      'create webhook https://b/',
+      'delete webhook id-https://a/ https://a/ (1 subscription)',
+      'create webhook id-https://b/ https://b/',
       'create subscription https://b/ UserStatus SecurityGroupId=new',
       'delete security-group old (0 members)',
     ]);

@@ -1,10 +1,11 @@
 import {
-  type OrgState,
   type SecurityGroupState,
+  type StoredOrgState,
   type SubscriptionState,
   subscriptionKey,
   type WebhookState,
 } from './org-state.js';
+import type { ResolvedOrgState } from './webhook-identity.js';
 
 export type ChangeOp = 'create' | 'update' | 'delete';
 export type ChangeKind =
@@ -21,13 +22,19 @@ export interface Change {
   organizationId: string;
   /** Organization id, security group id, webhook Endpoint, or `<Endpoint> <EventType> <target>[ disabled]`. */
   key: string;
+  /** The webhook a webhook or subscription change is about. */
+  webhookId?: string;
   detail?: string;
 }
 
-/** `update webhook https://x/ (TimeoutSeconds 5 -> 10)` */
+/**
+ * `update webhook 1b4e... https://x/ (Endpoint https://old/ -> https://x/)`: webhooks are named by
+ * WebhookId and Endpoint, so an Endpoint change reads as the update it is.
+ */
 export function formatChange(change: Change): string {
   const detail = change.detail === undefined ? '' : ` (${change.detail})`;
-  return `${change.op} ${change.kind} ${change.key}${detail}`;
+  const webhook = change.kind === 'webhook' && change.webhookId !== undefined ? `${change.webhookId} ` : '';
+  return `${change.op} ${change.kind} ${webhook}${change.key}${detail}`;
 }
 
 export function subscriptionChangeKey(endpoint: string, subscription: SubscriptionState): string {
@@ -40,18 +47,23 @@ export function subscriptionChangeKey(endpoint: string, subscription: Subscripti
  * not list are deleted, while 'producer' groups are left alone. Changes are ordered so that applying them
  * in sequence respects the foreign keys.
  */
-export function planChanges(current: readonly OrgState[], desired: readonly OrgState[]): Change[] {
+export function planChanges(
+  current: readonly StoredOrgState[],
+  desired: readonly ResolvedOrgState[],
+): Change[] {
   const currentById = new Map(current.map((o) => [o.organizationId, o]));
   return desired.flatMap((d) => planOrganization(currentById.get(d.organizationId), d));
 }
 
-function planOrganization(current: OrgState | undefined, desired: OrgState): Change[] {
+function planOrganization(current: StoredOrgState | undefined, desired: ResolvedOrgState): Change[] {
   const organizationId = desired.organizationId;
   const changes: Change[] = [];
-  const add = (op: ChangeOp, kind: ChangeKind, key: string, detail?: string) =>
-    changes.push(
-      detail === undefined ? { op, kind, organizationId, key } : { op, kind, organizationId, key, detail },
-    );
+  const add = (op: ChangeOp, kind: ChangeKind, key: string, detail?: string, webhookId?: string) => {
+    const change: Change = { op, kind, organizationId, key };
+    if (webhookId !== undefined) change.webhookId = webhookId;
+    if (detail !== undefined) change.detail = detail;
+    changes.push(change);
+  };
   if (current === undefined) add('create', 'organization', organizationId);
 
   const currentGroups = new Map((current?.securityGroups ?? []).map((g) => [g.id, g]));
@@ -66,35 +78,45 @@ function planOrganization(current: OrgState | undefined, desired: OrgState): Cha
       );
       continue;
     }
+    const owned = group.members !== null;
     if (existing.source !== 'config')
       add('update', 'security-group', group.id, `source ${existing.source} -> config`);
+    else if (existing.membersFromDocument !== owned)
+      add(
+        'update',
+        'security-group',
+        group.id,
+        owned ? 'members from the document' : 'members from producers',
+      );
     const membership = group.members === null ? null : membershipDelta(existing.members ?? [], group.members);
     if (membership !== null) add('update', 'security-group-members', group.id, membership);
   }
 
-  const desiredEndpoints = new Set(desired.webhooks.map((w) => w.endpoint));
+  const desiredIds = new Set(desired.webhooks.map((w) => w.webhookId));
   for (const webhook of current?.webhooks ?? []) {
-    if (!desiredEndpoints.has(webhook.endpoint)) {
-      add('delete', 'webhook', webhook.endpoint, plural(webhook.subscriptions.length, 'subscription'));
+    if (!desiredIds.has(webhook.webhookId as string)) {
+      const detail = plural(webhook.subscriptions.length, 'subscription');
+      add('delete', 'webhook', webhook.endpoint, detail, webhook.webhookId as string);
     }
   }
-  const currentWebhooks = new Map((current?.webhooks ?? []).map((w) => [w.endpoint, w]));
+  const currentWebhooks = new Map((current?.webhooks ?? []).map((w) => [w.webhookId as string, w]));
   for (const webhook of desired.webhooks) {
-    const existing = currentWebhooks.get(webhook.endpoint);
-    if (existing === undefined) add('create', 'webhook', webhook.endpoint);
+    const id = webhook.webhookId;
+    const existing = currentWebhooks.get(id);
+    if (existing === undefined) add('create', 'webhook', webhook.endpoint, undefined, id);
     else {
       const differences = webhookDifferences(existing, webhook);
-      if (differences.length > 0) add('update', 'webhook', webhook.endpoint, differences.join(', '));
+      if (differences.length > 0) add('update', 'webhook', webhook.endpoint, differences.join(', '), id);
     }
     const before = new Set((existing?.subscriptions ?? []).map(subscriptionKey));
     const after = new Set(webhook.subscriptions.map(subscriptionKey));
     for (const s of existing?.subscriptions ?? []) {
       if (!after.has(subscriptionKey(s)))
-        add('delete', 'subscription', subscriptionChangeKey(webhook.endpoint, s));
+        add('delete', 'subscription', subscriptionChangeKey(webhook.endpoint, s), undefined, id);
     }
     for (const s of webhook.subscriptions) {
       if (!before.has(subscriptionKey(s)))
-        add('create', 'subscription', subscriptionChangeKey(webhook.endpoint, s));
+        add('create', 'subscription', subscriptionChangeKey(webhook.endpoint, s), undefined, id);
     }
   }
 
@@ -122,6 +144,7 @@ const schedule = (value: number[] | null): string => (value === null ? 'default'
 
 function webhookDifferences(a: WebhookState, b: WebhookState): string[] {
   const out: string[] = [];
+  if (a.endpoint !== b.endpoint) out.push(`Endpoint ${a.endpoint} -> ${b.endpoint}`);
   // The secret's value is never shown, old or new: change lists are printed and logged.
   if (a.secret !== b.secret) out.push('Secret changed');
   if (a.description !== b.description)

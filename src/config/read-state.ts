@@ -1,4 +1,4 @@
-import { type Column, eq, inArray } from 'drizzle-orm';
+import { and, type Column, eq, inArray, isNull } from 'drizzle-orm';
 import type { GatewayDatabase } from '../store/database.js';
 import {
   organizations,
@@ -9,14 +9,17 @@ import {
 } from '../store/schema/index.js';
 import {
   byString,
-  type OrgState,
-  type SecurityGroupState,
+  type StoredOrgState,
+  type StoredSecurityGroupState,
   subscriptionSet,
   type WebhookState,
 } from './org-state.js';
 
-/** The stored configuration of the given organizations (all when omitted), in normalised form. */
-export function readState(g: GatewayDatabase, organizationIds?: readonly string[]): OrgState[] {
+/**
+ * The stored configuration of the given organizations (all when omitted), in normalised form. Deleted
+ * webhooks are history, not configuration: they are left out.
+ */
+export function readState(g: GatewayDatabase, organizationIds?: readonly string[]): StoredOrgState[] {
   const ids = organizationIds?.map((id) => id.toLowerCase());
   if (ids !== undefined && ids.length === 0) return [];
   const { db } = g;
@@ -29,12 +32,13 @@ export function readState(g: GatewayDatabase, organizationIds?: readonly string[
     .from(securityGroupMembers)
     .where(only(securityGroupMembers.organizationId))
     .all();
-  const webhookRows = db.select().from(webhooks).where(only(webhooks.organizationId)).all();
+  const live = (column: Column) => and(only(column), isNull(webhooks.deletedAt));
+  const webhookRows = db.select().from(webhooks).where(live(webhooks.organizationId)).all();
   const subscriptionRows = db
     .select({ subscription: subscriptions })
     .from(subscriptions)
     .innerJoin(webhooks, eq(webhooks.id, subscriptions.webhookId))
-    .where(only(webhooks.organizationId))
+    .where(live(webhooks.organizationId))
     .all()
     .map((row) => row.subscription);
 
@@ -45,13 +49,14 @@ export function readState(g: GatewayDatabase, organizationIds?: readonly string[
 
   return orgRows
     .map(
-      (org): OrgState => ({
+      (org): StoredOrgState => ({
         organizationId: org.id,
         securityGroups: (groups.get(org.id) ?? [])
           .map(
-            (row): SecurityGroupState => ({
+            (row): StoredSecurityGroupState => ({
               id: row.id,
               source: row.source,
+              membersFromDocument: row.membersFromDocument,
               members: (members.get(`${org.id} ${row.id}`) ?? []).map((m) => m.entityId).sort(),
             }),
           )
@@ -59,6 +64,7 @@ export function readState(g: GatewayDatabase, organizationIds?: readonly string[
         webhooks: (webhooksOf.get(org.id) ?? [])
           .map(
             (row): WebhookState => ({
+              webhookId: row.webhookId,
               endpoint: row.endpoint,
               description: row.description,
               secret: row.secret,

@@ -6,7 +6,7 @@ import { LISTEN_FORMAT, parseListen } from './listen.js';
 /**
  * The configuration document, validated strictly: an unknown key anywhere is an error, so a misspelt
  * option is reported instead of silently ignored. Guids keep the case they were written in here; they are
- * lower-cased when the document is normalised (see normalize.ts).
+ * lower-cased when the document becomes a desired state (see parse.ts).
  */
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -84,6 +84,8 @@ export const subscriptionSchema = z
   }, whenObject);
 
 export const webhookSchema = z.strictObject({
+  /** The webhook's stable identity; assigned on first apply when left out (export writes it). */
+  WebhookId: guid.optional(),
   Endpoint: z.string().min(1),
   InsecureSSL: z.boolean().default(false),
   Secret: z.string().min(1).optional(),

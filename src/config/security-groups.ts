@@ -1,6 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import type { GatewayDatabase } from '../store/database.js';
-import { organizations, securityGroupMembers, securityGroups } from '../store/schema/index.js';
+import { organizations, securityGroups } from '../store/schema/index.js';
+import { nextRevision } from './revision.js';
+import { writeMembers } from './write-changes.js';
 
 export interface ReplacedMembers {
   created: boolean;
@@ -8,16 +10,28 @@ export interface ReplacedMembers {
   organizationId: string;
   securityGroupId: string;
   entityIds: string[];
+  /** The configuration revision the change took. */
+  revision: number;
 }
 
-/** Rows per INSERT: three bound values each keeps a statement far below SQLite's variable limit. */
-const MEMBER_ROWS_PER_INSERT = 1000;
+/** The group's members are the configuration document's (it lists EntityIds): producers may not set them. */
+export class DocumentOwnsMembersError extends Error {
+  override readonly name = 'DocumentOwnsMembersError';
+  constructor(
+    readonly organizationId: string,
+    readonly securityGroupId: string,
+  ) {
+    super(
+      `The members of security group ${securityGroupId} are set by the configuration document (it lists its EntityIds); change them there, or remove EntityIds from the document to let producers maintain them`,
+    );
+  }
+}
 
 /**
  * The producers' operation (HTTP PUT, SDK): sets the whole membership of a security group in one
- * transaction, creating the organization and the group (source 'producer') when missing. A group the
- * configuration document declares keeps its source; if the document also lists its EntityIds, the next
- * import of the document puts those back.
+ * transaction, creating the organization and the group (source 'producer') when missing. A group whose
+ * members the document lists is refused with DocumentOwnsMembersError: the next apply of the document
+ * would silently put its list back.
  */
 export function replaceSecurityGroupMembers(
   g: GatewayDatabase,
@@ -31,35 +45,29 @@ export function replaceSecurityGroupMembers(
   const { db } = g;
   const run = g.sqlite.transaction(() => {
     const now = Date.now();
-    db.insert(organizations).values({ id: org, createdAt: now }).onConflictDoNothing().run();
     const thisGroup = and(eq(securityGroups.organizationId, org), eq(securityGroups.id, group));
-    const existing = db.select({ id: securityGroups.id }).from(securityGroups).where(thisGroup).get();
+    const existing = db
+      .select({ membersFromDocument: securityGroups.membersFromDocument })
+      .from(securityGroups)
+      .where(thisGroup)
+      .get();
+    if (existing?.membersFromDocument === true) throw new DocumentOwnsMembersError(org, group);
+    const revision = nextRevision(g);
+    db.insert(organizations).values({ id: org, createdAt: now, revision }).onConflictDoNothing().run();
     if (existing === undefined) {
       db.insert(securityGroups)
-        .values({ organizationId: org, id: group, source: 'producer', updatedAt: now })
+        .values({ organizationId: org, id: group, source: 'producer', updatedAt: now, revision })
         .run();
     } else {
-      db.update(securityGroups).set({ updatedAt: now }).where(thisGroup).run();
+      db.update(securityGroups).set({ updatedAt: now, revision }).where(thisGroup).run();
     }
-    db.delete(securityGroupMembers)
-      .where(
-        and(eq(securityGroupMembers.organizationId, org), eq(securityGroupMembers.securityGroupId, group)),
-      )
-      .run();
-    for (let i = 0; i < members.length; i += MEMBER_ROWS_PER_INSERT) {
-      db.insert(securityGroupMembers)
-        .values(
-          members
-            .slice(i, i + MEMBER_ROWS_PER_INSERT)
-            .map((entityId) => ({ organizationId: org, securityGroupId: group, entityId })),
-        )
-        .run();
-    }
+    writeMembers(g, org, group, members);
     return {
       created: existing === undefined,
       organizationId: org,
       securityGroupId: group,
       entityIds: members,
+      revision,
     };
   });
   return run.immediate();

@@ -1,20 +1,15 @@
-import { and, eq, isNull, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { GatewayDatabase } from '../store/database.js';
-import {
-  organizations,
-  securityGroupMembers,
-  securityGroups,
-  subscriptions,
-  webhooks,
-} from '../store/schema/index.js';
+import { deliveries, organizations, securityGroups, subscriptions, webhooks } from '../store/schema/index.js';
 import type { OrgState, SecurityGroupState, SubscriptionState, WebhookState } from './org-state.js';
 import { type Change, subscriptionChangeKey } from './plan.js';
+import type { ResolvedWebhook } from './webhook-identity.js';
 
-/** Every object of a set of states, by `<organizationId> <kind> <change key>`. */
+/** Every object of a set of states: groups by `<organizationId> <id>`, webhooks by WebhookId. */
 export interface StateIndex {
   groups: Map<string, SecurityGroupState>;
   webhooks: Map<string, WebhookState>;
-  subscriptions: Map<string, { endpoint: string; subscription: SubscriptionState }>;
+  subscriptions: Map<string, SubscriptionState>;
 }
 
 const at = (organizationId: string, key: string) => `${organizationId} ${key}`;
@@ -24,26 +19,60 @@ export function indexStates(states: readonly OrgState[]): StateIndex {
   for (const org of states) {
     for (const group of org.securityGroups) index.groups.set(at(org.organizationId, group.id), group);
     for (const webhook of org.webhooks) {
-      index.webhooks.set(at(org.organizationId, webhook.endpoint), webhook);
+      if (webhook.webhookId === null) continue;
+      index.webhooks.set(webhook.webhookId, webhook);
       for (const subscription of webhook.subscriptions) {
         const key = subscriptionChangeKey(webhook.endpoint, subscription);
-        index.subscriptions.set(at(org.organizationId, key), { endpoint: webhook.endpoint, subscription });
+        index.subscriptions.set(at(webhook.webhookId, key), subscription);
       }
     }
   }
   return index;
 }
 
-function found<T>(map: Map<string, T>, change: Change): T {
-  const value = map.get(at(change.organizationId, change.key));
+function found<T>(value: T | undefined, change: Change): T {
   if (value === undefined)
     throw new Error(`internal: no state for ${change.op} ${change.kind} ${change.key}`);
   return value;
 }
 
 /**
- * Executes a plan from planChanges inside the caller's transaction. Each change names its object by key;
- * the object itself comes from the desired state (creates, updates) or the current one (deletes).
+ * Sets a group's stored members, in the caller's transaction: only the members that left are deleted and
+ * only those that joined are inserted, so replacing 100,000 members by the same list writes nothing.
+ * Linear in the members.
+ */
+export function writeMembers(
+  g: GatewayDatabase,
+  organizationId: string,
+  securityGroupId: string,
+  members: readonly string[],
+): void {
+  const { sqlite } = g;
+  const stored = new Set(
+    sqlite
+      .prepare(
+        'SELECT entity_id FROM security_group_members WHERE organization_id = ? AND security_group_id = ?',
+      )
+      .pluck()
+      .all(organizationId, securityGroupId) as string[],
+  );
+  const wanted = new Set(members);
+  const remove = sqlite.prepare(
+    'DELETE FROM security_group_members WHERE organization_id = ? AND security_group_id = ? AND entity_id = ?',
+  );
+  const insert = sqlite.prepare(
+    'INSERT INTO security_group_members (organization_id, security_group_id, entity_id) VALUES (?, ?, ?)',
+  );
+  for (const entityId of stored)
+    if (!wanted.has(entityId)) remove.run(organizationId, securityGroupId, entityId);
+  for (const entityId of wanted)
+    if (!stored.has(entityId)) insert.run(organizationId, securityGroupId, entityId);
+}
+
+/**
+ * Executes a plan from planChanges inside the caller's transaction, stamping every organization it
+ * touches (and every group whose members it sets) with `revision`. Each change names its object by key
+ * and WebhookId; the object itself comes from the desired state (creates, updates) or the current one.
  */
 export function writeChanges(
   g: GatewayDatabase,
@@ -51,90 +80,117 @@ export function writeChanges(
   current: StateIndex,
   desired: StateIndex,
   now: number,
+  revision: number,
 ): void {
   const { db } = g;
-  const webhookRow = (organizationId: string, endpoint: string) =>
-    and(eq(webhooks.organizationId, organizationId), eq(webhooks.endpoint, endpoint));
   const groupRow = (organizationId: string, id: string) =>
     and(eq(securityGroups.organizationId, organizationId), eq(securityGroups.id, id));
-  const setMembers = (organizationId: string, securityGroupId: string, members: readonly string[]) => {
-    db.delete(securityGroupMembers)
-      .where(
-        and(
-          eq(securityGroupMembers.organizationId, organizationId),
-          eq(securityGroupMembers.securityGroupId, securityGroupId),
-        ),
-      )
-      .run();
-    if (members.length === 0) return;
-    db.insert(securityGroupMembers)
-      .values(members.map((entityId) => ({ organizationId, securityGroupId, entityId })))
-      .run();
+  const webhookRowId = (change: Change): number => {
+    const row = db
+      .select({ id: webhooks.id })
+      .from(webhooks)
+      .where(and(eq(webhooks.webhookId, webhookIdOf(change)), isNull(webhooks.deletedAt)))
+      .get();
+    if (row === undefined) throw new Error(`internal: webhook ${change.webhookId} missing`);
+    return row.id;
   };
+  const touched = new Set<string>();
 
   for (const change of changes) {
     const org = change.organizationId;
+    touched.add(org);
     switch (`${change.op} ${change.kind}`) {
       case 'create organization':
-        db.insert(organizations).values({ id: org, createdAt: now }).run();
+        db.insert(organizations).values({ id: org, createdAt: now, revision }).run();
         break;
       case 'create security-group': {
-        const group = found(desired.groups, change);
+        const group = found(desired.groups.get(at(org, change.key)), change);
+        const owned = group.members !== null;
         db.insert(securityGroups)
-          .values({ organizationId: org, id: group.id, source: 'config', updatedAt: now })
+          .values({
+            organizationId: org,
+            id: group.id,
+            source: 'config',
+            membersFromDocument: owned,
+            updatedAt: now,
+            revision,
+          })
           .run();
-        if (group.members !== null) setMembers(org, group.id, group.members);
+        if (owned) writeMembers(g, org, group.id, group.members ?? []);
         break;
       }
-      case 'update security-group':
+      case 'update security-group': {
+        const group = found(desired.groups.get(at(org, change.key)), change);
         db.update(securityGroups)
-          .set({ source: 'config', updatedAt: now })
+          .set({ source: 'config', membersFromDocument: group.members !== null, updatedAt: now })
           .where(groupRow(org, change.key))
           .run();
         break;
+      }
       case 'update security-group-members':
-        setMembers(org, change.key, found(desired.groups, change).members ?? []);
-        db.update(securityGroups).set({ updatedAt: now }).where(groupRow(org, change.key)).run();
+        writeMembers(
+          g,
+          org,
+          change.key,
+          found(desired.groups.get(at(org, change.key)), change).members ?? [],
+        );
+        db.update(securityGroups).set({ updatedAt: now, revision }).where(groupRow(org, change.key)).run();
         break;
       case 'delete security-group':
         db.delete(securityGroups).where(groupRow(org, change.key)).run();
         break;
-      case 'create webhook':
+      case 'create webhook': {
+        const webhookId = webhookIdOf(change);
+        const columns = webhookColumns(found(desired.webhooks.get(webhookId), change));
+        // A WebhookId the document names again after deleting it brings that webhook back, history and all.
         db.insert(webhooks)
-          .values({
-            organizationId: org,
-            ...webhookColumns(found(desired.webhooks, change)),
-            createdAt: now,
-            updatedAt: now,
+          .values({ organizationId: org, webhookId, ...columns, createdAt: now, updatedAt: now })
+          .onConflictDoUpdate({
+            target: webhooks.webhookId,
+            set: { ...columns, updatedAt: now, deletedAt: null },
           })
           .run();
         break;
-      case 'update webhook':
+      }
+      case 'update webhook': {
+        const webhookId = webhookIdOf(change);
+        const before = found(current.webhooks.get(webhookId), change);
+        const after = found(desired.webhooks.get(webhookId), change);
+        const id = webhookRowId(change);
         db.update(webhooks)
-          .set({ ...webhookColumns(found(desired.webhooks, change)), updatedAt: now })
-          .where(webhookRow(org, change.key))
+          .set({ ...webhookColumns(after), updatedAt: now })
+          .where(eq(webhooks.id, id))
+          .run();
+        if (before.enabled && !after.enabled) holdWaiting(g, id);
+        if (!before.enabled && after.enabled) releaseHeld(g, id);
+        break;
+      }
+      case 'delete webhook': {
+        const id = webhookRowId(change);
+        // Kept for trace: its subscriptions go, its unfinished deliveries end as cancelled. An attempt in
+        // flight records its outcome, and a retry it asks for is cancelled too (see the delivery store).
+        db.update(webhooks).set({ deletedAt: now, updatedAt: now }).where(eq(webhooks.id, id)).run();
+        db.delete(subscriptions).where(eq(subscriptions.webhookId, id)).run();
+        db.update(deliveries)
+          .set({ state: 'cancelled', finishedAt: now })
+          .where(
+            and(eq(deliveries.webhookId, id), sql`${deliveries.state} IN ('pending', 'retrying', 'paused')`),
+          )
           .run();
         break;
-      case 'delete webhook':
-        // Cascades to its subscriptions and deliveries.
-        db.delete(webhooks).where(webhookRow(org, change.key)).run();
-        break;
+      }
       case 'create subscription': {
-        const { endpoint, subscription } = found(desired.subscriptions, change);
-        const webhook = db.select({ id: webhooks.id }).from(webhooks).where(webhookRow(org, endpoint)).get();
-        if (webhook === undefined) throw new Error(`internal: webhook ${endpoint} missing`);
+        const subscription = found(desired.subscriptions.get(at(webhookIdOf(change), change.key)), change);
         db.insert(subscriptions)
-          .values({ webhookId: webhook.id, ...subscription })
+          .values({ webhookId: webhookRowId(change), ...subscription })
           .run();
         break;
       }
       case 'delete subscription': {
-        const { endpoint, subscription } = found(current.subscriptions, change);
-        const webhook = db.select({ id: webhooks.id }).from(webhooks).where(webhookRow(org, endpoint)).get();
-        if (webhook === undefined) throw new Error(`internal: webhook ${endpoint} missing`);
+        const subscription = found(current.subscriptions.get(at(webhookIdOf(change), change.key)), change);
         // Identity is the content: every row with this content goes, duplicates included.
         db.delete(subscriptions)
-          .where(and(eq(subscriptions.webhookId, webhook.id), sameSubscription(subscription)))
+          .where(and(eq(subscriptions.webhookId, webhookRowId(change)), sameSubscription(subscription)))
           .run();
         break;
       }
@@ -142,9 +198,35 @@ export function writeChanges(
         throw new Error(`internal: cannot apply ${change.op} ${change.kind}`);
     }
   }
+  for (const org of touched)
+    db.update(organizations).set({ revision }).where(eq(organizations.id, org)).run();
 }
 
-function webhookColumns(w: WebhookState) {
+/** A webhook disabled: what waits for it is held, not attempted and not charged, until it is enabled. */
+export function holdWaiting(g: GatewayDatabase, webhookRowId: number): void {
+  g.db
+    .update(deliveries)
+    .set({ state: 'paused' })
+    .where(and(eq(deliveries.webhookId, webhookRowId), sql`${deliveries.state} IN ('pending', 'retrying')`))
+    .run();
+}
+
+/** A webhook enabled again: what it held is due in its old order (next_attempt_at is kept). */
+export function releaseHeld(g: GatewayDatabase, webhookRowId: number): void {
+  g.db
+    .update(deliveries)
+    .set({ state: sql`CASE WHEN ${deliveries.attemptCount} = 0 THEN 'pending' ELSE 'retrying' END` })
+    .where(and(eq(deliveries.webhookId, webhookRowId), eq(deliveries.state, 'paused')))
+    .run();
+}
+
+function webhookIdOf(change: Change): string {
+  if (change.webhookId === undefined)
+    throw new Error(`internal: ${change.op} ${change.kind} without WebhookId`);
+  return change.webhookId;
+}
+
+function webhookColumns(w: WebhookState | ResolvedWebhook) {
   return {
     endpoint: w.endpoint,
     description: w.description,

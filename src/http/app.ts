@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { EventBus } from '../bus/event-bus.js';
 import { isStoreRefusal, type MembershipDirectory } from '../bus/ports.js';
@@ -13,14 +13,24 @@ import { putSecurityGroup } from './routes/security-groups/put.js';
 export interface AppDeps {
   bus: EventBus;
   directory: MembershipDirectory;
-  producerTokens: readonly string[];
+  /** The producer tokens in force: a reload may change them. */
+  producerTokens: () => readonly string[];
   health: HealthProbe;
   logger: Logger;
 }
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
-  const producers = requireBearer(deps.producerTokens);
+  let tokens = deps.producerTokens();
+  let check = requireBearer(tokens);
+  const producers: MiddlewareHandler = (c, next) => {
+    const current = deps.producerTokens();
+    if (current !== tokens) {
+      tokens = current;
+      check = requireBearer(current);
+    }
+    return check(c, next);
+  };
 
   app.route('/', getHealth(deps.health));
   app.route('/v1/event-types', getEventTypes());

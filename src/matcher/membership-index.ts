@@ -1,75 +1,80 @@
 import type { GroupMembership } from './types.js';
 
-const NONE: readonly string[] = [];
-
-/** organization -> key -> values. */
-class NestedLists {
-  private readonly byOrganization = new Map<string, Map<string, string[]>>();
-
-  get(organizationId: string, key: string): readonly string[] {
-    return this.byOrganization.get(organizationId)?.get(key) ?? NONE;
-  }
-
-  add(organizationId: string, key: string, value: string): void {
-    let inner = this.byOrganization.get(organizationId);
-    if (inner === undefined) {
-      inner = new Map();
-      this.byOrganization.set(organizationId, inner);
-    }
-    const list = inner.get(key);
-    if (list === undefined) inner.set(key, [value]);
-    else if (!list.includes(value)) list.push(value);
-  }
-
-  remove(organizationId: string, key: string, value: string): void {
-    const inner = this.byOrganization.get(organizationId);
-    const list = inner?.get(key);
-    if (inner === undefined || list === undefined) return;
-    const remaining = list.filter((v) => v !== value);
-    if (remaining.length > 0) inner.set(key, remaining);
-    else inner.delete(key);
-  }
-
-  delete(organizationId: string, key: string): void {
-    this.byOrganization.get(organizationId)?.delete(key);
-  }
-}
+const NO_GROUPS: readonly string[] = [];
+const NO_MEMBERS: ReadonlySet<string> = new Set();
 
 /**
- * Which security groups an entity belongs to, per organization. Producers replace a group's members
- * often (they own the directory), so this index is updated in place, group by group, instead of being
- * rebuilt with the subscription index.
+ * Which security groups an entity belongs to, per organization, and the other way round. Producers
+ * replace a group's members often (they own the directory), so this index is updated in place, group by
+ * group, in time linear in the members: a group's members are a Set (groups reach 100,000 members), an
+ * entity's groups a short list.
  */
 export class MembershipIndex {
-  private readonly groupsOfEntity = new NestedLists();
-  private readonly entitiesOfGroup = new NestedLists();
+  /** `<organization> <entity>` -> its groups. */
+  private readonly groupsOfEntity = new Map<string, string[]>();
+  /** `<organization> <group>` -> its members. */
+  private readonly entitiesOfGroup = new Map<string, Set<string>>();
 
   constructor(memberships: Iterable<GroupMembership> = []) {
     for (const m of memberships) this.add(m.organizationId, m.securityGroupId, m.entityId);
   }
 
   groupsOf(organizationId: string, entityId: string): readonly string[] {
-    return this.groupsOfEntity.get(organizationId, entityId);
+    return this.groupsOfEntity.get(`${organizationId} ${entityId}`) ?? NO_GROUPS;
   }
 
-  membersOf(organizationId: string, securityGroupId: string): readonly string[] {
-    return this.entitiesOfGroup.get(organizationId, securityGroupId);
+  membersOf(organizationId: string, securityGroupId: string): ReadonlySet<string> {
+    return this.entitiesOfGroup.get(`${organizationId} ${securityGroupId}`) ?? NO_MEMBERS;
   }
 
-  replaceGroup(organizationId: string, securityGroupId: string, entityIds: readonly string[]): void {
-    this.removeGroup(organizationId, securityGroupId);
-    for (const entityId of new Set(entityIds)) this.add(organizationId, securityGroupId, entityId);
-  }
-
-  removeGroup(organizationId: string, securityGroupId: string): void {
-    for (const entityId of this.entitiesOfGroup.get(organizationId, securityGroupId)) {
-      this.groupsOfEntity.remove(organizationId, entityId, securityGroupId);
+  /** Sets the group's members; returns the entities whose groups changed (added or removed). */
+  replaceGroup(organizationId: string, securityGroupId: string, entityIds: Iterable<string>): string[] {
+    const before = this.membersOf(organizationId, securityGroupId);
+    const after = new Set(entityIds);
+    const changed: string[] = [];
+    for (const entityId of before) {
+      if (after.has(entityId)) continue;
+      this.removeFromEntity(organizationId, entityId, securityGroupId);
+      changed.push(entityId);
     }
-    this.entitiesOfGroup.delete(organizationId, securityGroupId);
+    for (const entityId of after) {
+      if (before.has(entityId)) continue;
+      this.addToEntity(organizationId, entityId, securityGroupId);
+      changed.push(entityId);
+    }
+    const key = `${organizationId} ${securityGroupId}`;
+    if (after.size > 0) this.entitiesOfGroup.set(key, after);
+    else this.entitiesOfGroup.delete(key);
+    return changed;
+  }
+
+  removeGroup(organizationId: string, securityGroupId: string): string[] {
+    return this.replaceGroup(organizationId, securityGroupId, NO_GROUPS);
   }
 
   private add(organizationId: string, securityGroupId: string, entityId: string): void {
-    this.groupsOfEntity.add(organizationId, entityId, securityGroupId);
-    this.entitiesOfGroup.add(organizationId, securityGroupId, entityId);
+    const key = `${organizationId} ${securityGroupId}`;
+    let members = this.entitiesOfGroup.get(key);
+    if (members === undefined) {
+      members = new Set();
+      this.entitiesOfGroup.set(key, members);
+    }
+    if (members.has(entityId)) return;
+    members.add(entityId);
+    this.addToEntity(organizationId, entityId, securityGroupId);
+  }
+
+  private addToEntity(organizationId: string, entityId: string, securityGroupId: string): void {
+    const key = `${organizationId} ${entityId}`;
+    const groups = this.groupsOfEntity.get(key);
+    if (groups === undefined) this.groupsOfEntity.set(key, [securityGroupId]);
+    else groups.push(securityGroupId);
+  }
+
+  private removeFromEntity(organizationId: string, entityId: string, securityGroupId: string): void {
+    const key = `${organizationId} ${entityId}`;
+    const remaining = (this.groupsOfEntity.get(key) ?? NO_GROUPS).filter((g) => g !== securityGroupId);
+    if (remaining.length > 0) this.groupsOfEntity.set(key, remaining);
+    else this.groupsOfEntity.delete(key);
   }
 }

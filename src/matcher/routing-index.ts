@@ -1,6 +1,6 @@
 import { MembershipIndex } from './membership-index.js';
 import { NEXT, ORGANIZATION, RoutePool } from './route-pool.js';
-import { type Bucket, buildSubscriptionIndex, type SubscriptionIndex } from './subscription-index.js';
+import { type Bucket, buildSubscriptionIndex } from './subscription-index.js';
 import type { GroupMembership, RoutingSubscription } from './types.js';
 
 /** The routes of one event type, over all organizations. */
@@ -34,47 +34,85 @@ export class RoutingIndex {
   readonly organizations = dictionary<number>();
   readonly types = new Map<string, TypeRoutes>();
   readonly rows = new RoutePool();
-  private readonly subscriptions: SubscriptionIndex;
+  /** organization -> event type -> its subscriptions by target kind. */
+  private readonly subscriptions = new Map<string, ReadonlyMap<string, Bucket>>();
   private readonly memberships: MembershipIndex;
+  private organizationCount = 0;
 
   /** Only enabled webhooks' enabled subscriptions should be passed in; Guids lower-cased. */
   constructor(subscriptions: Iterable<RoutingSubscription>, memberships: Iterable<GroupMembership> = []) {
-    this.subscriptions = buildSubscriptionIndex(subscriptions);
     this.memberships = new MembershipIndex(memberships);
-    let organization = 0;
-    for (const [organizationId, buckets] of this.subscriptions) {
-      this.organizations[organizationId] = ++organization;
-      for (const [eventType, bucket] of buckets) {
-        const routes = this.routesOf(eventType);
-        if (bucket.all.length > 0) routes.everyone[organization] = bucket.all;
-        const entities = new Set(bucket.byEntity.keys());
-        for (const group of bucket.byGroup.keys()) {
-          for (const entityId of this.memberships.membersOf(organizationId, group)) entities.add(entityId);
-        }
-        // Each (organization, type) is built once, so its entities have no row to replace yet.
-        for (const entityId of entities) {
-          this.link(routes, organization, entityId, this.receivers(organizationId, bucket, entityId));
-        }
-      }
+    for (const [organizationId, buckets] of buildSubscriptionIndex(subscriptions)) {
+      this.linkOrganization(organizationId, buckets);
     }
     this.rows.trim();
   }
 
-  replaceGroup(organizationId: string, securityGroupId: string, entityIds: readonly string[]): void {
-    const before = [...this.memberships.membersOf(organizationId, securityGroupId)];
-    this.memberships.replaceGroup(organizationId, securityGroupId, entityIds);
+  /**
+   * Replaces the subscriptions of one organization (all of them: pass every enabled subscription of its
+   * enabled webhooks). The work is the organization's own rows, whatever the size of the others.
+   */
+  replaceOrganization(organizationId: string, subscriptions: Iterable<RoutingSubscription>): void {
+    this.unlinkOrganization(organizationId);
+    const buckets = buildSubscriptionIndex(subscriptions).get(organizationId);
+    if (buckets !== undefined) this.linkOrganization(organizationId, buckets);
+  }
+
+  /** Sets a group's members; only the entities that joined or left it have their rows recomputed. */
+  replaceGroup(organizationId: string, securityGroupId: string, entityIds: Iterable<string>): void {
+    const changed = this.memberships.replaceGroup(organizationId, securityGroupId, entityIds);
     const organization = this.organizations[organizationId];
-    if (organization === undefined) return; // no subscriptions, so no rows to update
-    const touched = new Set([...before, ...entityIds]);
+    if (organization === undefined || changed.length === 0) return; // no subscriptions: no rows to update
     for (const [eventType, bucket] of this.subscriptions.get(organizationId) ?? []) {
       if (!bucket.byGroup.has(securityGroupId)) continue;
       const routes = this.routesOf(eventType);
-      for (const entityId of touched) this.refresh(routes, organizationId, organization, bucket, entityId);
+      for (const entityId of changed) this.refresh(routes, organizationId, organization, bucket, entityId);
     }
   }
 
   removeGroup(organizationId: string, securityGroupId: string): void {
     this.replaceGroup(organizationId, securityGroupId, []);
+  }
+
+  /** Links the rows of an organization that has none (a new one, or one just unlinked). */
+  private linkOrganization(organizationId: string, buckets: ReadonlyMap<string, Bucket>): void {
+    let organization = this.organizations[organizationId];
+    if (organization === undefined) {
+      organization = ++this.organizationCount;
+      this.organizations[organizationId] = organization;
+    }
+    this.subscriptions.set(organizationId, buckets);
+    for (const [eventType, bucket] of buckets) {
+      const routes = this.routesOf(eventType);
+      if (bucket.all.length > 0) routes.everyone[organization] = bucket.all;
+      for (const entityId of this.entitiesWithRows(organizationId, bucket)) {
+        this.link(routes, organization, entityId, this.receivers(organizationId, bucket, entityId));
+      }
+    }
+  }
+
+  /** Drops every row of the organization; it keeps its number, so a relink reuses it. */
+  private unlinkOrganization(organizationId: string): void {
+    const organization = this.organizations[organizationId];
+    const buckets = this.subscriptions.get(organizationId);
+    if (organization === undefined || buckets === undefined) return;
+    for (const [eventType, bucket] of buckets) {
+      const routes = this.routesOf(eventType);
+      routes.everyone[organization] = undefined;
+      for (const entityId of this.entitiesWithRows(organizationId, bucket)) {
+        this.unlink(routes, organization, entityId);
+      }
+    }
+    this.subscriptions.delete(organizationId);
+  }
+
+  /** The entities that may have a row in this bucket: its own targets and its groups' members. */
+  private entitiesWithRows(organizationId: string, bucket: Bucket): Set<string> {
+    const entities = new Set(bucket.byEntity.keys());
+    for (const group of bucket.byGroup.keys()) {
+      for (const entityId of this.memberships.membersOf(organizationId, group)) entities.add(entityId);
+    }
+    return entities;
   }
 
   private routesOf(eventType: string): TypeRoutes {

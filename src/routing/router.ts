@@ -1,82 +1,37 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import { matchWebhooks } from '../matcher/match.js';
 import { RoutingIndex } from '../matcher/routing-index.js';
-import type { GroupMembership, MatchKey, RoutingSubscription } from '../matcher/types.js';
+import type { MatchKey } from '../matcher/types.js';
+import type { RoutingSource } from './source.js';
+import { sameTarget, type WebhookTarget } from './webhook-target.js';
 
-/** What the delivery engine needs to reach a webhook, kept in memory so a send never reads config rows. */
-export interface WebhookTarget {
-  id: number;
-  organizationId: string;
-  endpoint: string;
-  secret: string | null;
-  insecureSsl: boolean;
-  timeoutMs: number;
-  retryScheduleSeconds: readonly number[] | null;
-  enabled: boolean;
-}
-
-interface WebhookRow {
-  id: number;
-  organization_id: string;
-  endpoint: string;
-  secret: string | null;
-  insecure_ssl: number;
-  timeout_seconds: number;
-  retry_schedule_seconds: string | null;
-  enabled: number;
-}
+export type { WebhookTarget } from './webhook-target.js';
 
 /**
- * The routing view of the configuration: the matcher's index plus the webhook targets. Rebuilt whole
- * from the store when the configuration document is applied; group membership is updated in place.
+ * The routing view of the configuration: the matcher's index plus the webhook targets, built from the
+ * store at start and then kept up to date change by change. Every configuration change stamps what it
+ * touched with a revision (config/revision.ts); `refresh` reloads only the organizations and groups
+ * stamped after the revision the routing has, whichever process wrote them.
  */
 export class Router {
-  private routes = new RoutingIndex([]);
+  private routes: RoutingIndex;
   private webhooks = new Map<number, WebhookTarget>();
+  /** organization -> its webhooks' row ids, so a refresh can tell which went away. */
+  private readonly webhooksOf = new Map<string, Set<number>>();
+  /** organization -> group -> the revision its members in the index come from. */
+  private readonly groupRevisions = new Map<string, Map<string, number>>();
+  private revision: number;
 
-  constructor(private readonly sqlite: BetterSqlite3.Database) {
-    this.reload();
-  }
-
-  reload(): void {
-    const webhookRows = this.sqlite
-      .prepare(
-        'SELECT id, organization_id, endpoint, secret, insecure_ssl, timeout_seconds, retry_schedule_seconds, enabled FROM webhooks',
-      )
-      .all() as WebhookRow[];
-    const webhooks = new Map<number, WebhookTarget>();
-    for (const row of webhookRows) {
-      webhooks.set(row.id, {
-        id: row.id,
-        organizationId: row.organization_id,
-        endpoint: row.endpoint,
-        secret: row.secret,
-        insecureSsl: row.insecure_ssl === 1,
-        timeoutMs: Math.round(row.timeout_seconds * 1000),
-        retryScheduleSeconds:
-          row.retry_schedule_seconds === null ? null : JSON.parse(row.retry_schedule_seconds),
-        enabled: row.enabled === 1,
-      });
-    }
-    const subscriptionRows = this.sqlite
-      .prepare(
-        `SELECT s.webhook_id AS webhookId, w.organization_id AS organizationId, s.event_type AS eventType,
-                s.entity_id AS entityId, s.security_group_id AS securityGroupId, s.all_entities AS allEntities
-           FROM subscriptions s JOIN webhooks w ON w.id = s.webhook_id
-          WHERE s.enabled = 1 AND w.enabled = 1`,
-      )
-      .all() as (Omit<RoutingSubscription, 'allEntities'> & { allEntities: number })[];
-    const members = this.sqlite
-      .prepare(
-        `SELECT organization_id AS organizationId, security_group_id AS securityGroupId, entity_id AS entityId
-           FROM security_group_members`,
-      )
-      .all() as GroupMembership[];
-    this.routes = new RoutingIndex(
-      subscriptionRows.map((s) => ({ ...s, allEntities: s.allEntities === 1 })),
-      members,
-    );
-    this.webhooks = webhooks;
+  constructor(private readonly source: RoutingSource) {
+    const loaded = source.snapshot(() => ({
+      revision: source.revision(),
+      webhooks: source.webhooks(),
+      subscriptions: source.subscriptions(),
+      memberships: source.memberships(),
+    }));
+    this.revision = loaded.revision;
+    for (const target of loaded.webhooks) this.addTarget(target);
+    this.routes = new RoutingIndex(loaded.subscriptions, loaded.memberships);
+    for (const m of loaded.memberships) this.groupsOf(m.organizationId).set(m.securityGroupId, 0);
   }
 
   /** Keys are compared lower-cased, as the store keeps Guids. */
@@ -92,7 +47,97 @@ export class Router {
     return [...this.webhooks.keys()];
   }
 
-  replaceGroupMembers(organizationId: string, securityGroupId: string, entityIds: readonly string[]): void {
+  /** The configuration revision the routing reflects. */
+  get currentRevision(): number {
+    return this.revision;
+  }
+
+  /**
+   * Catches up with every change committed since the routing's revision: re-reads the organizations and
+   * groups stamped later, and returns the row ids of webhooks added, changed or removed (for the engine).
+   * Cheap when nothing changed: one read of the revision.
+   */
+  refresh(): number[] {
+    const since = this.revision;
+    const latest = this.source.revision();
+    if (latest === since) return [];
+    return this.source.snapshot(() => {
+      const changed: number[] = [];
+      for (const { key } of this.source.organizationsChangedSince(since))
+        changed.push(...this.refreshOrganization(key));
+      for (const { key, revision } of this.source.groupsChangedSince(since)) {
+        this.setGroup(key.organizationId, key.securityGroupId, revision);
+      }
+      this.revision = Math.max(this.revision, this.source.revision());
+      return changed;
+    });
+  }
+
+  /**
+   * A producer's group PUT, applied by this process: the index follows at once, and the revision the
+   * change took is remembered so that the next refresh does not read the members back.
+   */
+  replaceGroupMembers(
+    organizationId: string,
+    securityGroupId: string,
+    entityIds: readonly string[],
+    revision: number,
+  ): void {
     this.routes.replaceGroup(organizationId, securityGroupId, entityIds);
+    this.groupsOf(organizationId).set(securityGroupId, revision);
+  }
+
+  private refreshOrganization(organizationId: string): number[] {
+    const changed: number[] = [];
+    const before = this.webhooksOf.get(organizationId) ?? new Set<number>();
+    this.webhooksOf.delete(organizationId);
+    for (const target of this.source.webhooks(organizationId)) {
+      const old = this.webhooks.get(target.id);
+      if (old === undefined || !sameTarget(old, target)) changed.push(target.id);
+      this.addTarget(target);
+    }
+    const now = this.webhooksOf.get(organizationId);
+    for (const id of before) {
+      if (now?.has(id)) continue;
+      this.webhooks.delete(id);
+      changed.push(id);
+    }
+    // Groups the organization no longer has lose their members; changed ones are read by refresh().
+    const known = this.groupsOf(organizationId);
+    const groups = new Set(this.source.groups(organizationId).map((g) => g.key));
+    for (const group of [...known.keys()]) {
+      if (groups.has(group)) continue;
+      this.routes.removeGroup(organizationId, group);
+      known.delete(group);
+    }
+    this.routes.replaceOrganization(organizationId, this.source.subscriptions(organizationId));
+    return changed;
+  }
+
+  private setGroup(organizationId: string, securityGroupId: string, revision: number): void {
+    const known = this.groupsOf(organizationId);
+    if ((known.get(securityGroupId) ?? -1) >= revision) return;
+    const members = this.source.groupMembers(organizationId, securityGroupId);
+    this.routes.replaceGroup(organizationId, securityGroupId, members);
+    known.set(securityGroupId, revision);
+  }
+
+  private groupsOf(organizationId: string): Map<string, number> {
+    let groups = this.groupRevisions.get(organizationId);
+    if (groups === undefined) {
+      groups = new Map();
+      this.groupRevisions.set(organizationId, groups);
+    }
+    return groups;
+  }
+
+  private addTarget(target: WebhookTarget): void {
+    this.webhooks.set(target.id, target);
+    let ids = this.webhooksOf.get(target.organizationId);
+    if (ids === undefined) {
+      ids = new Set();
+      this.webhooksOf.set(target.organizationId, ids);
+    }
+    ids.add(target.id);
   }
 }

@@ -23,6 +23,6 @@ export class LocalPublisher implements Publisher {
     securityGroupId: string,
     entityIds: readonly string[],
   ): Promise<void> {
-    this.directory.replaceMembers(organizationId, securityGroupId, entityIds);
+    await this.directory.replaceMembers(organizationId, securityGroupId, entityIds);
   }
 }

@@ -1,21 +1,15 @@
-import { type ReplacedMembers, replaceSecurityGroupMembers } from '../config/security-groups.js';
-import type { Router } from '../routing/router.js';
-import type { GatewayDatabase } from '../store/database.js';
+import type { ReplacedMembers } from '../config/security-groups.js';
+import type { Configuration } from './configuration.js';
 
-/** Security group membership, which producers own: recorded in the store, then applied to the matcher. */
+/** Security group membership, which producers own: one of the configuration's changes (see Configuration). */
 export class Directory {
-  constructor(
-    private readonly store: GatewayDatabase,
-    private readonly router: Router,
-  ) {}
+  constructor(private readonly configuration: Configuration) {}
 
   replaceMembers(
     organizationId: string,
     securityGroupId: string,
     entityIds: readonly string[],
-  ): ReplacedMembers {
-    const stored = replaceSecurityGroupMembers(this.store, organizationId, securityGroupId, entityIds);
-    this.router.replaceGroupMembers(stored.organizationId, stored.securityGroupId, stored.entityIds);
-    return stored;
+  ): Promise<ReplacedMembers> {
+    return this.configuration.replaceGroupMembers(organizationId, securityGroupId, entityIds);
   }
 }

@@ -17,8 +17,11 @@ import { Router } from '../routing/router.js';
 import { LocalPublisher } from '../sdk/local-publisher.js';
 import { type GatewayDatabase, isMigrated, openDatabase } from '../store/database.js';
 import { EventRecorder } from '../store/event-recorder.js';
+import { SqliteRoutingSource } from '../store/routing-source.js';
 import { StoreClient } from '../store/thread/store-client.js';
 import { USER_AGENT } from '../version.js';
+import { ConfigWorker } from './config-thread/config-worker.js';
+import { Configuration, destinationPolicy, logChanges } from './configuration.js';
 import { Directory } from './directory.js';
 
 export interface StartGatewayOptions {
@@ -30,6 +33,11 @@ export interface StartGatewayOptions {
   shutdownGraceMs?: number;
   /** Replaces the HTTP transport; for tests that need no sockets. */
   transport?: DeliveryTransport;
+  /**
+   * How often the store's configuration revision is polled, so that a change committed by another process
+   * (`gateway import`) reaches the routing; 250 ms by default.
+   */
+  configPollMs?: number;
 }
 
 export interface RunningGateway {
@@ -40,8 +48,13 @@ export interface RunningGateway {
   database: GatewayDatabase;
   /** Base URL of the HTTP API, when served. */
   url: string | null;
-  /** Applies a configuration document again (desired state) and refreshes routing. */
+  /**
+   * Applies a configuration document again (desired state): the store in one transaction, then routing
+   * and lanes, incrementally. Throws ConfigError having changed nothing. (SIGHUP goes through
+   * configuration.reloadFile, which does the same off the event loop.)
+   */
   reload(config: ParsedConfig): Change[];
+  configuration: Configuration;
   stop(): Promise<void>;
 }
 
@@ -50,14 +63,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const logger = options.logger ?? silentLogger();
   const { gateway } = options.config;
   const database = openDatabase(gateway.Database);
-  const logChanges = (changes: Change[]) => {
-    for (const c of changes)
-      logger.info(
-        { op: c.op, kind: c.kind, organizationId: c.organizationId, key: c.key },
-        'configuration change',
-      );
-  };
-  logChanges(applyConfig(database, options.config));
+  logChanges(logger, applyConfig(database, options.config));
 
   let storeFailure: Error | null = null;
   // Events, claims and outcomes go through the store thread, so SQLite never holds this event loop.
@@ -69,29 +75,47 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
   });
 
-  const router = new Router(database.sqlite);
+  const router = new Router(new SqliteRoutingSource(database.sqlite));
   const delivery = gateway.Delivery;
+  const http =
+    options.transport === undefined
+      ? new HttpTransport({
+          policy: destinationPolicy(delivery),
+          userAgent: USER_AGENT,
+          maxConnectionsPerOrigin: delivery.MaxInFlightPerEndpoint,
+        })
+      : null;
   const engine = new DeliveryEngine({
     store,
     router,
-    transport:
-      options.transport ??
-      new HttpTransport({
-        policy: {
-          allowHttp: delivery.AllowHttp,
-          allowAnyPort: delivery.AllowAnyPort,
-          allowPrivateNetworks: delivery.AllowPrivateNetworks,
-        },
-        userAgent: USER_AGENT,
-        maxConnectionsPerOrigin: delivery.MaxInFlightPerEndpoint,
-      }),
+    transport: http ?? (options.transport as DeliveryTransport),
     retryScheduleSeconds: delivery.RetryScheduleSeconds,
     maxInFlightPerEndpoint: delivery.MaxInFlightPerEndpoint,
     logger,
   });
   const bus = new EventBus(router, new EventRecorder(store, engine));
-  const directory = new Directory(database, router);
+  let producerTokens: readonly string[] = gateway.ProducerTokens;
+  const configuration = new Configuration({
+    database,
+    worker: await ConfigWorker.open(gateway.Database, database),
+    router,
+    engine,
+    logger,
+    gateway,
+    live: {
+      setProducerTokens: (tokens) => {
+        producerTokens = tokens;
+      },
+      setDestinationPolicy: (policy) => http?.setPolicy(policy),
+      setRetention: (policy) =>
+        store
+          .retain(policy)
+          .catch((error: unknown) => logger.error({ err: error }, 'could not apply Gateway.Retention')),
+    },
+  });
+  const directory = new Directory(configuration);
   await engine.start();
+  configuration.watch(options.configPollMs ?? 250);
 
   let shuttingDown = false;
   let server: Server | null = null;
@@ -102,7 +126,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     const app = createApp({
       bus,
       directory,
-      producerTokens: gateway.ProducerTokens,
+      producerTokens: () => producerTokens,
       logger,
       health: {
         isReady: () =>
@@ -124,19 +148,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     engine,
     database,
     url,
-    reload(config) {
-      const changes = applyConfig(database, config);
-      logChanges(changes);
-      router.reload();
-      store
-        .retain(retentionPolicy(config.gateway))
-        .catch((error: unknown) => logger.error({ err: error }, 'could not apply Gateway.Retention'));
-      engine.wake(router.webhookIds());
-      return changes;
-    },
+    configuration,
+    reload: (config) => configuration.apply(config),
     async stop() {
       if (shuttingDown) return;
       shuttingDown = true;
+      await configuration.close();
       if (server !== null) await closeServer(server);
       await engine.stop(options.shutdownGraceMs ?? 10_000);
       // Commits writes still queued (in-process producers), then closes the store's connection.

@@ -17,6 +17,7 @@ const TABLES = [
   'pruned_events',
   'security_group_members',
   'security_groups',
+  'store_marks',
   'subscriptions',
   'webhooks',
 ];
@@ -63,7 +64,9 @@ describe('openDatabase', () => {
     first.close();
     const second = openDatabase(file);
     try {
-      expect(second.db.select().from(organizations).all()).toEqual([{ id: 'org', createdAt: 1 }]);
+      expect(second.db.select().from(organizations).all()).toEqual([
+        { id: 'org', createdAt: 1, revision: 0 },
+      ]);
       const applied = second.sqlite.prepare('SELECT COUNT(*) AS n FROM __drizzle_migrations').get() as {
         n: number;
       };
@@ -135,13 +138,25 @@ describe('openDatabase', () => {
       const insertOrphan = () =>
         g.db
           .insert(webhooks)
-          .values({ organizationId: 'missing', endpoint: 'https://x/', createdAt: 1, updatedAt: 1 })
+          .values({
+            organizationId: 'missing',
+            webhookId: 'w-1',
+            endpoint: 'https://x/',
+            createdAt: 1,
+            updatedAt: 1,
+          })
           .run();
       expect(insertOrphan).toThrow(/FOREIGN KEY/);
       g.db.insert(organizations).values({ id: 'org', createdAt: 1 }).run();
       g.db
         .insert(webhooks)
-        .values({ organizationId: 'org', endpoint: 'https://x/', createdAt: 1, updatedAt: 1 })
+        .values({
+          organizationId: 'org',
+          webhookId: 'w-1',
+          endpoint: 'https://x/',
+          createdAt: 1,
+          updatedAt: 1,
+        })
         .run();
       g.sqlite.prepare('DELETE FROM organizations').run();
       expect(g.db.select().from(webhooks).all()).toEqual([]);

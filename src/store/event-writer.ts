@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { HELD_STATE_OF } from '../delivery/engine/delivery-store.js';
 
 /** One event ready to be recorded: its routing facts, its exact JSON, and who must receive it. */
 export interface EventRecord {
@@ -77,9 +78,12 @@ export class EventWriter {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING seq`,
       )
       .pluck();
+    // Not handed off: pending, or held or cancelled when the webhook was paused or deleted meanwhile.
+    const held = HELD_STATE_OF('@webhookId');
     this.insertDelivery = sqlite.prepare(
-      `INSERT INTO deliveries (event_seq, webhook_id, state, attempt_count, next_attempt_at, created_at)
-       VALUES (?, ?, ?, 0, ?, ?)`,
+      `INSERT INTO deliveries (event_seq, webhook_id, state, attempt_count, next_attempt_at, created_at, finished_at)
+       VALUES (@eventSeq, @webhookId, CASE WHEN @handedOff = 1 THEN 'in_flight' ELSE coalesce(${held}, 'pending') END,
+               0, @now, @now, CASE WHEN @handedOff = 0 AND ${held} = 'cancelled' THEN @now END)`,
     );
     this.findMatchCount = sqlite.prepare('SELECT match_count FROM events WHERE id = ?').pluck();
     const writeBatch = sqlite.transaction((batch: PendingBatch, now: number) => this.writeBatch(batch, now));
@@ -167,8 +171,12 @@ export class EventWriter {
       }
       const handedOff = handOffs[i];
       const deliveryIds = r.webhookIds.map((webhookId, j) => {
-        const state = handedOff?.[j] === true ? 'in_flight' : 'pending';
-        const delivery = this.insertDelivery.run(seq, webhookId, state, now, now);
+        const delivery = this.insertDelivery.run({
+          eventSeq: seq,
+          webhookId,
+          handedOff: handedOff?.[j] === true ? 1 : 0,
+          now,
+        });
         return Number(delivery.lastInsertRowid);
       });
       return { id: r.id, matched: r.webhookIds.length, duplicate: false, deliveryIds };

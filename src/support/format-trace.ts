@@ -2,6 +2,12 @@ import type { EventTrace } from './trace.js';
 
 const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
 
+/** What a state means for support staff, when the state alone does not say it. */
+const STATE_NOTES: Record<string, string> = {
+  paused: ' (the webhook is disabled: held, not attempted, until it is enabled again)',
+  cancelled: ' (the webhook was deleted before it was delivered)',
+};
+
 /** Pure: the trace as the lines support staff read, ending with the answer to "why not delivered?". */
 export function formatTrace(eventId: string, trace: EventTrace): string[] {
   const e = trace.event;
@@ -27,8 +33,9 @@ export function formatTrace(eventId: string, trace: EventTrace): string[] {
   for (const d of trace.deliveries) {
     const next =
       d.state === 'retrying' || d.state === 'pending' ? `, next attempt ${iso(d.nextAttemptAt)}` : '';
+    const why = STATE_NOTES[d.state] ?? '';
     lines.push(
-      `  -> ${d.endpoint}${d.description ? ` (${d.description})` : ''}: ${d.state} after ${d.attemptCount} attempt(s)${next}`,
+      `  -> ${d.endpoint}${d.description ? ` (${d.description})` : ''} [${d.webhookId}]: ${d.state} after ${d.attemptCount} attempt(s)${next}${why}`,
     );
     for (const a of d.attempts) {
       const result = a.statusCode !== null ? `HTTP ${a.statusCode}` : (a.errorClass ?? 'unknown');
@@ -54,7 +61,6 @@ function whyUnmatched(trace: EventTrace): string[] {
     `  why: these subscriptions to ${e.eventType} exist, and none applies to entity ${e.entityId}:`,
     ...trace.subscriptions.map((s) => {
       const reasons = [
-        ...(s.webhookEnabled ? [] : ['webhook disabled']),
         ...(s.enabled ? [] : ['subscription disabled']),
         ...(s.target.startsWith('EntityId=') ? ['targets another entity'] : []),
         ...(s.entityInGroup === false ? ['entity is not a member of the group'] : []),

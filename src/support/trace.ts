@@ -15,6 +15,7 @@ export interface EventTrace {
   /** When the event is gone because Gateway.Retention pruned it: its tombstone. */
   pruned: { acceptedAt: number; prunedAt: number; retentionDays: number } | null;
   deliveries: {
+    webhookId: string;
     endpoint: string;
     description: string | null;
     state: string;
@@ -67,7 +68,7 @@ export function traceEvent(sqlite: BetterSqlite3.Database, eventId: string): Eve
   const deliveries = (
     sqlite
       .prepare(
-        `SELECT d.id, w.endpoint, w.description, d.state, d.attempt_count AS attemptCount, d.next_attempt_at AS nextAttemptAt
+        `SELECT d.id, w.webhook_id AS webhookId, w.endpoint, w.description, d.state, d.attempt_count AS attemptCount, d.next_attempt_at AS nextAttemptAt
            FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.event_seq = ? ORDER BY w.endpoint`,
       )
       .all(event.seq) as (Omit<EventTrace['deliveries'][number], 'attempts'> & { id: number })[]
@@ -84,7 +85,7 @@ export function traceEvent(sqlite: BetterSqlite3.Database, eventId: string): Eve
                   WHERE m.organization_id = w.organization_id AND m.security_group_id = s.security_group_id
                     AND m.entity_id = ?) AS member
            FROM subscriptions s JOIN webhooks w ON w.id = s.webhook_id
-          WHERE w.organization_id = ? AND s.event_type = ? ORDER BY w.endpoint`,
+          WHERE w.organization_id = ? AND s.event_type = ? AND w.deleted_at IS NULL ORDER BY w.endpoint`,
       )
       .all(event.entityId, event.organizationId, event.eventType) as {
       endpoint: string;

@@ -9,8 +9,12 @@ import { GROUP, ORG, OTHER_ORG, SECRET, sampleDocument, useTempDatabases } from 
 
 const open = useTempDatabases();
 
+/** WebhookIds are assigned at random on creation: changes show them as <id>. */
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const apply = (g: GatewayDatabase, json: unknown, dryRun = false) =>
-  applyConfig(g, parseConfigDocument(json), { dryRun }).map(formatChange);
+  applyConfig(g, parseConfigDocument(json), { dryRun })
+    .map(formatChange)
+    .map((line) => line.replace(new RegExp(`^(\\w+ webhook )${UUID.source}`), '$1<id>'));
 
 function count(g: GatewayDatabase, table: string): number {
   return (g.sqlite.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -22,9 +26,9 @@ describe('applyConfig', () => {
     expect(apply(g, sampleDocument())).toEqual([
       `create organization ${ORG}`,
       `create security-group ${GROUP} (1 member)`,
-      'create webhook https://bi.example.com/in',
+      'create webhook <id> https://bi.example.com/in',
       'create subscription https://bi.example.com/in UserStatus AllEntities disabled',
-      'create webhook https://crm.example.com/webhook/',
+      'create webhook <id> https://crm.example.com/webhook/',
       'create subscription https://crm.example.com/webhook/ CallbackChanged EntityId=e0072f3a-cc7c-42ee-b0ac-34cd7238150a',
       'create subscription https://crm.example.com/webhook/ QueueCallInUserConnected AllEntities',
       `create subscription https://crm.example.com/webhook/ UserStatus SecurityGroupId=${GROUP}`,
@@ -32,7 +36,12 @@ describe('applyConfig', () => {
     expect(readState(g)).toEqual(
       parseConfigDocument(sampleDocument()).organizations.map((org) => ({
         ...org,
-        securityGroups: org.securityGroups.map((group) => ({ ...group, members: group.members ?? [] })),
+        securityGroups: org.securityGroups.map((group) => ({
+          ...group,
+          members: group.members ?? [],
+          membersFromDocument: group.members !== null,
+        })),
+        webhooks: org.webhooks.map((w) => ({ ...w, webhookId: expect.stringMatching(UUID) })),
       })),
     );
     const crm = g.db
@@ -64,7 +73,7 @@ describe('applyConfig', () => {
     if (crm === undefined) throw new Error('sample changed');
     crm.Webhook.TimeoutSeconds = 10;
     expect(apply(g, doc)).toEqual([
-      'update webhook https://crm.example.com/webhook/ (TimeoutSeconds 5 -> 10)',
+      'update webhook <id> https://crm.example.com/webhook/ (TimeoutSeconds 5 -> 10)',
     ]);
     expect(readState(g)[0]?.webhooks.find((w) => w.endpoint === crm.Webhook.Endpoint)?.timeoutSeconds).toBe(
       10,
@@ -79,11 +88,11 @@ describe('applyConfig', () => {
     if (crm === undefined) throw new Error('sample changed');
     crm.Webhook.Secret = 'AnotherSecret-99';
     const changes = apply(g, doc);
-    expect(changes).toEqual(['update webhook https://crm.example.com/webhook/ (Secret changed)']);
+    expect(changes).toEqual(['update webhook <id> https://crm.example.com/webhook/ (Secret changed)']);
     expect(changes.join('\n')).not.toMatch(/TopSecretValue|AnotherSecret/);
   });
 
-  it('deletes a webhook the document no longer lists, cascading to subscriptions and deliveries', () => {
+  it('deletes a webhook the document no longer lists: its subscriptions go, its waiting deliveries are cancelled', () => {
     const g = open();
     apply(g, sampleDocument());
     const bi = g.db
@@ -113,17 +122,27 @@ describe('applyConfig', () => {
 
     const doc = sampleDocument();
     doc.Organizations[0]?.Webhooks.pop();
-    expect(apply(g, doc)).toEqual(['delete webhook https://bi.example.com/in (1 subscription)']);
+    expect(apply(g, doc)).toEqual(['delete webhook <id> https://bi.example.com/in (1 subscription)']);
+    expect(readState(g)[0]?.webhooks.map((w) => w.endpoint)).toEqual(['https://crm.example.com/webhook/']);
+    // Kept for trace, marked deleted, with its delivery cancelled rather than lost.
     expect(
       g.db
         .select()
         .from(webhooks)
         .all()
-        .map((w) => w.endpoint),
-    ).toEqual(['https://crm.example.com/webhook/']);
+        .find((w) => w.id === bi.id)?.deletedAt,
+    ).toEqual(expect.any(Number));
     expect(count(g, 'subscriptions')).toBe(3);
-    expect(count(g, 'deliveries')).toBe(0);
+    expect(g.db.select().from(deliveries).all()).toMatchObject([
+      { state: 'cancelled', finishedAt: expect.any(Number) },
+    ]);
     expect(count(g, 'events')).toBe(1);
+    // The same Endpoint listed again is a new webhook, not the deleted one.
+    const readded = apply(g, sampleDocument());
+    expect(readded).toContain('create webhook <id> https://bi.example.com/in');
+    expect(readState(g)[0]?.webhooks.find((w) => w.endpoint === bi.endpoint)?.webhookId).not.toBe(
+      bi.webhookId,
+    );
   });
 
   it('replaces a subscription whose target or Enabled changed, by content', () => {
@@ -163,8 +182,8 @@ describe('applyConfig', () => {
     apply(g, other);
     apply(g, sampleDocument());
     expect(apply(g, { Organizations: [{ OrganizationId: ORG }] })).toEqual([
-      'delete webhook https://bi.example.com/in (1 subscription)',
-      'delete webhook https://crm.example.com/webhook/ (3 subscriptions)',
+      'delete webhook <id> https://bi.example.com/in (1 subscription)',
+      'delete webhook <id> https://crm.example.com/webhook/ (3 subscriptions)',
       `delete security-group ${GROUP} (1 member)`,
     ]);
     expect(readState(g, [OTHER_ORG])[0]?.webhooks).toHaveLength(2);

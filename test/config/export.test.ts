@@ -23,6 +23,7 @@ describe('exportConfig', () => {
       'https://crm.example.com/webhook/',
     ]);
     expect(org?.Webhooks[0]?.Webhook).toEqual({
+      WebhookId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       Endpoint: 'https://bi.example.com/in',
       InsecureSSL: false,
       TimeoutSeconds: 5,
@@ -40,10 +41,11 @@ describe('exportConfig', () => {
     expect(applyConfig(source, reparsed)).toEqual([]);
     const target = open();
     applyConfig(target, reparsed);
+    // The WebhookIds travel with the document: the other database has the very same webhooks.
     expect(exportConfig(target, parsed.gateway)).toEqual(exported);
   });
 
-  it('leaves out producer groups and keeps members of a declared group without EntityIds', () => {
+  it('leaves out producer groups, and the members of a declared group producers maintain', () => {
     const g = open();
     const doc = { Organizations: [{ OrganizationId: ORG, SecurityGroups: [{ SecurityGroupId: GROUP }] }] };
     const parsed = parseConfigDocument(doc);
@@ -53,9 +55,13 @@ describe('exportConfig', () => {
     replaceSecurityGroupMembers(g, ORG, GROUP, [ENTITY_2]);
 
     const exported = exportConfig(g, parsed.gateway);
-    expect(exported.Organizations[0]?.SecurityGroups).toEqual([
-      { SecurityGroupId: GROUP, EntityIds: [ENTITY_2] },
-    ]);
+    expect(exported.Organizations[0]?.SecurityGroups).toEqual([{ SecurityGroupId: GROUP }]);
     expect(applyConfig(g, parseConfigDocument(exported))).toEqual([]);
+    expect(
+      g.sqlite
+        .prepare('SELECT entity_id FROM security_group_members WHERE security_group_id = ?')
+        .pluck()
+        .all(GROUP),
+    ).toEqual([ENTITY_2]);
   });
 });

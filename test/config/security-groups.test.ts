@@ -3,7 +3,7 @@ import { applyConfig } from '../../src/config/apply.js';
 import { parseConfigDocument } from '../../src/config/parse.js';
 import { formatChange } from '../../src/config/plan.js';
 import { readState } from '../../src/config/read-state.js';
-import { replaceSecurityGroupMembers } from '../../src/config/security-groups.js';
+import { DocumentOwnsMembersError, replaceSecurityGroupMembers } from '../../src/config/security-groups.js';
 import { ENTITY, ENTITY_2, GROUP, ORG, useTempDatabases } from './helpers.js';
 
 const open = useTempDatabases();
@@ -16,18 +16,26 @@ describe('replaceSecurityGroupMembers', () => {
     const g = open();
     expect(
       replaceSecurityGroupMembers(g, ORG.toUpperCase(), GROUP.toUpperCase(), [ENTITY, ENTITY.toUpperCase()]),
-    ).toEqual({ created: true, organizationId: ORG, securityGroupId: GROUP, entityIds: [ENTITY] });
+    ).toEqual({
+      created: true,
+      organizationId: ORG,
+      securityGroupId: GROUP,
+      entityIds: [ENTITY],
+      revision: expect.any(Number),
+    });
+    const producerGroup = (members: string[]) => ({
+      id: GROUP,
+      source: 'producer',
+      membersFromDocument: false,
+      members,
+    });
     expect(readState(g)).toEqual([
-      {
-        organizationId: ORG,
-        securityGroups: [{ id: GROUP, source: 'producer', members: [ENTITY] }],
-        webhooks: [],
-      },
+      { organizationId: ORG, securityGroups: [producerGroup([ENTITY])], webhooks: [] },
     ]);
     expect(replaceSecurityGroupMembers(g, ORG, GROUP, [ENTITY_2])).toMatchObject({ created: false });
-    expect(readState(g)[0]?.securityGroups).toEqual([{ id: GROUP, source: 'producer', members: [ENTITY_2] }]);
+    expect(readState(g)[0]?.securityGroups).toEqual([producerGroup([ENTITY_2])]);
     replaceSecurityGroupMembers(g, ORG, GROUP, []);
-    expect(readState(g)[0]?.securityGroups).toEqual([{ id: GROUP, source: 'producer', members: [] }]);
+    expect(readState(g)[0]?.securityGroups).toEqual([producerGroup([])]);
   });
 
   it('stores a group of 100,000 members, the most the API accepts', () => {
@@ -53,7 +61,7 @@ describe('security groups and the configuration document', () => {
     replaceSecurityGroupMembers(g, ORG, GROUP, [ENTITY, ENTITY_2]);
     expect(applyConfig(g, doc)).toEqual([]);
     expect(readState(g)[0]?.securityGroups).toEqual([
-      { id: GROUP, source: 'config', members: [ENTITY_2, ENTITY].sort() },
+      { id: GROUP, source: 'config', membersFromDocument: false, members: [ENTITY_2, ENTITY].sort() },
     ]);
   });
 
@@ -64,17 +72,31 @@ describe('security groups and the configuration document', () => {
     expect(applyConfig(g, declaring({ SecurityGroupId: GROUP })).map(formatChange)).toEqual([
       `update security-group ${GROUP} (source producer -> config)`,
     ]);
-    expect(readState(g)[0]?.securityGroups).toEqual([{ id: GROUP, source: 'config', members: [ENTITY] }]);
+    expect(readState(g)[0]?.securityGroups).toEqual([
+      { id: GROUP, source: 'config', membersFromDocument: false, members: [ENTITY] },
+    ]);
   });
 
   it('lets a document that lists EntityIds own the membership, and delete the group it stops declaring', () => {
     const g = open();
     applyConfig(g, declaring({ SecurityGroupId: GROUP, EntityIds: [ENTITY] }));
-    replaceSecurityGroupMembers(g, ORG, GROUP, [ENTITY_2]);
+    // A producer's PUT would be undone by the next apply of the document: it is refused, naming the owner.
+    expect(() => replaceSecurityGroupMembers(g, ORG, GROUP, [ENTITY_2])).toThrow(DocumentOwnsMembersError);
+    expect(() => replaceSecurityGroupMembers(g, ORG, GROUP, [ENTITY_2])).toThrow(/configuration document/);
+    expect(readState(g)[0]?.securityGroups).toEqual([
+      { id: GROUP, source: 'config', membersFromDocument: true, members: [ENTITY] },
+    ]);
     expect(
-      applyConfig(g, declaring({ SecurityGroupId: GROUP, EntityIds: [ENTITY] })).map(formatChange),
-    ).toEqual([`update security-group-members ${GROUP} (1 added, 1 removed)`]);
-    expect(readState(g)[0]?.securityGroups).toEqual([{ id: GROUP, source: 'config', members: [ENTITY] }]);
+      applyConfig(g, declaring({ SecurityGroupId: GROUP, EntityIds: [ENTITY, ENTITY_2] })).map(formatChange),
+    ).toEqual([`update security-group-members ${GROUP} (1 added, 0 removed)`]);
+    // Leaving EntityIds out hands the members to producers, who may then replace them.
+    expect(applyConfig(g, declaring({ SecurityGroupId: GROUP })).map(formatChange)).toEqual([
+      `update security-group ${GROUP} (members from producers)`,
+    ]);
+    replaceSecurityGroupMembers(g, ORG, GROUP, [ENTITY]);
+    expect(readState(g)[0]?.securityGroups).toEqual([
+      { id: GROUP, source: 'config', membersFromDocument: false, members: [ENTITY] },
+    ]);
     const none = parseConfigDocument({ Organizations: [{ OrganizationId: ORG }] });
     expect(applyConfig(g, none).map(formatChange)).toEqual([`delete security-group ${GROUP} (1 member)`]);
     expect(g.sqlite.prepare('SELECT COUNT(*) AS n FROM security_group_members').get()).toEqual({ n: 0 });

@@ -90,7 +90,7 @@ describe('import, dry run and export', () => {
     );
     const dry = await cli(['import', file, '--dry-run']);
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toMatch(/create webhook https:\/\/a\.example\.com\/hook/);
+    expect(dry.stdout).toMatch(/create webhook [0-9a-f-]{36} https:\/\/a\.example\.com\/hook/);
     expect(dry.stdout).toMatch(/would apply \d+ change/);
     expect(dry.stdout).not.toContain('TopSecretValue');
     const webhooks = (file: string) =>

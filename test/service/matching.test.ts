@@ -73,19 +73,24 @@ beforeAll(async () => {
 });
 afterAll(() => gw.cleanup());
 
-/** The endpoints an event was recorded for, sorted. */
-async function receiversOf(organizationId: string, entityId: string): Promise<string[]> {
+/** The deliveries an event was recorded with: endpoint and state, sorted by endpoint. */
+async function deliveriesOf(organizationId: string, entityId: string) {
   const event = specEvent('UserStatus', organizationId, entityId);
   const result = await gw.publisher.publish(event);
-  const endpoints = gw
-    .rows<{ endpoint: string }>(
-      `SELECT w.endpoint FROM deliveries d JOIN events e ON e.seq = d.event_seq JOIN webhooks w ON w.id = d.webhook_id
-        WHERE e.id = ? ORDER BY w.endpoint`,
-      event.Id,
-    )
-    .map((r) => r.endpoint);
-  expect(result.Matched).toBe(endpoints.length);
-  return endpoints;
+  const rows = gw.rows<{ endpoint: string; state: string }>(
+    `SELECT w.endpoint, d.state FROM deliveries d JOIN events e ON e.seq = d.event_seq
+       JOIN webhooks w ON w.id = d.webhook_id WHERE e.id = ? ORDER BY w.endpoint`,
+    event.Id,
+  );
+  expect(result.Matched).toBe(rows.length);
+  return rows;
+}
+
+/** The endpoints an event will be attempted at (paused ones left out), sorted. */
+async function receiversOf(organizationId: string, entityId: string): Promise<string[]> {
+  return (await deliveriesOf(organizationId, entityId))
+    .filter((d) => d.state !== 'paused')
+    .map((d) => d.endpoint);
 }
 
 describe('subscription matching', () => {
@@ -101,12 +106,17 @@ describe('subscription matching', () => {
     expect(await receiversOf(ORG, MEMBER)).toEqual([URLS.all, URLS.group, URLS.multi].sort());
   });
 
-  it('never reaches another organization, and skips disabled webhooks and subscriptions', async () => {
+  it('never reaches another organization, and skips disabled subscriptions', async () => {
     const receivers = await receiversOf(OTHER_ORG, MEMBER);
     expect(receivers).toEqual([URLS.other]);
-    const all = await receiversOf(ORG, MEMBER);
-    expect(all).not.toContain(URLS.disabledWebhook);
-    expect(all).not.toContain(URLS.disabledSubscription);
+    const all = await deliveriesOf(ORG, MEMBER);
+    expect(all.map((d) => d.endpoint)).not.toContain(URLS.disabledSubscription);
+  });
+
+  it('matches a disabled webhook and holds its delivery paused', async () => {
+    const all = await deliveriesOf(ORG, STRANGER);
+    expect(all).toContainEqual({ endpoint: URLS.disabledWebhook, state: 'paused' });
+    expect(all.filter((d) => d.state === 'paused')).toHaveLength(1);
   });
 
   it('follows producer membership changes made over HTTP at once', async () => {

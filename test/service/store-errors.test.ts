@@ -28,7 +28,12 @@ describe('POST /v1/events when the store refuses the write', () => {
     expect(await refused.json()).toMatchObject({ Error: { Code: 'STORE_UNAVAILABLE' } });
     expect(gw.rows<{ n: number }>('SELECT count(*) AS n FROM events')[0]?.n).toBe(0);
 
-    gw.router.reload();
+    // Routing follows the store once the change carries a revision, as every configuration change does.
+    gw.database.sqlite.prepare(`UPDATE organizations SET revision = 1000`).run();
+    gw.database.sqlite
+      .prepare(`INSERT OR REPLACE INTO store_marks (name, value) VALUES ('config_revision', 1000)`)
+      .run();
+    gw.configuration.catchUp();
     const retried = await post([specEvent('UserStatus', ORG)]);
     expect(retried.status).toBe(202);
     expect(await retried.json()).toMatchObject({ Results: [{ Matched: 0, Duplicate: false }] });

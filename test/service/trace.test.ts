@@ -51,7 +51,8 @@ describe('trace', () => {
     );
     const text = trace(event.Id);
     expect(text).toContain(`Event ${event.Id} UserCallInArrived`);
-    expect(text).toContain(`-> ${failing.url}/crm (CRM): discarded after 2 attempt(s)`);
+    expect(text).toContain(`-> ${failing.url}/crm (CRM) [`);
+    expect(text).toMatch(/\(CRM\) \[[0-9a-f-]{36}\]: discarded after 2 attempt\(s\)/);
     expect(text).toMatch(/#1 .* HTTP 500 in \d+ ms/);
     expect(text).toMatch(/#2 .* HTTP 500 in \d+ ms/);
   });

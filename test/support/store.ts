@@ -16,8 +16,8 @@ export function openTestStore(prefix: string): TestStore {
   const file = join(dir, 'g.db');
   const database = openDatabase(file);
   database.sqlite.exec(`INSERT INTO organizations (id, created_at) VALUES ('o', 0);
-    INSERT INTO webhooks (id, organization_id, endpoint, created_at, updated_at)
-    VALUES (1, 'o', 'https://a/', 0, 0), (2, 'o', 'https://b/', 0, 0)`);
+    INSERT INTO webhooks (id, webhook_id, organization_id, endpoint, created_at, updated_at)
+    VALUES (1, 'w-1', 'o', 'https://a/', 0, 0), (2, 'w-2', 'o', 'https://b/', 0, 0)`);
   return {
     file,
     database,

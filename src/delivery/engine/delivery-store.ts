@@ -43,10 +43,27 @@ export interface Outcome {
   attempt: AttemptRecord | null;
 }
 
+/** Outcomes the store could not write, each with its reason; the others were written. */
+export interface RecordResult {
+  failed: { deliveryId: number; message: string }[];
+}
+
+/**
+ * The state a waiting delivery takes from its webhook's row, or NULL when the webhook is live and enabled:
+ * 'cancelled' once it is deleted, 'paused' while it is disabled. Every write that leaves a delivery waiting
+ * (a new delivery, a retry, a release, a recovery) goes through it, so the configuration's last word holds
+ * however a write and a configuration change interleave: the change and the write are each one
+ * transaction, and whichever commits second sees the other.
+ */
+export const HELD_STATE_OF = (webhookRowId: string) =>
+  `(SELECT CASE WHEN w.deleted_at IS NOT NULL THEN 'cancelled' WHEN w.enabled = 0 THEN 'paused' END
+      FROM webhooks w WHERE w.id = ${webhookRowId})`;
+
 /**
  * The engine's side of the store, run in the store thread (see store/thread). Claims read one endpoint's
  * due deliveries in due order from a partial index of waiting rows, so an endpoint with a million waiting
- * rows costs nothing to its neighbours. Outcomes are written in batches.
+ * rows costs nothing to its neighbours. Outcomes are written in batches; a row the store refuses is
+ * written alone, so it never fails the others.
  */
 export class DeliveryStore {
   private readonly selectDue: BetterSqlite3.Statement;
@@ -55,8 +72,10 @@ export class DeliveryStore {
   private readonly insertAttempt: BetterSqlite3.Statement;
   private readonly release: BetterSqlite3.Statement;
   private readonly nextDue: BetterSqlite3.Statement;
+  private readonly expirePausedRows: BetterSqlite3.Statement;
   private readonly claimRows: (webhookId: number, now: number, limit: number) => ClaimedDelivery[];
-  readonly record: (outcomes: readonly Outcome[]) => void;
+  private readonly recordAll: (outcomes: readonly Outcome[]) => void;
+  private readonly recordOne: (outcome: Outcome) => void;
   readonly releaseAll: (deliveries: readonly ReleasedDelivery[]) => void;
 
   constructor(private readonly sqlite: BetterSqlite3.Database) {
@@ -68,17 +87,34 @@ export class DeliveryStore {
         ORDER BY d.next_attempt_at LIMIT ?`,
     );
     this.markInFlight = sqlite.prepare(`UPDATE deliveries SET state = 'in_flight' WHERE id = ?`);
+    // A retry asked for after the webhook was paused or deleted is held or cancelled instead.
+    const held = HELD_STATE_OF('deliveries.webhook_id');
     this.updateOutcome = sqlite.prepare(
-      `UPDATE deliveries SET state = ?, attempt_count = ?, next_attempt_at = coalesce(?, next_attempt_at),
-              last_attempt_at = coalesce(?, last_attempt_at), last_status = ?, last_error_class = ?, last_error = ?,
-              finished_at = ?
-        WHERE id = ?`,
+      `UPDATE deliveries
+          SET state = CASE WHEN @state = 'retrying' THEN coalesce(${held}, 'retrying') ELSE @state END,
+              attempt_count = @attemptCount, next_attempt_at = coalesce(@nextAttemptAt, next_attempt_at),
+              last_attempt_at = coalesce(@startedAt, last_attempt_at), last_status = @statusCode,
+              last_error_class = @errorClass, last_error = @errorMessage,
+              finished_at = CASE WHEN @state = 'retrying' AND ${held} = 'cancelled' THEN @now ELSE @finishedAt END
+        WHERE id = @deliveryId`,
     );
     this.insertAttempt = sqlite.prepare(
       `INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code, error_class, error_message, response_snippet)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.release = sqlite.prepare(`UPDATE deliveries SET state = ? WHERE id = ? AND state = 'in_flight'`);
+    this.release = sqlite.prepare(
+      `UPDATE deliveries SET state = coalesce(${held}, @previousState),
+              finished_at = CASE WHEN ${held} = 'cancelled' THEN @now ELSE finished_at END
+        WHERE id = @id AND state = 'in_flight'`,
+    );
+    // A paused delivery whose event's TTL passed would only be expired when claimed; its webhook may stay
+    // paused for days, so it is expired where it waits.
+    this.expirePausedRows = sqlite.prepare(
+      `UPDATE deliveries SET state = 'expired', last_error_class = 'expired', finished_at = @now
+        WHERE id IN (SELECT d.id FROM deliveries d JOIN events e ON e.seq = d.event_seq
+                      WHERE d.state = 'paused' AND e.expires_at IS NOT NULL AND e.expires_at <= @now
+                      LIMIT @limit)`,
+    );
     this.nextDue = sqlite
       .prepare(
         `SELECT min(next_attempt_at) FROM deliveries WHERE webhook_id = ? AND state IN ('pending', 'retrying')`,
@@ -90,37 +126,71 @@ export class DeliveryStore {
       for (const row of rows) this.markInFlight.run(row.id);
       return rows;
     });
-    this.record = sqlite.transaction((outcomes: readonly Outcome[]) => {
-      for (const o of outcomes) {
-        const a = o.attempt;
-        this.updateOutcome.run(
-          o.state,
-          o.attemptCount,
-          o.nextAttemptAt,
-          a?.startedAt ?? null,
-          a?.statusCode ?? null,
-          a?.errorClass ?? (o.state === 'expired' ? 'expired' : null),
-          a?.errorMessage ?? null,
-          o.finishedAt,
-          o.deliveryId,
+    const writeOutcome = (o: Outcome, now: number) => {
+      const a = o.attempt;
+      this.updateOutcome.run({
+        state: o.state,
+        attemptCount: o.attemptCount,
+        nextAttemptAt: o.nextAttemptAt,
+        startedAt: a?.startedAt ?? null,
+        statusCode: a?.statusCode ?? null,
+        errorClass: a?.errorClass ?? (o.state === 'expired' ? 'expired' : null),
+        errorMessage: a?.errorMessage ?? null,
+        finishedAt: o.finishedAt,
+        now,
+        deliveryId: o.deliveryId,
+      });
+      if (a !== null) {
+        this.insertAttempt.run(
+          a.deliveryId,
+          a.attemptNo,
+          a.startedAt,
+          a.durationMs,
+          a.statusCode,
+          a.errorClass,
+          a.errorMessage,
+          a.responseSnippet,
         );
-        if (a !== null) {
-          this.insertAttempt.run(
-            a.deliveryId,
-            a.attemptNo,
-            a.startedAt,
-            a.durationMs,
-            a.statusCode,
-            a.errorClass,
-            a.errorMessage,
-            a.responseSnippet,
-          );
+      }
+    };
+    this.recordAll = sqlite.transaction((outcomes: readonly Outcome[]) => {
+      const now = Date.now();
+      for (const o of outcomes) writeOutcome(o, now);
+    });
+    this.recordOne = sqlite.transaction((o: Outcome) => writeOutcome(o, Date.now()));
+    this.releaseAll = sqlite.transaction((deliveries: readonly ReleasedDelivery[]) => {
+      const now = Date.now();
+      for (const d of deliveries) this.release.run({ id: d.id, previousState: d.previousState, now });
+    });
+  }
+
+  /**
+   * Writes the outcomes in one transaction; if the store refuses it, writes them one by one, so that a row
+   * that cannot be written (a constraint, a corrupt page) fails alone and the others are recorded.
+   */
+  record(outcomes: readonly Outcome[]): RecordResult {
+    try {
+      this.recordAll(outcomes);
+      return { failed: [] };
+    } catch {
+      const failed: RecordResult['failed'] = [];
+      for (const o of outcomes) {
+        try {
+          this.recordOne(o);
+        } catch (error) {
+          failed.push({
+            deliveryId: o.deliveryId,
+            message: error instanceof Error ? error.message : String(error),
+          });
         }
       }
-    });
-    this.releaseAll = sqlite.transaction((deliveries: readonly ReleasedDelivery[]) => {
-      for (const d of deliveries) this.release.run(d.previousState, d.id);
-    });
+      return { failed };
+    }
+  }
+
+  /** Expires up to `limit` paused deliveries whose event's TTL has passed; returns how many. */
+  expirePaused(now: number, limit: number): number {
+    return this.expirePausedRows.run({ now, limit }).changes;
   }
 
   /** Up to `limit` due deliveries of one webhook, marked in flight, oldest due first. */
@@ -136,10 +206,14 @@ export class DeliveryStore {
    * or may not have reached the receiver, so at-least-once means trying again.
    */
   recoverInFlight(): number {
+    const held = HELD_STATE_OF('deliveries.webhook_id');
     return this.sqlite
       .prepare(
-        `UPDATE deliveries SET state = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END WHERE state = 'in_flight'`,
+        `UPDATE deliveries
+            SET state = coalesce(${held}, CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END),
+                finished_at = CASE WHEN ${held} = 'cancelled' THEN @now ELSE finished_at END
+          WHERE state = 'in_flight'`,
       )
-      .run().changes;
+      .run({ now: Date.now() }).changes;
   }
 }

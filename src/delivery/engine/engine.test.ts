@@ -3,20 +3,37 @@ import { waitFor } from '../../../test/support/wait.js';
 import { silentLogger } from '../../log/logger.js';
 import type { WebhookTarget } from '../../routing/router.js';
 import type { AttemptOutcome, AttemptRequest } from '../transport/types.js';
-import type { ClaimedDelivery, ClaimResult, Outcome, ReleasedDelivery } from './delivery-store.js';
+import type {
+  ClaimedDelivery,
+  ClaimResult,
+  Outcome,
+  RecordResult,
+  ReleasedDelivery,
+} from './delivery-store.js';
 import { DeliveryEngine, type DeliveryQueue, type DeliveryTransport, type EngineOptions } from './engine.js';
 
 /** A store whose claims and outcome commits are answered when the test says so, in call order. */
 class ManualQueue implements DeliveryQueue {
   readonly claims: { limit: number; answer: (result: ClaimResult) => void }[] = [];
   readonly records: { outcomes: readonly Outcome[]; commit: () => void }[] = [];
+  readonly released: ReleasedDelivery[] = [];
   claim(_webhookId: number, _now: number, limit: number): Promise<ClaimResult> {
     return new Promise((answer) => this.claims.push({ limit, answer }));
   }
-  record(outcomes: readonly Outcome[]): Promise<void> {
-    return new Promise((commit) => this.records.push({ outcomes, commit }));
+  record(outcomes: readonly Outcome[]): Promise<RecordResult> {
+    return new Promise((commit) => this.records.push({ outcomes, commit: () => commit({ failed: [] }) }));
   }
-  release(_deliveries: readonly ReleasedDelivery[]): Promise<void> {
+  /** Each call's limit; answers as if the store expired `expirable` rows, a batch at a time. */
+  readonly expiries: number[] = [];
+  expirable = 0;
+  expirePaused(_now: number, limit: number): Promise<number> {
+    this.expiries.push(limit);
+    const count = Math.min(limit, this.expirable);
+    this.expirable -= count;
+    return Promise.resolve(count);
+  }
+  release(deliveries: readonly ReleasedDelivery[]): Promise<void> {
+    this.released.push(...deliveries);
     return Promise.resolve();
   }
   recoverInFlight(): Promise<number> {
@@ -79,6 +96,7 @@ class ManualTransport {
 
 const TARGET: WebhookTarget = {
   id: 1,
+  webhookId: '7c1f3c2e-5b0a-4f7e-9a51-3d3b8f1e2a90',
   organizationId: 'o',
   endpoint: 'https://receiver.example/hook',
   secret: null,
@@ -248,5 +266,84 @@ describe('DeliveryEngine with an asynchronous store', () => {
     record.commit();
     await waitFor(() => queue.open === 1, 'a claim after the commit');
     expect(transport.sent).toHaveLength(1);
+  });
+});
+
+describe("DeliveryEngine and its endpoints' health and configuration", () => {
+  /** A router over one webhook whose target the test edits, as a reload would. */
+  const editable = () => {
+    const holder: { target: WebhookTarget | undefined } = { target: { ...TARGET } };
+    return {
+      holder,
+      router: { webhook: (id: number) => (id === 1 ? holder.target : undefined), webhookIds: () => [1] },
+    };
+  };
+
+  it('opens the breaker after the threshold of consecutive failures and stops sending', async () => {
+    const { queue, transport } = await startEngine(new RecordingTransport(500), {
+      retryScheduleSeconds: [0],
+      maxInFlightPerEndpoint: 1,
+      breaker: { threshold: 3, baseOpenMs: 60_000, maxOpenMs: 60_000 },
+    });
+    queue.answer([1, 2, 3, 4, 5].map(delivery));
+    await waitFor(() => queue.released.length === 2, 'the rest handed back');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(transport.sent).toHaveLength(3);
+    expect(queue.released.map((d) => d.id)).toEqual([4, 5]);
+  });
+
+  it('wakes a lane when a reload enables its webhook', async () => {
+    const { holder, router } = editable();
+    holder.target = { ...TARGET, enabled: false };
+    const { engine, queue } = await startEngine(new RecordingTransport(200), { router });
+    await settle();
+    expect(queue.claims).toHaveLength(0); // paused: nothing is claimed
+    holder.target = { ...TARGET, enabled: true };
+    engine.reconfigure([1]);
+    await waitFor(() => queue.open === 1, 'a claim for the enabled webhook');
+  });
+
+  it("hands back what a paused webhook's lane holds, and lets the attempt in flight finish", async () => {
+    const { holder, router } = editable();
+    const { engine, queue, transport } = await startEngine(new ManualTransport(), {
+      router,
+      maxInFlightPerEndpoint: 1,
+    });
+    queue.answer([1, 2, 3].map(delivery));
+    await waitFor(() => transport.open.length === 1, 'one attempt in flight');
+    holder.target = { ...TARGET, enabled: false };
+    engine.reconfigure([1]);
+    expect(queue.released.map((d) => d.id)).toEqual([2, 3]);
+    transport.answerOldest();
+    const record = await waitFor(() => queue.records[0], 'the outcome of the attempt in flight');
+    expect(record.outcomes).toMatchObject([{ deliveryId: 1, state: 'delivered' }]);
+    await settle();
+    expect(transport.sent).toHaveLength(1);
+  });
+
+  it("drops a deleted webhook's lane, handing back what it held, and hands back hand-offs committed after", async () => {
+    const { holder, router } = editable();
+    const { engine, queue, transport } = await startEngine(new ManualTransport(), {
+      router,
+      maxInFlightPerEndpoint: 1,
+    });
+    queue.answer([1, 2].map(delivery));
+    await waitFor(() => transport.open.length === 1, 'one attempt in flight');
+    expect(engine.reserve(1)).toBe(true); // a hand-off whose commit lands after the delete
+    holder.target = undefined;
+    engine.reconfigure([1]);
+    expect(queue.released.map((d) => d.id)).toEqual([2]);
+    expect(engine.snapshot()).toEqual([]);
+    engine.admit([delivery(9)], []);
+    expect(queue.released.map((d) => d.id)).toEqual([2, 9]);
+    transport.answerOldest();
+    await waitFor(() => queue.records[0], 'the in-flight attempt still records its outcome');
+  });
+
+  it('expires paused deliveries past their TTL on a timer, batch after batch until none is left', async () => {
+    const { queue } = await startEngine(new RecordingTransport(200), { expirePausedEveryMs: 20 });
+    queue.expirable = 2500;
+    await waitFor(() => queue.expirable === 0, 'every expirable delivery expired');
+    expect(queue.expiries.slice(0, 3)).toEqual([1000, 1000, 1000]);
   });
 });

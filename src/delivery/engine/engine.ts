@@ -4,7 +4,13 @@ import type { DeliveryIntake } from '../../store/event-recorder.js';
 import type { AttemptOutcome, AttemptRequest } from '../transport/types.js';
 import { type BreakerOptions, DEFAULT_BREAKER } from './breaker.js';
 import { decideAfterAttempt } from './decide.js';
-import type { ClaimedDelivery, ClaimResult, Outcome, ReleasedDelivery } from './delivery-store.js';
+import type {
+  ClaimedDelivery,
+  ClaimResult,
+  Outcome,
+  RecordResult,
+  ReleasedDelivery,
+} from './delivery-store.js';
 import { type HeldBytes, Lane } from './lane.js';
 
 /** The transport's contract as the engine uses it (transport/http-transport.ts implements it). */
@@ -16,19 +22,26 @@ export interface DeliveryTransport {
 /** The store as the engine uses it (StoreClient implements it): asynchronous, answered in call order. */
 export interface DeliveryQueue {
   claim(webhookId: number, now: number, limit: number): Promise<ClaimResult>;
-  record(outcomes: readonly Outcome[]): Promise<void>;
+  record(outcomes: readonly Outcome[]): Promise<RecordResult>;
   release(deliveries: readonly ReleasedDelivery[]): Promise<void>;
   recoverInFlight(): Promise<number>;
+  expirePaused(now: number, limit: number): Promise<number>;
 }
 
-export interface EngineOptions {
+/** The settings of Gateway.Delivery that a reload may change while the engine runs. */
+export interface EngineSettings {
+  retryScheduleSeconds: readonly number[];
+  maxInFlightPerEndpoint: number;
+}
+
+export interface EngineOptions extends EngineSettings {
   store: DeliveryQueue;
   router: Pick<Router, 'webhook' | 'webhookIds'>;
   transport: DeliveryTransport;
-  retryScheduleSeconds: readonly number[];
-  maxInFlightPerEndpoint: number;
   logger: Logger;
   breaker?: BreakerOptions;
+  /** How often paused deliveries past their TTL are expired (EXPIRE_PAUSED_EVERY_MS by default). */
+  expirePausedEveryMs?: number;
   /** Payload bytes the lanes may hold in memory, handed off by the writer (HOLD_BUDGET_BYTES by default). */
   holdBudgetBytes?: number;
   now?: () => number;
@@ -65,6 +78,24 @@ const OUTCOME_FLUSH_SIZE = 1000;
  * at-least-once delivery already allows; a retry waits for its outcome, but retries wait seconds anyway.
  */
 const OUTCOME_FLUSH_MS = 50;
+/**
+ * How often paused deliveries whose event's TTL passed are expired where they wait, and how many per
+ * store call (small calls never hold the store's writer long).
+ */
+const EXPIRE_PAUSED_EVERY_MS = 10_000;
+const EXPIRE_PAUSED_BATCH = 1000;
+
+/** How a log line names a webhook: its WebhookId and its URL's origin (never the path, query or Secret). */
+export function webhookLogFields(target: WebhookTarget | undefined, rowId: number) {
+  if (target === undefined) return { webhook: rowId };
+  let origin: string;
+  try {
+    origin = new URL(target.endpoint).origin;
+  } catch {
+    origin = 'invalid URL';
+  }
+  return { webhookId: target.webhookId, origin };
+}
 
 /**
  * Delivers recorded deliveries. Each endpoint has a lane with its own in-flight limit and breaker;
@@ -88,11 +119,18 @@ export class DeliveryEngine implements DeliveryIntake {
   private readonly holdBudget: number;
   private readonly now: () => number;
   private readonly random: () => number;
+  private settings: EngineSettings;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private expiring = false;
 
   constructor(private readonly o: EngineOptions) {
     this.now = o.now ?? Date.now;
     this.random = o.random ?? Math.random;
     this.holdBudget = o.holdBudgetBytes ?? HOLD_BUDGET_BYTES;
+    this.settings = {
+      retryScheduleSeconds: o.retryScheduleSeconds,
+      maxInFlightPerEndpoint: o.maxInFlightPerEndpoint,
+    };
   }
 
   async start(): Promise<void> {
@@ -100,7 +138,40 @@ export class DeliveryEngine implements DeliveryIntake {
     if (recovered > 0)
       this.o.logger.info({ recovered }, 'deliveries left in flight by the last run are due again');
     this.running = true;
+    this.expiryTimer = setInterval(
+      () => this.expirePaused(),
+      this.o.expirePausedEveryMs ?? EXPIRE_PAUSED_EVERY_MS,
+    );
+    this.expiryTimer.unref();
     this.wake(this.o.router.webhookIds());
+  }
+
+  /** Takes new Delivery settings: the next attempts and claims use them. */
+  updateSettings(settings: EngineSettings): void {
+    this.settings = { ...settings };
+    for (const lane of this.lanes.values()) this.pump(lane);
+  }
+
+  /**
+   * These webhooks were added, changed, paused or deleted (the router has their new targets). A deleted
+   * one's lane hands back what it holds (the store cancels it) and is dropped with its memory; a paused
+   * one's hands back what it holds (the store holds it); any other is woken, so a webhook enabled again
+   * claims what it held. Attempts in flight finish and record their outcome whatever happened.
+   */
+  reconfigure(webhookIds: Iterable<number>): void {
+    for (const id of webhookIds) {
+      const target = this.o.router.webhook(id);
+      const lane = this.lanes.get(id);
+      if (target === undefined || !target.enabled) {
+        if (lane === undefined) continue;
+        lane.cancelTimer();
+        this.releaseToStore(lane.takeQueued());
+        lane.markDirty();
+        if (target === undefined) this.lanes.delete(id);
+        continue;
+      }
+      this.wake([id]);
+    }
   }
 
   /**
@@ -136,6 +207,11 @@ export class DeliveryEngine implements DeliveryIntake {
     for (const delivery of handedOff) {
       const lane = this.lane(delivery.webhookId);
       lane.reserved--;
+      if (this.o.router.webhook(delivery.webhookId)?.enabled !== true) {
+        // Paused or deleted while the commit ran: the store holds or cancels it on release.
+        this.releaseToStore([delivery]);
+        continue;
+      }
       if (lane.dirty || lane.waitingWrites > 0) lane.holdBack(delivery);
       else lane.enqueue(delivery);
       touched.add(lane);
@@ -163,6 +239,24 @@ export class DeliveryEngine implements DeliveryIntake {
     }
   }
 
+  /** Expires, batch by batch, the paused deliveries whose event's TTL has passed. */
+  private expirePaused(): void {
+    if (!this.running || this.expiring) return;
+    this.expiring = true;
+    const step = (): Promise<void> =>
+      this.o.store.expirePaused(this.now(), EXPIRE_PAUSED_BATCH).then(
+        (count): Promise<void> | undefined =>
+          count === EXPIRE_PAUSED_BATCH && this.running ? step() : undefined,
+        (error: unknown) => this.o.logger.error({ err: error }, 'could not expire paused deliveries'),
+      );
+    this.track(
+      step().finally(() => {
+        this.expiring = false;
+      }),
+      () => {},
+    );
+  }
+
   /** Held-back hand-offs join the queue once nothing older waits in the store or is on its way there. */
   private catchUp(lane: Lane): void {
     if (!lane.dirty && lane.waitingWrites === 0) lane.releaseHeldBack();
@@ -181,6 +275,7 @@ export class DeliveryEngine implements DeliveryIntake {
   /** Stops claiming, waits up to graceMs for attempts in flight, and leaves the rest due for the next start. */
   async stop(graceMs: number): Promise<void> {
     this.running = false;
+    clearInterval(this.expiryTimer);
     const queued: ClaimedDelivery[] = [];
     for (const lane of this.lanes.values()) {
       lane.cancelTimer();
@@ -226,7 +321,7 @@ export class DeliveryEngine implements DeliveryIntake {
     const target = this.o.router.webhook(lane.webhookId);
     // A disabled webhook's deliveries wait in the store; re-enabling it (a config reload) wakes the lane.
     if (!this.running || target === undefined || !target.enabled) return;
-    const limit = this.o.maxInFlightPerEndpoint;
+    const limit = this.settings.maxInFlightPerEndpoint;
     const now = this.now();
     const allowance = Math.min(lane.breaker.allowance(now, limit), limit - lane.inFlight);
     if (allowance <= 0 && lane.breaker.mode(now) === 'open') {
@@ -273,7 +368,10 @@ export class DeliveryEngine implements DeliveryIntake {
       },
       (error: unknown) => {
         lane.claiming = false;
-        this.o.logger.error({ err: error, webhookId: lane.webhookId }, 'could not claim deliveries');
+        this.o.logger.error(
+          { err: error, ...webhookLogFields(this.o.router.webhook(lane.webhookId), lane.webhookId) },
+          'could not claim deliveries',
+        );
         const at = this.now() + CLAIM_RETRY_MS;
         lane.wakeAt(at, this.now(), () => this.pump(lane));
       },
@@ -348,7 +446,7 @@ export class DeliveryEngine implements DeliveryIntake {
     const decision = decideAfterAttempt({
       result,
       attemptsMade: attemptNo,
-      scheduleSeconds: target.retryScheduleSeconds ?? this.o.retryScheduleSeconds,
+      scheduleSeconds: target.retryScheduleSeconds ?? this.settings.retryScheduleSeconds,
       expiresAt: delivery.expiresAt,
       now,
       random: this.random,
@@ -360,7 +458,10 @@ export class DeliveryEngine implements DeliveryIntake {
       const opened = lane.breaker.onResult(result.ok, now);
       if (opened) {
         this.o.logger.warn(
-          { webhookId: lane.webhookId, reopensAt: new Date(lane.breaker.reopensAt()).toISOString() },
+          {
+            ...webhookLogFields(target, lane.webhookId),
+            reopensAt: new Date(lane.breaker.reopensAt()).toISOString(),
+          },
           'endpoint keeps failing: backing off',
         );
       }
@@ -382,7 +483,8 @@ export class DeliveryEngine implements DeliveryIntake {
         responseSnippet: result.responseSnippet,
       },
     });
-    if (decision.nextAttemptAt !== null) this.retries.push({ lane, at: decision.nextAttemptAt });
+    if (decision.nextAttemptAt !== null && this.lanes.get(lane.webhookId) === lane)
+      this.retries.push({ lane, at: decision.nextAttemptAt });
     this.pump(lane);
   }
 
@@ -402,7 +504,13 @@ export class DeliveryEngine implements DeliveryIntake {
     const retries = this.retries;
     this.outcomes = [];
     this.retries = [];
-    const recorded = this.o.store.record(batch).then(() => {
+    const recorded = this.o.store.record(batch).then(({ failed }) => {
+      // Rows the store refused one by one: those deliveries stay in flight until the next start.
+      for (const f of failed)
+        this.o.logger.error(
+          { deliveryId: f.deliveryId, reason: f.message },
+          'could not record a delivery outcome',
+        );
       // A claim sent before this commit would not have seen the rows as retrying, so wake only now.
       for (const { lane, at } of retries) lane.wakeAt(at, this.now(), () => this.pump(lane));
     });

@@ -48,11 +48,18 @@ type Phase = 'resolving the host' | 'waiting for the response' | 'reading the re
  * at the last moment, and the socket connects to the very address that passed it.
  */
 export class HttpTransport {
-  private readonly policy: DestinationPolicy;
+  private policy: DestinationPolicy;
   private readonly userAgent: string;
   private readonly lookup: LookupFn;
   private readonly pools: PinnedPools;
   private readonly targets = new Map<string, Target>();
+
+  /** A reload changed the Allow* flags: the next sends are checked against the new policy. */
+  setPolicy(policy: DestinationPolicy): void {
+    this.policy = policy;
+    // Verdicts on address literals were the old policy's.
+    this.targets.clear();
+  }
 
   constructor(options: HttpTransportOptions) {
     this.policy = options.policy;

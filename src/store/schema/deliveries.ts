@@ -7,9 +7,13 @@ export const DELIVERY_STATES = [
   'pending',
   'in_flight',
   'retrying',
+  /** Held while its webhook is disabled: not attempted, not charged; due again when it is enabled. */
+  'paused',
   'delivered',
   'discarded',
   'expired',
+  /** Its webhook was deleted before it was delivered. */
+  'cancelled',
 ] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
@@ -41,6 +45,8 @@ export const deliveries = sqliteTable(
       .on(t.webhookId, t.nextAttemptAt)
       .where(sql`${t.state} IN ('pending', 'retrying')`),
     index('deliveries_event_seq_idx').on(t.eventSeq),
+    // Resuming a webhook and expiring what it holds read only its paused rows.
+    index('deliveries_paused_idx').on(t.webhookId).where(sql`${t.state} = 'paused'`),
   ],
 );
 

@@ -5,5 +5,6 @@ export * from './organizations.js';
 export * from './pruned-events.js';
 export * from './security-group-members.js';
 export * from './security-groups.js';
+export * from './store-marks.js';
 export * from './subscriptions.js';
 export * from './webhooks.js';

@@ -4,6 +4,11 @@ import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 export const organizations = sqliteTable('organizations', {
   id: text('id').primaryKey(),
   createdAt: integer('created_at', { mode: 'number' }).notNull(),
+  /**
+   * The configuration revision that last changed its webhooks, subscriptions or groups: a running gateway
+   * polls the revision and reloads the routing of the organizations past the one it has.
+   */
+  revision: integer('revision').notNull().default(0),
 });
 
 export type OrganizationRow = typeof organizations.$inferSelect;

@@ -17,6 +17,13 @@ export const securityGroups = sqliteTable(
       .references(() => organizations.id, { onDelete: 'cascade' }),
     id: text('id').notNull(),
     source: text('source', { enum: SECURITY_GROUP_SOURCES }).notNull(),
+    /**
+     * The configuration document lists the members (EntityIds): a producer's PUT is refused, since the
+     * next apply of the document would put its list back.
+     */
+    membersFromDocument: integer('members_from_document', { mode: 'boolean' }).notNull().default(false),
+    /** The configuration revision that last changed the members (see config-revision). */
+    revision: integer('revision').notNull().default(0),
     updatedAt: integer('updated_at', { mode: 'number' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.organizationId, t.id] })],

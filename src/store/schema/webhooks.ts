@@ -1,11 +1,17 @@
-import { integer, real, sqliteTable, text, unique } from 'drizzle-orm/sqlite-core';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { organizations } from './organizations.js';
 
-/** A receiving endpoint of one organization; the document identifies it by Endpoint within the organization. */
+/**
+ * A receiving endpoint of one organization. `webhook_id` is its public identity (a Guid, given by the
+ * document or assigned on first apply), so its Endpoint can change without losing its deliveries. A
+ * deleted webhook is kept (deleted_at set) so that its deliveries and attempts stay traceable; the
+ * configuration validator keeps the live Endpoints of an organization unique after normalisation.
+ */
 export const webhooks = sqliteTable(
   'webhooks',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
+    webhookId: text('webhook_id').notNull(),
     organizationId: text('organization_id')
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
@@ -19,8 +25,13 @@ export const webhooks = sqliteTable(
     retryScheduleSeconds: text('retry_schedule_seconds'),
     createdAt: integer('created_at', { mode: 'number' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'number' }).notNull(),
+    /** Set when the configuration deleted it: it no longer routes or delivers, its history stays. */
+    deletedAt: integer('deleted_at', { mode: 'number' }),
   },
-  (t) => [unique('webhooks_organization_endpoint_unique').on(t.organizationId, t.endpoint)],
+  (t) => [
+    uniqueIndex('webhooks_webhook_id_unique').on(t.webhookId),
+    index('webhooks_organization_idx').on(t.organizationId),
+  ],
 );
 
 export type WebhookRow = typeof webhooks.$inferSelect;

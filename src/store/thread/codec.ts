@@ -248,6 +248,7 @@ export const CODECS: Record<StoreOperation, Codec> = {
       (deliveries as ReleasedDelivery[]).map(({ id, previousState }) => ({ id, previousState })),
     ],
   },
+  expirePaused: AS_IS,
   recoverInFlight: AS_IS,
   retain: AS_IS,
   drain: AS_IS,

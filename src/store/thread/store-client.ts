@@ -1,7 +1,12 @@
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { ClaimResult, Outcome, ReleasedDelivery } from '../../delivery/engine/delivery-store.js';
+import type {
+  ClaimResult,
+  Outcome,
+  RecordResult,
+  ReleasedDelivery,
+} from '../../delivery/engine/delivery-store.js';
 import type { EventRecord, HandOffs, StoredEvent } from '../event-writer.js';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../pruner.js';
 import { acquireServeLock, type ServeLock } from '../serve-lock.js';
@@ -135,8 +140,13 @@ export class StoreClient {
     return this.call('claim', [webhookId, now, limit]) as Promise<ClaimResult>;
   }
 
-  async record(outcomes: readonly Outcome[]): Promise<void> {
-    await this.call('record', [outcomes]);
+  record(outcomes: readonly Outcome[]): Promise<RecordResult> {
+    return this.call('record', [outcomes]) as Promise<RecordResult>;
+  }
+
+  /** Expires up to `limit` paused deliveries whose event's TTL passed; resolves to how many. */
+  expirePaused(now: number, limit: number): Promise<number> {
+    return this.call('expirePaused', [now, limit]) as Promise<number>;
   }
 
   async release(deliveries: readonly ReleasedDelivery[]): Promise<void> {

@@ -3,6 +3,7 @@ import {
   type ClaimResult,
   DeliveryStore,
   type Outcome,
+  type RecordResult,
   type ReleasedDelivery,
 } from '../../delivery/engine/delivery-store.js';
 import { type EventRecord, EventWriter, type HandOffs, type StoredEvent } from '../event-writer.js';
@@ -30,7 +31,7 @@ export class StoreService {
   private readonly syncFull: BetterSqlite3.Statement;
   private readonly pruner: Pruner;
   private readonly pruning: PruneRunner;
-  private readonly recordAndTrim: (outcomes: readonly Outcome[]) => void;
+  private readonly trimAttempts: (attempts: readonly { deliveryId: number; attemptNo: number }[]) => void;
 
   constructor(sqlite: BetterSqlite3.Database, options: StoreServiceOptions = {}) {
     const retention = options.retention ?? DEFAULT_RETENTION;
@@ -39,10 +40,9 @@ export class StoreService {
     this.syncNormal = sqlite.prepare('PRAGMA synchronous = NORMAL');
     this.syncFull = sqlite.prepare('PRAGMA synchronous = FULL');
     this.pruner = new Pruner(sqlite, retention);
-    this.recordAndTrim = sqlite.transaction((outcomes: readonly Outcome[]) => {
-      this.deliveries.record(outcomes);
-      this.pruner.trim(outcomes.flatMap((o) => (o.attempt === null ? [] : [o.attempt])));
-    });
+    this.trimAttempts = sqlite.transaction((attempts: readonly { deliveryId: number; attemptNo: number }[]) =>
+      this.pruner.trim(attempts),
+    );
     // Pruning is a repeatable clean-up: a step lost to a power cut is done again by the next pass.
     this.pruning = new PruneRunner(this.pruner, retention, (step) => this.relaxed(step));
     if (options.prune !== false) this.pruning.start();
@@ -57,8 +57,16 @@ export class StoreService {
     return this.relaxed(() => this.deliveries.claim(webhookId, now, limit));
   }
 
-  record(outcomes: readonly Outcome[]): void {
-    this.relaxed(() => this.recordAndTrim(outcomes));
+  record(outcomes: readonly Outcome[]): RecordResult {
+    return this.relaxed(() => {
+      const result = this.deliveries.record(outcomes);
+      this.trim(outcomes);
+      return result;
+    });
+  }
+
+  expirePaused(now: number, limit: number): number {
+    return this.relaxed(() => this.deliveries.expirePaused(now, limit));
   }
 
   release(deliveries: readonly ReleasedDelivery[]): void {
@@ -67,6 +75,18 @@ export class StoreService {
 
   recoverInFlight(): number {
     return this.deliveries.recoverInFlight();
+  }
+
+  /**
+   * Keeps the newest AttemptsPerDelivery attempts of the deliveries just attempted. A clean-up: if it
+   * fails, the rows stay until a later attempt of the same delivery trims them.
+   */
+  private trim(outcomes: readonly Outcome[]): void {
+    const attempts = outcomes.flatMap((o) => (o.attempt === null ? [] : [o.attempt]));
+    if (attempts.length === 0) return;
+    try {
+      this.trimAttempts(attempts);
+    } catch {}
   }
 
   /** Gateway.Retention changed (a configuration reload). */
@@ -100,6 +120,7 @@ export type StoreOperation =
   | 'write'
   | 'claim'
   | 'record'
+  | 'expirePaused'
   | 'release'
   | 'recoverInFlight'
   | 'retain'

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { MembershipDirectory } from '../../../bus/ports.js';
+import { DocumentOwnsMembersError } from '../../../config/security-groups.js';
 import { problemsFromIssues } from '../../../problems.js';
 import { ApiError } from '../../errors.js';
 import { readJsonBody } from '../../json-body.js';
@@ -25,7 +26,7 @@ export function putSecurityGroup(directory: MembershipDirectory): Hono {
     if (!parsed.success) problems.push(...problemsFromIssues(parsed.error.issues));
     if (problems.length > 0 || !parsed.success)
       throw new ApiError('BAD_REQUEST', 'Invalid security group request', problems);
-    const stored = directory.replaceMembers(organizationId, securityGroupId, parsed.data.EntityIds);
+    const stored = await replaceOrConflict(directory, organizationId, securityGroupId, parsed.data.EntityIds);
     return c.json(
       {
         OrganizationId: stored.organizationId,
@@ -36,4 +37,18 @@ export function putSecurityGroup(directory: MembershipDirectory): Hono {
     );
   });
   return app;
+}
+
+async function replaceOrConflict(
+  directory: MembershipDirectory,
+  organizationId: string,
+  securityGroupId: string,
+  entityIds: readonly string[],
+) {
+  try {
+    return await directory.replaceMembers(organizationId, securityGroupId, entityIds);
+  } catch (error) {
+    if (error instanceof DocumentOwnsMembersError) throw new ApiError('CONFLICT', error.message);
+    throw error;
+  }
 }

@@ -1,0 +1,28 @@
+import type { GroupMembership, RoutingSubscription } from '../matcher/types.js';
+import type { WebhookTarget } from './webhook-target.js';
+
+/** A revision stamp of one organization or one group: what changed since the routing was built. */
+export interface Revised<K> {
+  key: K;
+  revision: number;
+}
+
+/** What routing reads of the stored configuration (store/routing-source.ts implements it). */
+export interface RoutingSource {
+  /** The last configuration revision committed. */
+  revision(): number;
+  /** Runs `read` on one consistent snapshot of the store. */
+  snapshot<T>(read: () => T): T;
+  /** Live (not deleted) webhooks, of every organization or of one. */
+  webhooks(organizationId?: string): WebhookTarget[];
+  /** Enabled subscriptions of live webhooks, disabled webhooks included (they keep matching, paused). */
+  subscriptions(organizationId?: string): RoutingSubscription[];
+  memberships(): GroupMembership[];
+  /** Every group of the organization with its revision. */
+  groups(organizationId: string): Revised<string>[];
+  groupMembers(organizationId: string, securityGroupId: string): string[];
+  /** Organizations whose configuration changed after `revision`. */
+  organizationsChangedSince(revision: number): Revised<string>[];
+  /** Groups whose members changed after `revision`, as `{organizationId, securityGroupId}`. */
+  groupsChangedSince(revision: number): Revised<{ organizationId: string; securityGroupId: string }>[];
+}

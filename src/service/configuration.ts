@@ -1,0 +1,176 @@
+import { setImmediate as nextLoopTurn } from 'node:timers/promises';
+import {
+  applyConfig,
+  type Change,
+  type GatewaySection,
+  type ParsedConfig,
+  retentionPolicy,
+} from '../config/index.js';
+import type { ReplacedMembers } from '../config/security-groups.js';
+import type { DeliveryEngine } from '../delivery/engine/engine.js';
+import type { DestinationPolicy } from '../delivery/policy/destination.js';
+import type { Logger } from '../log/logger.js';
+import type { Router } from '../routing/router.js';
+import type { GatewayDatabase } from '../store/database.js';
+import type { RetentionPolicy } from '../store/pruner.js';
+import { refuseRestartOnly } from './config-thread/config-work.js';
+import type { ConfigWorker } from './config-thread/config-worker.js';
+
+/** Gateway settings a reload applies to the running parts. */
+export interface LiveSettings {
+  setProducerTokens(tokens: readonly string[]): void;
+  setDestinationPolicy(policy: DestinationPolicy): void;
+  setRetention(policy: RetentionPolicy): void;
+}
+
+export interface ConfigurationOptions {
+  database: GatewayDatabase;
+  /** Where documents are read, validated and applied, off the event loop. */
+  worker: ConfigWorker;
+  router: Router;
+  engine: DeliveryEngine;
+  live: LiveSettings;
+  logger: Logger;
+  /** The Gateway section the process started with. */
+  gateway: GatewaySection;
+}
+
+/** One log line per change; changes never carry a secret. */
+export function logChanges(logger: Logger, changes: readonly Change[]): void {
+  for (const c of changes)
+    logger.info(
+      { op: c.op, kind: c.kind, organizationId: c.organizationId, key: c.key, webhookId: c.webhookId },
+      'configuration change',
+    );
+}
+
+export const destinationPolicy = (delivery: GatewaySection['Delivery']): DestinationPolicy => ({
+  allowHttp: delivery.AllowHttp,
+  allowAnyPort: delivery.AllowAnyPort,
+  allowPrivateNetworks: delivery.AllowPrivateNetworks,
+});
+
+/**
+ * The one way the running gateway's configuration changes. A document (at start, on SIGHUP, or, through
+ * the store, from `gateway import` in another process) is applied to the store in one transaction; then
+ * the routing catches up with the store's revision, incrementally, and the lanes of the webhooks that
+ * changed are told. A refused change changes nothing: neither the store nor the running parts.
+ */
+export class Configuration {
+  private gateway: GatewaySection;
+  private watcher: NodeJS.Timeout | undefined;
+
+  constructor(private readonly o: ConfigurationOptions) {
+    this.gateway = o.gateway;
+  }
+
+  /**
+   * SIGHUP: reads, validates and applies the configuration file the environment names, in the
+   * configuration thread; then the running parts follow. Throws ConfigError, having changed nothing.
+   */
+  async reloadFile(env: Record<string, string | undefined>): Promise<Change[]> {
+    const { changes, gateway } = await this.o.worker.run({
+      op: 'applyFile',
+      env,
+      running: { Listen: this.gateway.Listen, Database: this.gateway.Database },
+    });
+    this.afterApply(changes, gateway);
+    return changes;
+  }
+
+  /** Applies a validated document in this thread (in-process callers); throws ConfigError, changing nothing. */
+  apply(config: ParsedConfig): Change[] {
+    refuseRestartOnly(config.gateway, this.gateway);
+    const changes = applyConfig(this.o.database, config);
+    this.afterApply(changes, config.gateway);
+    return changes;
+  }
+
+  /** A producer's group PUT: stored by the configuration thread, then applied to the matcher. */
+  async replaceGroupMembers(
+    organizationId: string,
+    securityGroupId: string,
+    entityIds: readonly string[],
+  ): Promise<ReplacedMembers> {
+    const request = { op: 'replaceMembers', organizationId, securityGroupId, entityIds } as const;
+    const { stored } = await this.o.worker.run(request);
+    // Changes committed before this one (by any process) reach the routing first.
+    this.catchUp();
+    this.o.router.replaceGroupMembers(
+      stored.organizationId,
+      stored.securityGroupId,
+      stored.entityIds,
+      stored.revision,
+    );
+    return stored;
+  }
+
+  /** Brings routing and lanes up to the store's revision (changes made by any process). */
+  catchUp(): void {
+    const changed = this.o.router.refresh();
+    if (changed.length > 0) this.o.engine.reconfigure(changed);
+  }
+
+  /** Polls the store's revision, so changes another process commits reach this gateway within `everyMs`. */
+  watch(everyMs: number): void {
+    this.watcher = setInterval(() => {
+      try {
+        this.catchUp();
+      } catch (error) {
+        this.o.logger.error({ err: error }, 'could not read configuration changes');
+      }
+    }, everyMs);
+    this.watcher.unref();
+  }
+
+  /** Stops watching the store and closes the configuration thread. */
+  async close(): Promise<void> {
+    clearInterval(this.watcher);
+    await this.o.worker.close();
+  }
+
+  /** The store has the change: the Gateway settings, then routing and lanes, follow. */
+  private afterApply(changes: readonly Change[], gateway: GatewaySection): void {
+    this.applyGateway(gateway);
+    logChanges(this.o.logger, changes);
+    this.catchUp();
+  }
+
+  private applyGateway(next: GatewaySection): void {
+    this.o.live.setProducerTokens(next.ProducerTokens);
+    this.o.live.setDestinationPolicy(destinationPolicy(next.Delivery));
+    this.o.live.setRetention(retentionPolicy(next));
+    this.o.engine.updateSettings({
+      retryScheduleSeconds: next.Delivery.RetryScheduleSeconds,
+      maxInFlightPerEndpoint: next.Delivery.MaxInFlightPerEndpoint,
+    });
+    this.gateway = next;
+  }
+}
+
+/**
+ * Runs `reload` (which should log its own failures) for signals, one at a time: a signal that arrives while a reload runs asks for one more
+ * after it, and any number of such signals ask for just one. Each reload starts on a fresh turn of the
+ * event loop, so requests and deliveries go on between reloads however fast the signals come.
+ */
+export function coalescing(reload: () => void | Promise<void>): () => void {
+  let running = false;
+  let again = false;
+  const run = async () => {
+    running = true;
+    try {
+      do {
+        again = false;
+        await nextLoopTurn();
+        await reload();
+      } while (again);
+    } finally {
+      running = false;
+    }
+  };
+  return () => {
+    if (running) again = true;
+    // `reload` reports its own failures; one that throws must not stop the next signals.
+    else run().catch(() => {});
+  };
+}
