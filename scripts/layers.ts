@@ -49,28 +49,11 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
  * only shrinks.
  */
 export const KNOWN_EXCEPTIONS: readonly { from: string; to: string; why: string }[] = [
-  {
-    from: 'src/delivery/engine/delivery-store.ts',
-    to: 'src/store/schema/deliveries.ts',
-    why: 'the claim and outcome SQL moves into src/store/ (issue 14, phase 2)',
-  },
-  {
-    from: 'src/delivery/engine/engine.ts',
-    to: 'src/store/event-recorder.ts',
-    why: 'DeliveryIntake is declared on the engine side once the recorder moves (issue 14, phase 2)',
-  },
   ...['src/matcher/types.ts', 'src/routing/source.ts', 'src/routing/webhook-target.ts'].map((to) => ({
     from: 'src/store/routing-source.ts',
     to,
     why: "the store implements routing's RoutingSource with routing's types; to fit it structurally instead",
   })),
-  ...['src/store/event-recorder.ts', 'src/store/thread/codec.ts', 'src/store/thread/store-client.ts']
-    .concat(['src/store/thread/store-service.ts', 'src/store/event-writer.ts'])
-    .map((from) => ({
-      from,
-      to: 'src/delivery/engine/delivery-store.ts',
-      why: 'the delivery types and SQL move into src/store/ (issue 14, phase 2)',
-    })),
 ];
 
 export interface Import {

@@ -16,13 +16,13 @@ import { type Logger, silentLogger } from '../log/logger.js';
 import { Router } from '../routing/router.js';
 import { LocalPublisher } from '../sdk/local-publisher.js';
 import { type GatewayDatabase, isMigrated, openDatabase } from '../store/database.js';
-import { EventRecorder } from '../store/event-recorder.js';
 import { SqliteRoutingSource } from '../store/routing-source.js';
 import { StoreClient } from '../store/thread/store-client.js';
 import { USER_AGENT } from '../version.js';
 import { ConfigWorker } from './config-thread/config-worker.js';
 import { Configuration, destinationPolicy, logChanges } from './configuration.js';
 import { Directory } from './directory.js';
+import { EventRecorder } from './event-recorder.js';
 
 export interface StartGatewayOptions {
   config: ParsedConfig;

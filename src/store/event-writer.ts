@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { HELD_STATE_OF } from '../delivery/engine/delivery-store.js';
+import { HELD_STATE_OF } from './delivery-store.js';
 
 /** One event ready to be recorded: its routing facts, its exact JSON, and who must receive it. */
 export interface EventRecord {

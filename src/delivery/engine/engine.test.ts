@@ -3,14 +3,8 @@ import { waitFor } from '../../../test/support/wait.js';
 import { silentLogger } from '../../log/logger.js';
 import type { WebhookTarget } from '../../routing/router.js';
 import type { AttemptOutcome, AttemptRequest } from '../transport/types.js';
-import type {
-  ClaimedDelivery,
-  ClaimResult,
-  Outcome,
-  RecordResult,
-  ReleasedDelivery,
-} from './delivery-store.js';
 import { DeliveryEngine, type DeliveryQueue, type DeliveryTransport, type EngineOptions } from './engine.js';
+import type { ClaimedDelivery, ClaimResult, Outcome, RecordResult, ReleasedDelivery } from './ports.js';
 
 /** A store whose claims and outcome commits are answered when the test says so, in call order. */
 class ManualQueue implements DeliveryQueue {

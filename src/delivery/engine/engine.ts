@@ -1,17 +1,10 @@
 import type { Logger } from '../../log/logger.js';
 import type { Router, WebhookTarget } from '../../routing/router.js';
-import type { DeliveryIntake } from '../../store/event-recorder.js';
 import type { AttemptOutcome, AttemptRequest } from '../transport/types.js';
 import { type BreakerOptions, DEFAULT_BREAKER } from './breaker.js';
 import { decideAfterAttempt } from './decide.js';
-import type {
-  ClaimedDelivery,
-  ClaimResult,
-  Outcome,
-  RecordResult,
-  ReleasedDelivery,
-} from './delivery-store.js';
 import { type HeldBytes, Lane } from './lane.js';
+import type { ClaimedDelivery, DeliveryIntake, DeliveryQueue, Outcome } from './ports.js';
 
 /** The transport's contract as the engine uses it (transport/http-transport.ts implements it). */
 export interface DeliveryTransport {
@@ -19,14 +12,7 @@ export interface DeliveryTransport {
   close(): Promise<void>;
 }
 
-/** The store as the engine uses it (StoreClient implements it): asynchronous, answered in call order. */
-export interface DeliveryQueue {
-  claim(webhookId: number, now: number, limit: number): Promise<ClaimResult>;
-  record(outcomes: readonly Outcome[]): Promise<RecordResult>;
-  release(deliveries: readonly ReleasedDelivery[]): Promise<void>;
-  recoverInFlight(): Promise<number>;
-  expirePaused(now: number, limit: number): Promise<number>;
-}
+export type { DeliveryQueue };
 
 /** The settings of Gateway.Delivery that a reload may change while the engine runs. */
 export interface EngineSettings {

@@ -1,6 +1,6 @@
 import { Breaker, type BreakerOptions } from './breaker.js';
-import type { ClaimedDelivery } from './delivery-store.js';
 import { Fifo } from './fifo.js';
+import type { ClaimedDelivery } from './ports.js';
 
 /** Payload bytes held in memory by every lane of an engine: what the hold budget is checked against. */
 export interface HeldBytes {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClaimResult, Outcome } from '../../delivery/engine/delivery-store.js';
+import type { ClaimResult, Outcome } from '../delivery-store.js';
 import type { EventRecord, StoredEvent } from '../event-writer.js';
 import {
   decodeClaim,

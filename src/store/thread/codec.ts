@@ -1,10 +1,5 @@
-import type {
-  ClaimedDelivery,
-  ClaimResult,
-  Outcome,
-  ReleasedDelivery,
-} from '../../delivery/engine/delivery-store.js';
 import type { DeliveryState } from '../../store/schema/deliveries.js';
+import type { ClaimedDelivery, ClaimResult, Outcome, ReleasedDelivery } from '../delivery-store.js';
 import type { EventRecord, HandOffs, StoredEvent } from '../event-writer.js';
 import type { StoreOperation } from './store-service.js';
 

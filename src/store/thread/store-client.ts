@@ -1,12 +1,7 @@
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
-import type {
-  ClaimResult,
-  Outcome,
-  RecordResult,
-  ReleasedDelivery,
-} from '../../delivery/engine/delivery-store.js';
+import type { ClaimResult, Outcome, RecordResult, ReleasedDelivery } from '../delivery-store.js';
 import type { EventRecord, HandOffs, StoredEvent } from '../event-writer.js';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../pruner.js';
 import { acquireServeLock, type ServeLock } from '../serve-lock.js';

@@ -5,7 +5,7 @@ import {
   type Outcome,
   type RecordResult,
   type ReleasedDelivery,
-} from '../../delivery/engine/delivery-store.js';
+} from '../delivery-store.js';
 import { type EventRecord, EventWriter, type HandOffs, type StoredEvent } from '../event-writer.js';
 import { PruneRunner } from '../prune-runner.js';
 import { DEFAULT_RETENTION, Pruner, type RetentionPolicy } from '../pruner.js';

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventRecord, openTestStore, type TestStore } from '../../test/support/store.js';
-import type { ClaimedDelivery } from '../delivery/engine/delivery-store.js';
-import type { GatewayDatabase } from './database.js';
-import { type DeliveryIntake, EventRecorder } from './event-recorder.js';
-import { StoreClient } from './thread/store-client.js';
+import type { ClaimedDelivery, DeliveryIntake } from '../delivery/engine/ports.js';
+import type { GatewayDatabase } from '../store/database.js';
+import { StoreClient } from '../store/thread/store-client.js';
+import { EventRecorder } from './event-recorder.js';
 
 /** An intake that takes deliveries for the webhooks it is told to, and records what it was given. */
 class RecordingIntake implements DeliveryIntake {

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { DeliveryState } from '../../store/schema/deliveries.js';
+import type { DeliveryState } from './schema/deliveries.js';
 
 export interface ClaimedDelivery {
   id: number;

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestStore, eventRecord as record, type TestStore } from '../../../test/support/store.js';
-import type { GatewayDatabase } from '../../store/database.js';
-import { EventWriter } from '../../store/event-writer.js';
+import { openTestStore, eventRecord as record, type TestStore } from '../../test/support/store.js';
+import type { GatewayDatabase } from './database.js';
 import { DeliveryStore, type Outcome } from './delivery-store.js';
+import { EventWriter } from './event-writer.js';
 
 let store: TestStore;
 let g: GatewayDatabase;

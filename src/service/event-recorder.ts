@@ -1,21 +1,6 @@
-import type { ClaimedDelivery } from '../delivery/engine/delivery-store.js';
-import type { EventRecord, StoredEvent, WriteResult } from './event-writer.js';
-import type { StoreClient } from './thread/store-client.js';
-
-/**
- * Where new deliveries go (the delivery engine). Before a write, each delivery is offered to its
- * webhook's lane: a lane with room and no older work waiting takes it, and it is recorded in flight in
- * the same commit as its event, so no claim reads it back; the others are recorded pending, and the lane
- * counts them until the commit so that no later hand-off overtakes them.
- */
-export interface DeliveryIntake {
-  /** True: the lane takes this delivery (a place is reserved). False: it will wait in the store. */
-  reserve(webhookId: number): boolean;
-  /** Committed: the deliveries the lanes took, now in flight, and the webhooks of those left waiting. */
-  admit(handedOff: readonly ClaimedDelivery[], waiting: readonly number[]): void;
-  /** Not written after all (a failed batch, a duplicate): give back what reserve() counted. */
-  release(reserved: readonly number[], waiting: readonly number[]): void;
-}
+import type { ClaimedDelivery, DeliveryIntake } from '../delivery/engine/ports.js';
+import type { EventRecord, StoredEvent, WriteResult } from '../store/event-writer.js';
+import type { StoreClient } from '../store/thread/store-client.js';
 
 /**
  * Records events through the store and hands their deliveries to the engine. The store decides nothing
