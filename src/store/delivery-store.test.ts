@@ -64,7 +64,7 @@ describe('DeliveryStore', () => {
       outcome(b1, 'retrying'),
       outcome(b2, 'delivered'),
     ]);
-    expect(result.failed).toEqual([{ deliveryId: a2, message: 'refused' }]);
+    expect(result.failed).toEqual([{ deliveryId: a2, message: 'refused', retryable: false }]);
     expect([a1, a2, b1, b2].map((id) => state(id).state)).toEqual([
       'delivered',
       'in_flight',

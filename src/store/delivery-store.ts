@@ -45,7 +45,19 @@ export interface Outcome {
 
 /** Outcomes the store could not write, each with its reason; the others were written. */
 export interface RecordResult {
-  failed: { deliveryId: number; message: string }[];
+  /** retryable: the store could not write at all (a full or failing disk), not this row in particular. */
+  failed: { deliveryId: number; message: string; retryable: boolean }[];
+}
+
+/**
+ * SQLite's codes for a store that cannot write now but may later (full disk, I/O error, a lock held
+ * too long, out of memory), as opposed to a write refused for its content (a constraint).
+ */
+const TRANSIENT = /^SQLITE_(FULL|IOERR|BUSY|LOCKED|NOMEM|PROTOCOL|CANTOPEN)/;
+
+export function isTransientStoreError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && TRANSIENT.test(code);
 }
 
 /**
@@ -181,6 +193,7 @@ export class DeliveryStore {
           failed.push({
             deliveryId: o.deliveryId,
             message: error instanceof Error ? error.message : String(error),
+            retryable: isTransientStoreError(error),
           });
         }
       }

@@ -53,6 +53,8 @@ export const HOLD_BUDGET_BYTES = 32 * 1024 * 1024;
  * breaker opens (measured: 40,000 deliveries held in the first second of a publish to a dead endpoint).
  */
 const UNPROVEN_HOLD = 1024;
+/** Outcomes and releases the store refused are written again this much later, until it takes them. */
+const STORE_RETRY_MS = 1000;
 /** A claim that failed (the store is in trouble) is tried again this much later. */
 const CLAIM_RETRY_MS = 1000;
 const OUTCOME_FLUSH_SIZE = 1000;
@@ -108,6 +110,11 @@ export class DeliveryEngine implements DeliveryIntake {
   private settings: EngineSettings;
   private expiryTimer: NodeJS.Timeout | undefined;
   private expiring = false;
+  /** Releases the store refused, written again with the next retry. */
+  private refusedReleases: ClaimedDelivery[] = [];
+  private storeRetry: NodeJS.Timeout | undefined;
+  /** The store refused the last write of outcomes or releases (logged once, until it takes one again). */
+  private storeRefusing = false;
 
   constructor(private readonly o: EngineOptions) {
     this.now = o.now ?? Date.now;
@@ -278,6 +285,9 @@ export class DeliveryEngine implements DeliveryIntake {
     clearTimeout(timer);
     // Attempts still open are abandoned: they stay in flight in the store and the next start retries them.
     this.abandoned = true;
+    clearTimeout(this.storeRetry);
+    // A last try for what the store refused; whatever it refuses now stays in flight for the next start.
+    this.releaseToStore(this.refusedReleases.splice(0));
     this.flush();
     await Promise.allSettled([...this.writing]);
     await this.o.transport.close();
@@ -374,10 +384,12 @@ export class DeliveryEngine implements DeliveryIntake {
   private releaseToStore(deliveries: readonly ClaimedDelivery[]): void {
     if (deliveries.length === 0) return;
     this.track(
-      this.o.store.release(deliveries),
-      // Left in flight: the next start makes them due again.
-      (error) =>
-        this.o.logger.error({ err: error, deliveries: deliveries.length }, 'could not release deliveries'),
+      this.o.store.release(deliveries).then(() => this.storeTookWrite()),
+      (error) => {
+        this.storeRefused(error, 'releases');
+        this.refusedReleases.push(...deliveries);
+        this.retryStoreWrites();
+      },
     );
   }
 
@@ -491,21 +503,67 @@ export class DeliveryEngine implements DeliveryIntake {
     this.outcomes = [];
     this.retries = [];
     const recorded = this.o.store.record(batch).then(({ failed }) => {
-      // Rows the store refused one by one: those deliveries stay in flight until the next start.
-      for (const f of failed)
-        this.o.logger.error(
-          { deliveryId: f.deliveryId, reason: f.message },
-          'could not record a delivery outcome',
+      // Rows the store refused for their content stay in flight until the next start; rows it could not
+      // write at all (a full disk) are kept and written again.
+      const again = new Set<number>();
+      for (const f of failed) {
+        if (f.retryable) again.add(f.deliveryId);
+        else
+          this.o.logger.error(
+            { deliveryId: f.deliveryId, reason: f.message },
+            'could not record a delivery outcome',
+          );
+      }
+      if (again.size > 0) {
+        this.storeRefused(new Error(failed[0]?.message), 'outcomes');
+        this.keepOutcomes(
+          batch.filter((o) => again.has(o.deliveryId)),
+          retries,
         );
+      } else this.storeTookWrite();
       // A claim sent before this commit would not have seen the rows as retrying, so wake only now.
       for (const { lane, at } of retries) lane.wakeAt(at, this.now(), () => this.pump(lane));
     });
-    this.track(
-      recorded,
-      // Unrecorded outcomes leave their deliveries in flight; the next start attempts them again.
-      (error) =>
-        this.o.logger.error({ err: error, outcomes: batch.length }, 'could not record delivery outcomes'),
+    this.track(recorded, (error) => {
+      this.storeRefused(error, 'outcomes');
+      this.keepOutcomes(batch, retries);
+    });
+  }
+
+  /**
+   * Outcomes the store refused are kept, in front of newer ones, and written again until it takes them:
+   * a full or frozen disk must not leave their deliveries in flight for good. After stop() gave up they
+   * are left in flight, and the next start attempts them again.
+   */
+  private keepOutcomes(outcomes: readonly Outcome[], retries: { lane: Lane; at: number }[]): void {
+    if (this.abandoned) return;
+    this.outcomes = [...outcomes, ...this.outcomes];
+    this.retries = [...retries, ...this.retries];
+    this.retryStoreWrites();
+  }
+
+  private retryStoreWrites(): void {
+    if (this.abandoned || this.storeRetry !== undefined) return;
+    this.storeRetry = setTimeout(() => {
+      this.storeRetry = undefined;
+      this.releaseToStore(this.refusedReleases.splice(0));
+      this.flush();
+    }, STORE_RETRY_MS);
+  }
+
+  private storeRefused(error: unknown, what: 'outcomes' | 'releases'): void {
+    if (this.storeRefusing) return;
+    this.storeRefusing = true;
+    this.o.logger.error(
+      { err: error },
+      `the store refused delivery ${what}: keeping them and writing them again every ${STORE_RETRY_MS} ms`,
     );
+  }
+
+  private storeTookWrite(): void {
+    if (!this.storeRefusing) return;
+    this.storeRefusing = false;
+    this.o.logger.info('the store takes delivery outcomes again');
   }
 }
 

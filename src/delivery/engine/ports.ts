@@ -49,7 +49,8 @@ export interface Outcome {
 
 /** Outcomes the store could not write, each with its reason; the others were written. */
 export interface RecordResult {
-  failed: { deliveryId: number; message: string }[];
+  /** retryable: the store could not write at all (a full or failing disk), not this row in particular. */
+  failed: { deliveryId: number; message: string; retryable: boolean }[];
 }
 
 /** The store as the engine uses it (StoreClient implements it): asynchronous, answered in call order. */

@@ -50,7 +50,8 @@ export class StoreClient {
   /** Store calls not answered yet, by call number, with when each was made (oldest first). */
   private readonly waiting = new Map<number, number>();
   private calls = 0;
-  private lastCallFailed = false;
+  /** When a store call last failed, or a write of outcomes was refused (a full disk). */
+  private lastFailureAt = Number.NEGATIVE_INFINITY;
   private lost: StoreError | null = null;
   private watch: NodeJS.Timeout | null = null;
 
@@ -80,11 +81,12 @@ export class StoreClient {
   }
 
   /**
-   * Readiness: false while the last store call failed (a full disk), while one has waited longer than
-   * WRITE_STALL_MS (a frozen disk), or once the database file is gone.
+   * Readiness: false for WRITE_STALL_MS after a store call failed (a full disk: the engine writes again
+   * every second, so a store that keeps refusing stays unready), while one has waited longer than that
+   * (a frozen disk), and once the database file is gone.
    */
   healthy(now = Date.now()): boolean {
-    if (this.lost !== null || this.lastCallFailed) return false;
+    if (this.lost !== null || now - this.lastFailureAt <= WRITE_STALL_MS) return false;
     const oldest = this.waiting.values().next();
     return oldest.done === true || now - oldest.value <= WRITE_STALL_MS;
   }
@@ -96,12 +98,11 @@ export class StoreClient {
     return this.backend.call(op, args).then(
       (value) => {
         this.waiting.delete(n);
-        this.lastCallFailed = false;
         return value;
       },
       (error: unknown) => {
         this.waiting.delete(n);
-        this.lastCallFailed = true;
+        this.lastFailureAt = Date.now();
         throw error;
       },
     );
@@ -135,8 +136,10 @@ export class StoreClient {
     return this.call('claim', [webhookId, now, limit]) as Promise<ClaimResult>;
   }
 
-  record(outcomes: readonly Outcome[]): Promise<RecordResult> {
-    return this.call('record', [outcomes]) as Promise<RecordResult>;
+  async record(outcomes: readonly Outcome[]): Promise<RecordResult> {
+    const result = (await this.call('record', [outcomes])) as RecordResult;
+    if (result.failed.some((f) => f.retryable)) this.lastFailureAt = Date.now();
+    return result;
   }
 
   /** Expires up to `limit` paused deliveries whose event's TTL passed; resolves to how many. */
