@@ -3,9 +3,9 @@ import { setFlagsFromString } from 'node:v8';
 /**
  * How far V8 lets the heap grow past what survived its last full collection, in percent: 100 allows
  * twice the live heap. V8's own factor climbs to 4x when collections are cheap, and they are cheap here:
- * publishing 1,000,000 events, the main heap cycled between 25-33 MB live and 105-148 MB in use. In three
- * interleaved pairs, peak RSS was 281-306 MiB with V8's factor and 205-222 MiB at 100, at the same publish
- * rate (26,500-30,100 events/s), and the throughput bench's CPU per delivery stayed within its noise.
+ * while publishing, the live main heap is small and the heap in use several times larger. Capping it
+ * lowered the backlog scenario's peak RSS by about a quarter at the same publish rate and CPU per delivery
+ * (the figures are in the README and bench/README.md, "Figures behind the code").
  */
 export const HEAP_GROWING_PERCENT = 100;
 

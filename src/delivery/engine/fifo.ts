@@ -1,7 +1,7 @@
 /**
  * First in, first out, with O(1) take from the front. Array.prototype.shift moves every element once an
  * array outgrows V8's in-place trimming, which made a lane holding tens of thousands of deliveries spend
- * more time shifting than sending (measured: 2.4 s of a 50,000-delivery run in the engine's pump).
+ * more time shifting than sending (bench/README.md, "Figures behind the code").
  */
 export class Fifo<T> {
   private items: T[] = [];

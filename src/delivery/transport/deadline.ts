@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 
 /**
  * One attempt's time budget: one timer, no AbortController (measured on loopback, an AbortController per
- * request cost more than all the rest of the transport's per-send work).
+ * request cost more than the rest of the transport's per-send work; bench/README.md).
  */
 export class Deadline extends EventEmitter {
   aborted = false;

@@ -1,28 +1,48 @@
-import type { DeliveryState } from '../../store/schema/deliveries.js';
 import type { ClaimedDelivery, ClaimResult, Outcome, ReleasedDelivery } from '../delivery-store.js';
 import type { EventRecord, HandOffs, StoredEvent } from '../event-writer.js';
-import type { StoreOperation } from './store-service.js';
+import type { DeliveryState } from '../schema/deliveries.js';
+import type { ArgsOf, ResultOf, StoreOperation } from './protocol.js';
 
 /**
- * How StoreService arguments and results cross to the store thread. postMessage copies with the
- * structured clone algorithm, which writes every property name of every object; the hot operations
- * send columns (one array per field) instead, which clone several times faster (measured: 100 outcomes
- * 1.9 -> 0.23 µs each to post). Each pair of functions is an exact inverse, tested in codec.test.ts.
+ * How each StoreService operation's arguments and result cross to the store thread, typed by the
+ * operation. postMessage copies with the structured clone algorithm, which writes every property name of
+ * every object; the hot operations (write, claim, record) send columns (one array per field) instead,
+ * which measured several times faster to post (bench/README.md, "Figures behind the code"). The other
+ * operations cross as they are. Each pair of functions is an exact inverse, tested in codec.test.ts.
  */
-export interface Codec {
-  encodeArgs(args: unknown[]): unknown[];
-  decodeArgs(args: unknown[]): unknown[];
-  encodeResult(result: unknown): unknown;
-  decodeResult(result: unknown): unknown;
+export interface Codec<K extends StoreOperation> {
+  encodeArgs(args: ArgsOf<K>): unknown[];
+  decodeArgs(wire: unknown[]): ArgsOf<K>;
+  encodeResult(result: ResultOf<K>): unknown;
+  decodeResult(wire: unknown): ResultOf<K>;
 }
 
-const identity = <T>(value: T): T => value;
-const AS_IS: Codec = {
-  encodeArgs: identity,
-  decodeArgs: identity,
-  encodeResult: identity,
-  decodeResult: identity,
-};
+/**
+ * A codec from a pair of typed wire forms. What arrives on the other side is what the same codec's
+ * encode side produced (structured clone keeps the shape), so reading it back as that form is safe;
+ * this is where the thread boundary's `unknown` becomes typed again.
+ */
+function wired<K extends StoreOperation, WireArgs extends unknown[], WireResult>(c: {
+  encodeArgs(args: ArgsOf<K>): WireArgs;
+  decodeArgs(wire: WireArgs): ArgsOf<K>;
+  encodeResult(result: ResultOf<K>): WireResult;
+  decodeResult(wire: WireResult): ResultOf<K>;
+}): Codec<K> {
+  return {
+    encodeArgs: c.encodeArgs,
+    decodeArgs: (wire) => c.decodeArgs(wire as WireArgs),
+    encodeResult: c.encodeResult,
+    decodeResult: (wire) => c.decodeResult(wire as WireResult),
+  };
+}
+
+const asIs = <K extends StoreOperation>(): Codec<K> =>
+  wired<K, ArgsOf<K>, ResultOf<K>>({
+    encodeArgs: (args) => args,
+    decodeArgs: (wire) => wire,
+    encodeResult: (result) => result,
+    decodeResult: (wire) => wire,
+  });
 
 interface RecordColumns {
   id: string[];
@@ -219,32 +239,32 @@ export function decodeOutcomes(c: OutcomeColumns): Outcome[] {
   });
 }
 
-export const CODECS: Record<StoreOperation, Codec> = {
-  write: {
-    encodeArgs: ([records, handOffs]) => [encodeRecords(records as EventRecord[], handOffs as HandOffs)],
-    decodeArgs: ([columns]) => decodeRecords(columns as RecordColumns),
-    encodeResult: (result) => encodeStored(result as StoredEvent[]),
-    decodeResult: (result) => decodeStored(result as StoredColumns),
-  },
-  claim: {
-    ...AS_IS,
-    encodeResult: (result) => encodeClaim(result as ClaimResult),
-    decodeResult: (result) => decodeClaim(result as ClaimColumns),
-  },
-  record: {
-    ...AS_IS,
-    encodeArgs: ([outcomes]) => [encodeOutcomes(outcomes as Outcome[])],
-    decodeArgs: ([columns]) => [decodeOutcomes(columns as OutcomeColumns)],
-  },
-  release: {
-    ...AS_IS,
+export const CODECS: { [K in StoreOperation]: Codec<K> } = {
+  write: wired({
+    encodeArgs: ([records, handOffs]: ArgsOf<'write'>): [RecordColumns] => [encodeRecords(records, handOffs)],
+    decodeArgs: ([columns]: [RecordColumns]) => decodeRecords(columns),
+    encodeResult: encodeStored,
+    decodeResult: decodeStored,
+  }),
+  claim: wired({
+    ...asIs<'claim'>(),
+    encodeResult: encodeClaim,
+    decodeResult: decodeClaim,
+  }),
+  record: wired({
+    ...asIs<'record'>(),
+    encodeArgs: ([outcomes]: ArgsOf<'record'>): [OutcomeColumns] => [encodeOutcomes(outcomes)],
+    decodeArgs: ([columns]: [OutcomeColumns]): ArgsOf<'record'> => [decodeOutcomes(columns)],
+  }),
+  release: wired({
+    ...asIs<'release'>(),
     // Claimed deliveries carry their payloads; releasing one needs only its row and former state.
-    encodeArgs: ([deliveries]) => [
-      (deliveries as ReleasedDelivery[]).map(({ id, previousState }) => ({ id, previousState })),
+    encodeArgs: ([deliveries]: ArgsOf<'release'>): ArgsOf<'release'> => [
+      deliveries.map(({ id, previousState }): ReleasedDelivery => ({ id, previousState })),
     ],
-  },
-  expirePaused: AS_IS,
-  recoverInFlight: AS_IS,
-  retain: AS_IS,
-  drain: AS_IS,
+  }),
+  expirePaused: asIs(),
+  recoverInFlight: asIs(),
+  retain: asIs(),
+  drain: asIs(),
 };

@@ -1,7 +1,29 @@
 import type { RetentionPolicy } from '../pruner.js';
-import type { StoreOperation } from './store-service.js';
+import type { StoreService } from './store-service.js';
 
-/** Sent to the store thread: an operation of StoreService with its arguments, or the order to close. */
+/** The operations a StoreClient may call: StoreService's public methods, by name. */
+export type StoreOperation = keyof StoreService;
+/** An operation's arguments and (awaited) result, as StoreService declares them. */
+export type ArgsOf<K extends StoreOperation> = Parameters<StoreService[K]>;
+export type ResultOf<K extends StoreOperation> = Awaited<ReturnType<StoreService[K]>>;
+
+/**
+ * Runs one operation of the service. The one place where a name chosen at run time meets the method's
+ * type: TypeScript cannot follow `service[op]` for a generic `op`, so this is the single cast.
+ */
+export function invoke<K extends StoreOperation>(
+  service: StoreService,
+  op: K,
+  args: ArgsOf<K>,
+): ResultOf<K> | Promise<ResultOf<K>> {
+  const method = service[op] as (...a: ArgsOf<K>) => ResultOf<K> | Promise<ResultOf<K>>;
+  return method.apply(service, args);
+}
+
+/**
+ * Sent to the store thread: an operation with its arguments in their wire form (see codec.ts), or the
+ * order to close.
+ */
 export interface StoreRequest {
   id: number;
   op: StoreOperation | 'close';

@@ -6,15 +6,19 @@ import type { EventRecord, HandOffs, StoredEvent } from '../event-writer.js';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../pruner.js';
 import { acquireServeLock, type ServeLock } from '../serve-lock.js';
 import { FILE_LOST, StoreError } from '../store-error.js';
-import { CODECS } from './codec.js';
+import { CODECS, type Codec } from './codec.js';
 import {
+  type ArgsOf,
   errorDetails,
+  invoke,
+  type ResultOf,
+  type StoreOperation,
   type StoreReady,
   type StoreRequest,
   type StoreResponse,
   type StoreThreadData,
 } from './protocol.js';
-import { type StoreOperation, StoreService } from './store-service.js';
+import { StoreService } from './store-service.js';
 
 export { StoreError };
 
@@ -25,7 +29,7 @@ const FILE_CHECK_MS = 1_000;
 
 /** Carries StoreService calls: to the store thread, or (for :memory: databases) to a service in this thread. */
 interface StoreBackend {
-  call(op: StoreOperation, args: unknown[]): Promise<unknown>;
+  call<K extends StoreOperation>(op: K, args: ArgsOf<K>): Promise<ResultOf<K>>;
   close(): Promise<void>;
 }
 
@@ -91,7 +95,7 @@ export class StoreClient {
     return oldest.done === true || now - oldest.value <= WRITE_STALL_MS;
   }
 
-  private call(op: StoreOperation, args: unknown[]): Promise<unknown> {
+  private call<K extends StoreOperation>(op: K, args: ArgsOf<K>): Promise<ResultOf<K>> {
     if (this.lost !== null) return Promise.reject(this.lost);
     const n = ++this.calls;
     this.waiting.set(n, Date.now());
@@ -129,22 +133,22 @@ export class StoreClient {
   }
 
   write(records: readonly EventRecord[], handOffs: HandOffs): Promise<StoredEvent[]> {
-    return this.call('write', [records, handOffs]) as Promise<StoredEvent[]>;
+    return this.call('write', [records, handOffs]);
   }
 
   claim(webhookId: number, now: number, limit: number): Promise<ClaimResult> {
-    return this.call('claim', [webhookId, now, limit]) as Promise<ClaimResult>;
+    return this.call('claim', [webhookId, now, limit]);
   }
 
   async record(outcomes: readonly Outcome[]): Promise<RecordResult> {
-    const result = (await this.call('record', [outcomes])) as RecordResult;
+    const result = await this.call('record', [outcomes]);
     if (result.failed.some((f) => f.retryable)) this.lastFailureAt = Date.now();
     return result;
   }
 
   /** Expires up to `limit` paused deliveries whose event's TTL passed; resolves to how many. */
   expirePaused(now: number, limit: number): Promise<number> {
-    return this.call('expirePaused', [now, limit]) as Promise<number>;
+    return this.call('expirePaused', [now, limit]);
   }
 
   async release(deliveries: readonly ReleasedDelivery[]): Promise<void> {
@@ -157,7 +161,7 @@ export class StoreClient {
   }
 
   recoverInFlight(): Promise<number> {
-    return this.call('recoverInFlight', []) as Promise<number>;
+    return this.call('recoverInFlight', []);
   }
 
   /** Commits the writes still queued, then closes the store and gives up its place (serve-lock.ts). */
@@ -176,9 +180,9 @@ class InlineBackend implements StoreBackend {
   constructor(private readonly service: StoreService) {}
 
   /** Fails as the store thread does, with a StoreError, so callers handle both backends alike. */
-  async call(op: StoreOperation, args: unknown[]): Promise<unknown> {
+  async call<K extends StoreOperation>(op: K, args: ArgsOf<K>): Promise<ResultOf<K>> {
     try {
-      return await (this.service[op] as (...a: unknown[]) => unknown).apply(this.service, args);
+      return await invoke(this.service, op, args);
     } catch (error) {
       const { message, code } = errorDetails(error);
       throw new StoreError(message, code);
@@ -191,9 +195,10 @@ class InlineBackend implements StoreBackend {
 }
 
 class WorkerBackend implements StoreBackend {
+  /** Per request: how its answer is read back (by its operation's codec), or how it fails. */
   private readonly pending = new Map<
     number,
-    { op: StoreOperation | 'close'; resolve: (v: unknown) => void; reject: (e: Error) => void }
+    { settle: (wire: unknown) => void; reject: (e: Error) => void }
   >();
   private nextId = 1;
   private failure: Error | null = null;
@@ -223,22 +228,27 @@ class WorkerBackend implements StoreBackend {
     });
   }
 
-  call(op: StoreOperation | 'close', args: unknown[]): Promise<unknown> {
-    if (this.failure !== null) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    if (this.pending.size === 0) this.worker.ref();
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { op, resolve, reject });
-      const encoded = op === 'close' ? args : CODECS[op].encodeArgs(args);
-      this.worker.postMessage({ id, op, args: encoded } satisfies StoreRequest);
-    });
+  call<K extends StoreOperation>(op: K, args: ArgsOf<K>): Promise<ResultOf<K>> {
+    const codec: Codec<K> = CODECS[op];
+    return this.send<ResultOf<K>>({ id: this.nextId++, op, args: codec.encodeArgs(args) }, (wire) =>
+      codec.decodeResult(wire),
+    );
   }
 
   async close(): Promise<void> {
     if (this.failure !== null) return;
-    const closed = this.call('close', []);
+    const closed = this.send({ id: this.nextId++, op: 'close', args: [] }, () => undefined);
     this.closing = true;
     await closed;
+  }
+
+  private send<T>(request: StoreRequest, read: (wire: unknown) => T): Promise<T> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    if (this.pending.size === 0) this.worker.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(request.id, { settle: (wire) => resolve(read(wire)), reject });
+      this.worker.postMessage(request);
+    });
   }
 
   private settle(response: StoreResponse): void {
@@ -246,8 +256,7 @@ class WorkerBackend implements StoreBackend {
     if (waiter === undefined) return;
     this.pending.delete(response.id);
     if (this.pending.size === 0) this.worker.unref();
-    if (response.ok)
-      waiter.resolve(waiter.op === 'close' ? response.value : CODECS[waiter.op].decodeResult(response.value));
+    if (response.ok) waiter.settle(response.value);
     else waiter.reject(new StoreError(response.message, response.code));
   }
 

@@ -114,14 +114,3 @@ export class StoreService {
     }
   }
 }
-
-/** The operations a StoreClient may call: the service's public methods. */
-export type StoreOperation =
-  | 'write'
-  | 'claim'
-  | 'record'
-  | 'expirePaused'
-  | 'release'
-  | 'recoverInFlight'
-  | 'retain'
-  | 'drain';

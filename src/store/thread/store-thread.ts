@@ -1,9 +1,12 @@
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../database.js';
-import { CODECS } from './codec.js';
+import { CODECS, type Codec } from './codec.js';
 import {
   errorDetails,
   errorResponse,
+  invoke,
+  type ResultOf,
+  type StoreOperation,
   type StoreReady,
   type StoreRequest,
   type StoreResponse,
@@ -33,24 +36,33 @@ function serve(port: MessagePort, service: StoreService, close: () => void): voi
       });
       return;
     }
-    const codec = CODECS[request.op];
-    let value: unknown;
-    try {
-      const args = codec.decodeArgs(request.args);
-      value = (service[request.op] as (...args: unknown[]) => unknown).apply(service, args);
-    } catch (error) {
-      answer(errorResponse(request.id, error));
-      return;
-    }
-    if (value instanceof Promise) {
-      value.then(
-        (resolved: unknown) => answer({ id: request.id, ok: true, value: codec.encodeResult(resolved) }),
-        (error: unknown) => answer(errorResponse(request.id, error)),
-      );
-    } else {
-      answer({ id: request.id, ok: true, value: codec.encodeResult(value ?? null) });
-    }
+    run(service, request.id, request.op, request.args, answer);
   });
+}
+
+/** Runs one operation and answers with its result in the operation's wire form, or with its error. */
+function run<K extends StoreOperation>(
+  service: StoreService,
+  id: number,
+  op: K,
+  wire: unknown[],
+  answer: (response: StoreResponse) => void,
+): void {
+  const codec: Codec<K> = CODECS[op];
+  let value: ResultOf<K> | Promise<ResultOf<K>>;
+  try {
+    value = invoke(service, op, codec.decodeArgs(wire));
+  } catch (error) {
+    answer(errorResponse(id, error));
+    return;
+  }
+  // A synchronous result is answered at once, so answers keep the order in which operations finished.
+  if (value instanceof Promise)
+    value.then(
+      (resolved) => answer({ id, ok: true, value: codec.encodeResult(resolved) ?? null }),
+      (error: unknown) => answer(errorResponse(id, error)),
+    );
+  else answer({ id, ok: true, value: codec.encodeResult(value) ?? null });
 }
 
 function start(port: MessagePort, { file, cacheKiB, retention }: StoreThreadData): void {
