@@ -1,0 +1,31 @@
+import { openDatabase } from '../../src/store/database.js';
+import { addCounts, noCounts, Pruner } from '../../src/store/pruner.js';
+import { StoreClient } from '../../src/store/thread/store-client.js';
+import { traceEvent } from '../../src/support/trace.js';
+import { openTestStore } from '../support/store.js';
+import { describeStoreContract } from './contract.js';
+
+describeStoreContract('SQLite, over the store thread', async () => {
+  const fixture = openTestStore('contract-');
+  const client = await StoreClient.open(fixture.file, fixture.database.sqlite);
+  // trace and prune read and write the file from a connection of their own, as the CLI does.
+  const side = openDatabase(fixture.file);
+  return {
+    store: client,
+    trace: (id) => traceEvent(side.sqlite, id),
+    prune(policy, now) {
+      const pruner = new Pruner(side.sqlite, policy, () => now);
+      const total = noCounts();
+      for (;;) {
+        const { done, removed } = pruner.step();
+        addCounts(total, removed);
+        if (done) return total;
+      }
+    },
+    async close() {
+      await client.close();
+      side.close();
+      fixture.remove();
+    },
+  };
+});
