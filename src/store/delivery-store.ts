@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DeliveryState } from './schema/deliveries.js';
+import { isTransientStoreError } from './store-error.js';
 
 export interface ClaimedDelivery {
   id: number;
@@ -47,17 +48,6 @@ export interface Outcome {
 export interface RecordResult {
   /** retryable: the store could not write at all (a full or failing disk), not this row in particular. */
   failed: { deliveryId: number; message: string; retryable: boolean }[];
-}
-
-/**
- * SQLite's codes for a store that cannot write now but may later (full disk, I/O error, a lock held
- * too long, out of memory), as opposed to a write refused for its content (a constraint).
- */
-const TRANSIENT = /^SQLITE_(FULL|IOERR|BUSY|LOCKED|NOMEM|PROTOCOL|CANTOPEN)/;
-
-export function isTransientStoreError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && TRANSIENT.test(code);
 }
 
 /**

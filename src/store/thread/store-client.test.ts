@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventRecord, openTestStore, type TestStore } from '../../../test/support/store.js';
 import { type GatewayDatabase, openDatabase } from '../database.js';
-import { StoreClient, StoreError } from './store-client.js';
+import { StoreClient, StoreError, WRITE_STALL_MS } from './store-client.js';
 
 let fixture: TestStore;
 let file: string;
@@ -61,7 +62,23 @@ describe('StoreClient over the store thread', () => {
     const failing = store.write([record('x', [99])], []);
     await expect(failing).rejects.toBeInstanceOf(StoreError);
     await expect(failing).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+    // A write refused for its content is no sign of a failing store.
+    expect(store.healthy()).toBe(true);
     expect(await store.write([record('y')], [])).toHaveLength(1);
+  });
+
+  it('is unhealthy while a write waits longer than WRITE_STALL_MS, and healthy again once it is written', async () => {
+    store = await StoreClient.open(file, g.sqlite);
+    // Another connection holds the write lock: the store's next write waits (up to its busy timeout).
+    const other = new BetterSqlite3(file);
+    other.exec('BEGIN EXCLUSIVE');
+    const written = store.write([record('late')], []);
+    await new Promise((resolve) => setTimeout(resolve, WRITE_STALL_MS + 500));
+    expect(store.healthy()).toBe(false);
+    other.exec('ROLLBACK');
+    other.close();
+    await expect(written).resolves.toHaveLength(1);
+    expect(store.healthy()).toBe(true);
   });
 
   it('reports SQLite errors the same way when it serves a :memory: database in this thread', async () => {

@@ -5,7 +5,7 @@ import type { ClaimResult, Outcome, RecordResult, ReleasedDelivery } from '../de
 import type { EventRecord, HandOffs, StoredEvent } from '../event-writer.js';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../pruner.js';
 import { acquireServeLock, type ServeLock } from '../serve-lock.js';
-import { FILE_LOST, StoreError } from '../store-error.js';
+import { FILE_LOST, isTransientStoreError, StoreError } from '../store-error.js';
 import { CODECS, type Codec } from './codec.js';
 import {
   type ArgsOf,
@@ -106,7 +106,9 @@ export class StoreClient {
       },
       (error: unknown) => {
         this.waiting.delete(n);
-        this.lastFailureAt = Date.now();
+        // A write refused for its content (a constraint) says nothing of the store's health.
+        if (!(error instanceof StoreError && error.code !== undefined) || isTransientStoreError(error))
+          this.lastFailureAt = Date.now();
         throw error;
       },
     );
