@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { AttemptRecord } from '../store/delivery-store.js';
 
 /** Everything the store knows about one event's fate, for support staff. */
 export interface EventTrace {
@@ -21,14 +22,7 @@ export interface EventTrace {
     state: string;
     attemptCount: number;
     nextAttemptAt: number;
-    attempts: {
-      attemptNo: number;
-      startedAt: number;
-      durationMs: number;
-      statusCode: number | null;
-      errorClass: string | null;
-      errorMessage: string | null;
-    }[];
+    attempts: Omit<AttemptRecord, 'deliveryId' | 'responseSnippet'>[];
   }[];
   /** The organization's subscriptions to this event type, to explain a match or its absence. */
   subscriptions: {
