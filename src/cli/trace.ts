@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/index.js';
 import { openDatabase } from '../store/database.js';
+import { traceEvent } from '../store/trace.js';
 import { formatTrace } from '../support/format-trace.js';
-import { traceEvent } from '../support/trace.js';
 
 /** `gateway trace EVENT_ID`: what happened to one event, read-only, safe to run beside a live gateway. */
 export function traceCommand(eventId: string): void {

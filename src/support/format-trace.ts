@@ -1,4 +1,4 @@
-import type { EventTrace } from './trace.js';
+import type { EventTrace } from '../store/trace.js';
 
 const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { traceEvent } from '../../src/store/trace.js';
 import { formatTrace } from '../../src/support/format-trace.js';
-import { traceEvent } from '../../src/support/trace.js';
 import { specEvent } from '../support/events.js';
 import { ORG, organization, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';

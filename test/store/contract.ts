@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClaimResult, Outcome, RecordResult, ReleasedDelivery } from '../../src/store/delivery-store.js';
 import type { EventRecord, HandOffs, StoredEvent } from '../../src/store/event-writer.js';
 import type { PruneCounts, RetentionPolicy } from '../../src/store/pruner.js';
-import type { EventTrace } from '../../src/support/trace.js';
+import type { EventTrace } from '../../src/store/trace.js';
 import { eventRecord } from '../support/store.js';
 
 /** What the gateway asks of a store (StoreClient's surface), plus what `trace` and `prune` read. */

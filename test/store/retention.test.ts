@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { traceEvent } from '../../src/store/trace.js';
 import { formatTrace } from '../../src/support/format-trace.js';
-import { traceEvent } from '../../src/support/trace.js';
 import { specEvent } from '../support/events.js';
 import {
   ORG,

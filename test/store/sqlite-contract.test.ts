@@ -1,7 +1,7 @@
 import { openDatabase } from '../../src/store/database.js';
 import { addCounts, noCounts, Pruner } from '../../src/store/pruner.js';
 import { StoreClient } from '../../src/store/thread/store-client.js';
-import { traceEvent } from '../../src/support/trace.js';
+import { traceEvent } from '../../src/store/trace.js';
 import { openTestStore } from '../support/store.js';
 import { describeStoreContract } from './contract.js';
 

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { AttemptRecord } from '../store/delivery-store.js';
+import type { AttemptRecord } from './delivery-store.js';
 
 /** Everything the store knows about one event's fate, for support staff. */
 export interface EventTrace {

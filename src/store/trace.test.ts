@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, eventRecord as record, type TestStore } from '../../test/support/store.js';
-import { EventWriter } from '../store/event-writer.js';
+import { EventWriter } from './event-writer.js';
 import { traceEvent } from './trace.js';
 
 let store: TestStore;
