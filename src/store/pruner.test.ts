@@ -2,14 +2,7 @@ import { statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, eventRecord as record, type TestStore } from '../../test/support/store.js';
 import { EventWriter } from './event-writer.js';
-import {
-  addCounts,
-  noCounts,
-  type PruneCounts,
-  Pruner,
-  type RetentionPolicy,
-  STEP_BUDGET_MS,
-} from './pruner.js';
+import { type PruneCounts, Pruner, pruneNow, type RetentionPolicy, STEP_BUDGET_MS } from './pruner.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const POLICY: RetentionPolicy = { deliveredDays: 7, failedDays: 30, attemptsPerDelivery: 3 };
@@ -50,13 +43,7 @@ function finish(id: string, state: string, at: number | null, attempts = 1): voi
 }
 
 function prune(policy = POLICY, dry = false): PruneCounts {
-  const pruner = new Pruner(sql(), policy, () => now);
-  const total = noCounts();
-  for (;;) {
-    const { done, removed } = pruner.step(dry);
-    addCounts(total, removed);
-    if (done) return total;
-  }
+  return pruneNow(sql(), policy, { dry, now: () => now }).removed;
 }
 
 const eventIds = () => sql().prepare('SELECT id FROM events ORDER BY seq').pluck().all();

@@ -216,3 +216,29 @@ export class Pruner {
     else if (took > STEP_BUDGET_MS / 2) this.batch = Math.max(Math.floor(this.batch / 2), MIN_BATCH);
   }
 }
+
+/**
+ * A whole pass at once, then the freed pages returned (not when dry): `gateway prune`. The same short
+ * steps as the background pruner, so it can run beside a serving gateway.
+ */
+export function pruneNow(
+  sqlite: BetterSqlite3.Database,
+  policy: RetentionPolicy,
+  options: { dry?: boolean; now?: () => number } = {},
+): { removed: PruneCounts; freedBytes: number } {
+  const pruner = new Pruner(sqlite, policy, options.now);
+  const removed = noCounts();
+  for (;;) {
+    const step = pruner.step(options.dry === true);
+    addCounts(removed, step.removed);
+    if (step.done) break;
+  }
+  if (options.dry === true) return { removed, freedBytes: 0 };
+  const pages = () => sqlite.pragma('page_count', { simple: true }) as number;
+  const before = pages();
+  while (!pruner.vacuumStep()) {}
+  return {
+    removed,
+    freedBytes: (before - pages()) * (sqlite.pragma('page_size', { simple: true }) as number),
+  };
+}

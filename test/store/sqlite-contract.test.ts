@@ -1,5 +1,5 @@
 import { openDatabase } from '../../src/store/database.js';
-import { addCounts, noCounts, Pruner } from '../../src/store/pruner.js';
+import { pruneNow } from '../../src/store/pruner.js';
 import { StoreClient } from '../../src/store/thread/store-client.js';
 import { traceEvent } from '../../src/store/trace.js';
 import { openTestStore } from '../support/store.js';
@@ -13,15 +13,7 @@ describeStoreContract('SQLite, over the store thread', async () => {
   return {
     store: client,
     trace: (id) => traceEvent(side.sqlite, id),
-    prune(policy, now) {
-      const pruner = new Pruner(side.sqlite, policy, () => now);
-      const total = noCounts();
-      for (;;) {
-        const { done, removed } = pruner.step();
-        addCounts(total, removed);
-        if (done) return total;
-      }
-    },
+    prune: (policy, now) => pruneNow(side.sqlite, policy, { now: () => now }).removed,
     async close() {
       await client.close();
       side.close();
