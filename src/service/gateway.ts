@@ -63,10 +63,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const logger = options.logger ?? silentLogger();
   const { gateway } = options.config;
   const database = openDatabase(gateway.Database);
-  logChanges(logger, applyConfig(database, options.config));
 
   let storeFailure: Error | null = null;
-  // Events, claims and outcomes go through the store thread, so SQLite never holds this event loop.
+  // Events, claims and outcomes go through the store thread, so SQLite never holds this event loop. The
+  // store takes the database's serve lock first: a second gateway on the same file stops here, having
+  // written nothing.
   const store = await StoreClient.open(gateway.Database, database.sqlite, {
     retention: retentionPolicy(gateway),
     onFailure: (error) => {
@@ -74,6 +75,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       logger.error({ err: error }, 'the store failed: events can no longer be accepted');
     },
   });
+  logChanges(logger, applyConfig(database, options.config));
 
   const router = new Router(new SqliteRoutingSource(database.sqlite));
   const delivery = gateway.Delivery;

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RemotePublisher } from '../../src/sdk/remote-publisher.js';
 import { specEvent } from '../support/events.js';
@@ -48,11 +48,22 @@ describe('one serving gateway per database file', () => {
     );
     const first = await spawnGateway(config);
     try {
-      const second = await refusedServe(config);
+      // The second one names another webhook: refused, it must not have applied its document either.
+      const otherConfig = writeConfig(
+        tempDir(),
+        testDocument(dbFile, {
+          organizations: [
+            organization(ORG, [{ endpoint: `${receiver.url}/hook` }, { endpoint: `${receiver.url}/other` }]),
+          ],
+        }),
+      );
+      const second = await refusedServe(otherConfig);
       expect(second.code).toBe(2);
+      expect(cli(config, 'export')).not.toContain(`${receiver.url}/other`);
       expect(second.stderr.trim().split('\n')).toEqual([
         `${dbFile} is already served by another gateway (pid ${first.child.pid}); one gateway serves a database at a time`,
       ]);
+      rmSync(dirname(otherConfig), { recursive: true, force: true });
 
       const publisher = new RemotePublisher({ baseUrl: first.url, token: TOKEN });
       const event = specEvent('UserStatus', ORG);
