@@ -45,7 +45,13 @@ export class GatewayProcess {
   static async start(
     ctx: ScenarioContext,
     webhooks: readonly BenchWebhook[],
-    options: { http?: boolean; label?: string; exposeGc?: boolean } = {},
+    options: {
+      http?: boolean;
+      label?: string;
+      exposeGc?: boolean;
+      /** A whole configuration document instead of the bench's one organization with `webhooks`. */
+      document?: Record<string, unknown>;
+    } = {},
   ): Promise<GatewayProcess> {
     const dir = tempDir(ctx.scope, 'gateway-bench');
     const child = await spawnRole(
@@ -54,7 +60,7 @@ export class GatewayProcess {
       options.label ?? 'gateway',
       options.exposeGc ? ['--expose-gc'] : [],
     );
-    const document = benchDocument(join(dir, 'gateway.db'), webhooks);
+    const document = options.document ?? benchDocument(join(dir, 'gateway.db'), webhooks);
     const { url } = await child.call<{ url: string | null }>(
       'start',
       { document, http: options.http ?? false },
@@ -115,6 +121,20 @@ export class GatewayProcess {
   /** CPU time so far of each of the gateway's threads (µs); the main thread's id is `pid`. */
   threadCpu(): Promise<ThreadCpu> {
     return this.child.call('threadCpu');
+  }
+
+  /** SIGHUP's work with this environment (GATEWAY_CONFIG names the file); resolves to the changes made. */
+  reloadFile(env: Record<string, string>): Promise<number> {
+    return this.child.call('reloadFile', { env }, 120_000);
+  }
+
+  replaceGroup(organizationId: string, securityGroupId: string, entityIds: string[]): Promise<null> {
+    return this.child.call('replaceGroup', { organizationId, securityGroupId, entityIds }, 120_000);
+  }
+
+  /** The configuration revision the gateway's routing reflects. */
+  revision(): Promise<number> {
+    return this.child.call('revision');
   }
 
   /** Stops the gateway now (the scope would too, later): for scenarios that run several variants. */

@@ -6,6 +6,7 @@ import { isolation } from './isolation.js';
 import { latency } from './latency.js';
 import { matcher } from './matcher.js';
 import { peer } from './peer.js';
+import { reload } from './reload.js';
 import { throughput } from './throughput.js';
 
 /** In run order: peer comes last, so it can reuse the gateway's throughput and latency figures. */
@@ -17,5 +18,6 @@ export const SCENARIOS: readonly Scenario[] = [
   matcher,
   isolation,
   backlog,
+  reload,
   peer,
 ];

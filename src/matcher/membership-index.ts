@@ -27,25 +27,44 @@ export class MembershipIndex {
     return this.entitiesOfGroup.get(`${organizationId} ${securityGroupId}`) ?? NO_MEMBERS;
   }
 
-  /** Sets the group's members; returns the entities whose groups changed (added or removed). */
-  replaceGroup(organizationId: string, securityGroupId: string, entityIds: Iterable<string>): string[] {
+  /** Who would join and who would leave the group if its members became `entityIds`. */
+  diff(
+    organizationId: string,
+    securityGroupId: string,
+    entityIds: Iterable<string>,
+  ): { added: string[]; removed: string[] } {
     const before = this.membersOf(organizationId, securityGroupId);
     const after = new Set(entityIds);
-    const changed: string[] = [];
-    for (const entityId of before) {
-      if (after.has(entityId)) continue;
-      this.removeFromEntity(organizationId, entityId, securityGroupId);
-      changed.push(entityId);
-    }
-    for (const entityId of after) {
-      if (before.has(entityId)) continue;
-      this.addToEntity(organizationId, entityId, securityGroupId);
-      changed.push(entityId);
-    }
+    const removed: string[] = [];
+    for (const entityId of before) if (!after.has(entityId)) removed.push(entityId);
+    const added: string[] = [];
+    for (const entityId of after) if (!before.has(entityId)) added.push(entityId);
+    return { added, removed };
+  }
+
+  /** Adds members (from diff), so a large change can be applied in parts. */
+  addMembers(organizationId: string, securityGroupId: string, entityIds: readonly string[]): void {
+    for (const entityId of entityIds) this.add(organizationId, securityGroupId, entityId);
+  }
+
+  /** Removes members (from diff). */
+  removeMembers(organizationId: string, securityGroupId: string, entityIds: readonly string[]): void {
     const key = `${organizationId} ${securityGroupId}`;
-    if (after.size > 0) this.entitiesOfGroup.set(key, after);
-    else this.entitiesOfGroup.delete(key);
-    return changed;
+    const members = this.entitiesOfGroup.get(key);
+    if (members === undefined) return;
+    for (const entityId of entityIds) {
+      if (!members.delete(entityId)) continue;
+      this.removeFromEntity(organizationId, entityId, securityGroupId);
+    }
+    if (members.size === 0) this.entitiesOfGroup.delete(key);
+  }
+
+  /** Sets the group's members; returns the entities whose groups changed (added or removed). */
+  replaceGroup(organizationId: string, securityGroupId: string, entityIds: Iterable<string>): string[] {
+    const { added, removed } = this.diff(organizationId, securityGroupId, entityIds);
+    this.removeMembers(organizationId, securityGroupId, removed);
+    this.addMembers(organizationId, securityGroupId, added);
+    return [...removed, ...added];
   }
 
   removeGroup(organizationId: string, securityGroupId: string): string[] {

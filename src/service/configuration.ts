@@ -51,6 +51,8 @@ export const destinationPolicy = (delivery: GatewaySection['Delivery']): Destina
 export class Configuration {
   private gateway: GatewaySection;
   private watcher: NodeJS.Timeout | undefined;
+  /** Group updates reach the routing one at a time, in the order the store committed them. */
+  private groupUpdates: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: ConfigurationOptions) {
     this.gateway = o.gateway;
@@ -86,14 +88,18 @@ export class Configuration {
   ): Promise<ReplacedMembers> {
     const request = { op: 'replaceMembers', organizationId, securityGroupId, entityIds } as const;
     const { stored } = await this.o.worker.run(request);
-    // Changes committed before this one (by any process) reach the routing first.
-    this.catchUp();
-    this.o.router.replaceGroupMembers(
-      stored.organizationId,
-      stored.securityGroupId,
-      stored.entityIds,
-      stored.revision,
-    );
+    const routed = this.groupUpdates.then(async () => {
+      await this.o.router.replaceGroupMembers(
+        stored.organizationId,
+        stored.securityGroupId,
+        stored.entityIds,
+        stored.revision,
+      );
+      // Whatever else changed meanwhile (refreshes wait for a group update) follows now.
+      this.catchUp();
+    });
+    this.groupUpdates = routed.catch(() => {});
+    await routed;
     return stored;
   }
 
