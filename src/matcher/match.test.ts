@@ -136,8 +136,9 @@ describe('matchWebhooks', () => {
         expect(at(24)).toEqual([]);
       }
     }
-    // 5 leave and 15 join, at most 4 per step: 2 + 4 steps.
-    expect(count).toBe(6);
+    // At most 4 entities a step: reading the 20 new members (5 steps) and the 10 old (3), then 5 leave
+    // (2 steps) and 15 join (4).
+    expect(count).toBe(5 + 3 + 2 + 4);
     expect(members.map((_, i) => at(i).length)).toEqual(members.map((_, i) => (i >= 5 ? 1 : 0)));
   });
 

@@ -86,8 +86,14 @@ export class Configuration {
     securityGroupId: string,
     entityIds: readonly string[],
   ): Promise<ReplacedMembers> {
-    const request = { op: 'replaceMembers', organizationId, securityGroupId, entityIds } as const;
-    const { stored } = await this.o.worker.run(request);
+    const request = {
+      op: 'replaceMembers',
+      organizationId,
+      securityGroupId,
+      entityIds: entityIds.join('\n'),
+    } as const;
+    const { stored: packed } = await this.o.worker.run(request);
+    const stored = { ...packed, entityIds: packed.entityIds === '' ? [] : packed.entityIds.split('\n') };
     const routed = this.groupUpdates.then(async () => {
       await this.o.router.replaceGroupMembers(
         stored.organizationId,
