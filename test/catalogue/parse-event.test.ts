@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventValidationError, parseEvent, safeParseEvent } from '../../src/catalogue/index.js';
 import type { Problem } from '../../src/problems.js';
-import { EXAMPLE_EVENT_TYPES, fixture, type Json } from './spec-fixtures.js';
+import { EXAMPLE_EVENT_TYPES, FULL_REQUEST, fixture, type Json } from './spec-fixtures.js';
 
 function problemsOf(input: unknown): Problem[] {
   try {
@@ -26,6 +26,13 @@ describe('parseEvent on the spec examples', () => {
     const input = fixture(eventType);
     expect(parseEvent(input)).toBe(input);
     expect(safeParseEvent(input)).toEqual({ ok: true, event: input });
+  });
+
+  it('accepts the example full request as written: no MessageTTLSeconds means no expiry', () => {
+    const input = structuredClone(FULL_REQUEST.body);
+    expect(input).not.toHaveProperty('MessageTTLSeconds');
+    expect(parseEvent(input)).toBe(input);
+    expect(input.EventType).toBe(FULL_REQUEST.headers['X-Benemen-Event']);
   });
 
   it('keeps unknown properties, top-level and nested, and the key order', () => {
