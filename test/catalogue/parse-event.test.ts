@@ -138,6 +138,35 @@ describe('parseEvent problems, each with its JSON path', () => {
   });
 });
 
+describe('the envelope and the body name one organization and one entity', () => {
+  const A = 'aaaaaaaa-0000-4000-8000-000000000001';
+  const B = 'bbbbbbbb-0000-4000-8000-000000000002';
+
+  it('refuses a RootEntityId other than the body OrganizationId, naming both paths', () => {
+    const problems = problemsOf({ ...fixture('UserStatus'), RootEntityId: A, OrganizationId: B });
+    expect(problems.map((p) => p.path)).toEqual(['$.RootEntityId', '$.OrganizationId']);
+    expect(problems[0]?.message).toContain(`$.RootEntityId is "${A}" but $.OrganizationId is "${B}"`);
+  });
+
+  it('refuses an EntityId other than the main entity property (UserId, QueueId, CallListId)', () => {
+    expect(pathsOf({ ...fixture('UserStatus'), EntityId: A, UserId: B })).toEqual(['$.EntityId', '$.UserId']);
+    expect(pathsOf({ ...fixture('QueueStatus'), EntityId: A, QueueId: B })).toEqual([
+      '$.EntityId',
+      '$.QueueId',
+    ]);
+    expect(pathsOf({ ...fixture('CallbackChanged'), EntityId: A, CallListId: B })).toEqual([
+      '$.EntityId',
+      '$.CallListId',
+    ]);
+  });
+
+  it('compares Guids without regard to case, as .NET does', () => {
+    const input: Json = { ...fixture('UserStatus'), RootEntityId: A.toUpperCase(), OrganizationId: A };
+    Object.assign(input, { EntityId: B, UserId: B.toUpperCase() });
+    expect(parseEvent(input)).toBe(input);
+  });
+});
+
 describe('EventValidationError', () => {
   it('is an Error whose message summarises the problems', () => {
     const error = new EventValidationError([

@@ -29,12 +29,15 @@ function basePayload(eventType: string): Json {
   if (found) return found;
   const table = SPEC_TABLES[eventType] ?? {};
   const properties = Object.fromEntries(Object.entries(table).map(([p, type]) => [p, sampleValue(type)]));
+  const mainKey = CATALOGUE[eventType as EventType].mainEntityKey;
+  const entityId = mainKey === null ? undefined : properties[mainKey];
   return {
     RootEntityType: 'Organization',
-    RootEntityId: '00000000-0000-0000-0000-000000000000',
+    // The envelope names the organization and the entity the body does.
+    RootEntityId: properties.OrganizationId ?? '00000000-0000-0000-0000-000000000000',
     EventType: eventType,
     EntityType: CATALOGUE[eventType as EventType].entityType,
-    EntityId: '00000000-0000-0000-0000-000000000000',
+    EntityId: typeof entityId === 'string' ? entityId : '00000000-0000-0000-0000-000000000000',
     ...properties,
     Id: '00000000-0000-0000-0000-000000000000',
     Timestamp: '2020-01-01T12:00:00Z',
