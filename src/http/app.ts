@@ -4,7 +4,7 @@ import type { EventBus } from '../bus/event-bus.js';
 import type { Logger } from '../log/logger.js';
 import type { Directory } from '../service/directory.js';
 import { StoreError } from '../store/thread/store-client.js';
-import { requireBearer } from './auth.js';
+import { type ProducerToken, requireBearer } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
 import { getEventTypes } from './routes/event-types/get.js';
 import { postEvents } from './routes/events/post.js';
@@ -14,7 +14,7 @@ import { putSecurityGroup } from './routes/security-groups/put.js';
 export interface AppDeps {
   bus: EventBus;
   directory: Directory;
-  producerTokens: readonly string[];
+  producerTokens: readonly ProducerToken[];
   health: HealthProbe;
   logger: Logger;
 }
