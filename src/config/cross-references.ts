@@ -39,7 +39,11 @@ export function crossReferenceIssues(document: unknown): IssueLike[] {
   if (!isRecord(document)) return issues;
   const gateway = isRecord(document.Gateway) ? document.Gateway : {};
   const delivery = isRecord(gateway.Delivery) ? gateway.Delivery : {};
-  const policy = { allowHttp: delivery.AllowHttp === true, allowAnyPort: delivery.AllowAnyPort === true };
+  const policy = {
+    allowHttp: delivery.AllowHttp === true,
+    allowAnyPort: delivery.AllowAnyPort === true,
+    allowPrivateNetworks: delivery.AllowPrivateNetworks === true,
+  };
   const organizationIds = new DuplicateFinder('OrganizationId', issues);
 
   for (const [o, organization] of records(document.Organizations)) {

@@ -31,10 +31,10 @@ const deliverySchema = z.strictObject({
 });
 
 /** A plain string may publish for every organization; the object form only for the ones it lists. */
-const producerTokenSchema = z.union([
-  z.string().min(1),
-  z.strictObject({ Token: z.string().min(1), Organizations: z.array(guid).min(1) }),
-]);
+const producerTokenSchema = z.union(
+  [z.string().min(1), z.strictObject({ Token: z.string().min(1), Organizations: z.array(guid).min(1) })],
+  { error: 'must be a token string or {"Token": "...", "Organizations": ["<OrganizationId>", ...]}' },
+);
 export type ProducerTokenDocument = z.output<typeof producerTokenSchema>;
 
 export const gatewaySchema = z.strictObject({
