@@ -2,6 +2,7 @@ import { loadConfig } from '../config/index.js';
 import { createLogger } from '../log/logger.js';
 import { startGateway } from '../service/gateway.js';
 import { limitHeapGrowth } from '../service/heap-growth.js';
+import { startFailure } from './start-failure.js';
 
 /**
  * `gateway serve`: runs until SIGTERM or SIGINT, then stops accepting, finishes requests in flight,
@@ -14,7 +15,12 @@ export async function serve(): Promise<void> {
   const logger = createLogger();
   const { config, path } = loadConfig();
   logger.info({ config: path, database: config.gateway.Database, heapGrowingPercent }, 'starting gateway');
-  const gateway = await startGateway({ config, logger });
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await startGateway({ config, logger });
+  } catch (error) {
+    throw startFailure(error, config.gateway) ?? error;
+  }
 
   let stopping = false;
   const stop = (signal: string) => {
