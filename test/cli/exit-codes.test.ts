@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +106,20 @@ describe('gateway serve: a failed start exits 2 with one line naming the setting
       }
     },
   );
+
+  it('without a configuration document, as the Docker image starts when none is mounted', async () => {
+    const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
+    const configPath = /GATEWAY_CONFIG=(\S+)/.exec(dockerfile)?.[1];
+    expect(configPath).toBe('/etc/gateway/config.json');
+    // The image bakes in no configuration, so its public example token is never served.
+    expect(dockerfile).not.toMatch(/^COPY\b.*(config\.example\.json|\/etc\/gateway)/m);
+    const missing = join(dir, 'etc-gateway', 'config.json');
+    const result = await gateway(['serve'], {
+      GATEWAY_CONFIG: missing,
+      GATEWAY_DATABASE: join(dir, 'docker.db'),
+    });
+    expectPlainRefusal(result, missing, 'GATEWAY_CONFIG', 'mount');
+  });
 
   it('names the setting for what cannot be staged here: a full disk', () => {
     const settings = { Database: '/var/lib/gateway/gateway.db', Listen: '0.0.0.0:8080' };
