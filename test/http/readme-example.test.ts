@@ -61,4 +61,18 @@ describe("the README's producer example", () => {
       .get(FULL_REQUEST.body.Id) as { expiresAt: number | null } | undefined;
     expect(row).toEqual({ expiresAt: null });
   });
+
+  it('delivers the accepted event re-serialised, as the README says: 1.50 arrives as 1.5, order kept', async () => {
+    const id = '3f0c0a52-8d0f-4b59-9a53-2f0e3c1d9b70';
+    const file = readFileSync(new URL('../../examples/event.json', import.meta.url), 'utf8');
+    const body = file
+      .replace('"Id": "54fc3541-b8ca-4fee-8159-a7a85c981eed"', `"Id": "${id}"`)
+      .replace(/\}\s*$/, ',\n  "Price": 1.50\n}');
+    expect((await post('dev-producer-token', 'application/json', body)).status).toBe(202);
+    const row = gateway.database.sqlite.prepare('SELECT payload FROM events WHERE id = ?').get(id) as {
+      payload: string;
+    };
+    expect(row.payload).toBe(JSON.stringify(JSON.parse(body)));
+    expect(row.payload.endsWith('"Price":1.5}')).toBe(true);
+  });
 });
