@@ -1,5 +1,7 @@
+import type { Socket } from 'node:net';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { buildConnector, Pool } from 'undici';
+import { boundReads } from './bounded-reads.js';
 
 /**
  * The most response header bytes read before the socket is dropped (a `protocol` failure): a receiver
@@ -36,7 +38,9 @@ export class PinnedPool {
           callback(new UnpinnedError(`no approved address for ${origin}`), null);
           return;
         }
-        connectTo({ ...options, hostname: this.pinned }, callback);
+        connectTo({ ...options, hostname: this.pinned }, (error, socket) =>
+          error === null ? callback(null, boundReads(socket as Socket)) : callback(error, null),
+        );
       },
     });
   }
