@@ -94,7 +94,9 @@ export const isolation: Scenario = {
       timeoutSeconds: 5,
     };
 
-    const [endlessPort, headersPort] = (await receiver.listen(2)) as [number, number];
+    // The hostile receivers run in a process of their own, so their writing does not slow the healthy ones.
+    const hostile = await ReceiverProcess.start(ctx, 'hostile-receiver');
+    const [endlessPort, headersPort] = (await hostile.listen(2)) as [number, number];
     const extra: Record<(typeof ORDER)[number] | (typeof HOSTILE)[number], BenchWebhook[]> = {
       'healthy-only': [],
       'with-dead': [dead],

@@ -9,6 +9,18 @@ import { SNIPPET_MAX_BYTES, SnippetCollector } from './response-snippet.js';
  */
 export const MAX_DRAIN_BYTES = SNIPPET_MAX_BYTES;
 
+// One shared reason, built once without a stack: a receiver that always answers with an endless body
+// makes every attempt end this way, and the attempt has already succeeded or failed by its status.
+const BODY_TOO_LARGE = (() => {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new Error('response body longer than the snippet: connection dropped');
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+})();
+
 /** What an attempt learnt from the response: its status, the headers the verdict needs, and a snippet. */
 export interface ReceivedResponse {
   statusCode: number;
@@ -72,7 +84,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     this.snippet.push(chunk);
     if (this.snippet.total > this.maxDrainBytes) {
       this.finish();
-      this.abort?.(new Error('response body too large to drain'));
+      this.abort?.(BODY_TOO_LARGE);
     }
     return true;
   }
