@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
+import { jsonDepthProblem } from '../catalogue/json-depth.js';
 import { ApiError } from './errors.js';
-import { jsonDepthProblem } from './json-depth.js';
 
 /** application/json or a +json type (application/problem+json), with parameters; nothing else. */
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;.*)?$/i;

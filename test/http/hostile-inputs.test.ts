@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH } from '../../src/http/json-depth.js';
+import { MAX_JSON_DEPTH } from '../../src/catalogue/json-depth.js';
 import { MAX_MEMBERS_BODY_BYTES } from '../../src/http/routes/security-groups/put.js';
 import { specEvent } from '../support/events.js';
 import {
