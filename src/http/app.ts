@@ -4,7 +4,7 @@ import type { EventBus } from '../bus/event-bus.js';
 import type { Logger } from '../log/logger.js';
 import type { Directory } from '../service/directory.js';
 import { StoreError } from '../store/thread/store-client.js';
-import { requireBearer } from './auth.js';
+import { type ProducerEnv, type ProducerToken, requireBearer } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
 import { getEventTypes } from './routes/event-types/get.js';
 import { postEvents } from './routes/events/post.js';
@@ -15,7 +15,7 @@ export interface AppDeps {
   bus: EventBus;
   directory: Directory;
   /** The producer tokens in force: a reload may change them. */
-  producerTokens: () => readonly string[];
+  producerTokens: () => readonly ProducerToken[];
   health: HealthProbe;
   logger: Logger;
 }
@@ -24,7 +24,7 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   let tokens = deps.producerTokens();
   let check = requireBearer(tokens);
-  const producers: MiddlewareHandler = (c, next) => {
+  const producers: MiddlewareHandler<ProducerEnv> = (c, next) => {
     const current = deps.producerTokens();
     if (current !== tokens) {
       tokens = current;

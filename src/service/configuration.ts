@@ -11,7 +11,7 @@ import type { ConfigWorker } from './config-thread/config-worker.js';
 
 /** Gateway settings a reload applies to the running parts. */
 export interface LiveSettings {
-  setProducerTokens(tokens: readonly string[]): void;
+  setProducerTokens(tokens: GatewaySection['ProducerTokens']): void;
   setDestinationPolicy(policy: DestinationPolicy): void;
 }
 
