@@ -27,13 +27,37 @@ export interface ConfigurationOptions {
   gateway: GatewaySection;
 }
 
-/** One log line per change; changes never carry a secret. */
+/**
+ * One log line per change. Changes never carry a secret; a webhook's URL is named by its origin only
+ * (its path and query may carry credentials some receivers put there), beside its WebhookId.
+ */
 export function logChanges(logger: Logger, changes: readonly Change[]): void {
-  for (const c of changes)
+  for (const c of changes) {
+    const where = { op: c.op, kind: c.kind, organizationId: c.organizationId };
+    if (c.webhookId === undefined) {
+      logger.info({ ...where, key: c.key }, 'configuration change');
+      continue;
+    }
+    // Webhook keys are the Endpoint; subscription keys are `<Endpoint> <EventType> <target>`.
+    const [endpoint = '', ...subscription] = c.key.split(' ');
     logger.info(
-      { op: c.op, kind: c.kind, organizationId: c.organizationId, key: c.key, webhookId: c.webhookId },
+      {
+        ...where,
+        webhookId: c.webhookId,
+        origin: originOf(endpoint),
+        ...(subscription.length > 0 ? { subscription: subscription.join(' ') } : {}),
+      },
       'configuration change',
     );
+  }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'invalid URL';
+  }
 }
 
 export const destinationPolicy = (delivery: GatewaySection['Delivery']): DestinationPolicy => ({
