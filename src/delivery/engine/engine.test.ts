@@ -360,4 +360,15 @@ describe("DeliveryEngine and its endpoints' health and configuration", () => {
     await waitFor(() => queue.expirable === 0, 'every expirable delivery expired');
     expect(queue.expiries.slice(0, 3)).toEqual([1000, 1000, 1000]);
   });
+
+  it('hands back a claim answered after its webhook was paused', async () => {
+    const { holder, router } = editable();
+    const { engine, queue, transport } = await startEngine(new RecordingTransport(200), { router });
+    holder.target = { ...TARGET, enabled: false };
+    engine.reconfigure([1]);
+    queue.answer([1, 2].map(delivery)); // the claim sent before the pause
+    await settle();
+    expect(queue.released.map((d) => d.id)).toEqual([1, 2]);
+    expect(transport.sent).toHaveLength(0);
+  });
 });
