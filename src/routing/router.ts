@@ -21,8 +21,8 @@ export class Router {
   /** organization -> group -> the revision its members in the index come from. */
   private readonly groupRevisions = new Map<string, Map<string, number>>();
   private revision: number;
-  /** Stepped group updates running: a refresh waits for them (see replaceGroupMembers). */
-  private updatingGroups = 0;
+  /** Group updates of this process under way: a refresh waits for them (see holdRefreshes). */
+  private refreshHolds = 0;
 
   constructor(private readonly source: RoutingSource) {
     const loaded = source.snapshot(() => ({
@@ -63,7 +63,7 @@ export class Router {
   refresh(): number[] {
     // A stepped group update reads the subscriptions it started with: nothing may change under it. The
     // revision is not advanced, so the next refresh does this one's work.
-    if (this.updatingGroups > 0) return [];
+    if (this.refreshHolds > 0) return [];
     const since = this.revision;
     const latest = this.source.revision();
     if (latest === since) return [];
@@ -91,14 +91,28 @@ export class Router {
     revision: number,
   ): Promise<void> {
     this.groupsOf(organizationId).set(securityGroupId, revision);
-    this.updatingGroups++;
+    const release = this.holdRefreshes();
     try {
       for (const _ of this.routes.replaceGroupInSteps(organizationId, securityGroupId, entityIds)) {
         await nextLoopTurn();
       }
     } finally {
-      this.updatingGroups--;
+      release();
     }
+  }
+
+  /**
+   * Holds refreshes back until the returned function is called: from the moment this process sends a
+   * group change to the store until it has applied it here, a refresh would otherwise find the change
+   * committed and apply it a second time, all at once (a 100,000-member group in one turn of the loop).
+   */
+  holdRefreshes(): () => void {
+    this.refreshHolds++;
+    let held = true;
+    return () => {
+      if (held) this.refreshHolds--;
+      held = false;
+    };
   }
 
   private refreshOrganization(organizationId: string): number[] {

@@ -116,21 +116,26 @@ export class Configuration {
       securityGroupId,
       entityIds: entityIds.join('\n'),
     } as const;
-    const { stored: packed } = await this.o.worker.run(request);
-    const stored = { ...packed, entityIds: packed.entityIds === '' ? [] : packed.entityIds.split('\n') };
-    const routed = this.groupUpdates.then(async () => {
-      await this.o.router.replaceGroupMembers(
-        stored.organizationId,
-        stored.securityGroupId,
-        stored.entityIds,
-        stored.revision,
+    const release = this.o.router.holdRefreshes();
+    try {
+      const { stored: packed } = await this.o.worker.run(request);
+      const stored = { ...packed, entityIds: packed.entityIds === '' ? [] : packed.entityIds.split('\n') };
+      const routed = this.groupUpdates.then(() =>
+        this.o.router.replaceGroupMembers(
+          stored.organizationId,
+          stored.securityGroupId,
+          stored.entityIds,
+          stored.revision,
+        ),
       );
-      // Whatever else changed meanwhile (refreshes wait for a group update) follows now.
+      this.groupUpdates = routed.catch(() => {});
+      await routed;
+      return stored;
+    } finally {
+      release();
+      // Whatever else changed meanwhile (refreshes waited for this update) follows now.
       this.catchUp();
-    });
-    this.groupUpdates = routed.catch(() => {});
-    await routed;
-    return stored;
+    }
   }
 
   /** Brings routing and lanes up to the store's revision (changes made by any process). */
