@@ -6,14 +6,14 @@ import { nowMs } from './lib/clock.js';
 import { machineInfo } from './lib/machine.js';
 import type { ScenarioResult } from './lib/results.js';
 import { log, runScenario } from './lib/run-scenario.js';
+import type { Scenario } from './lib/scenario.js';
 import { renderTable } from './lib/table.js';
-import { SCENARIOS } from './scenarios/index.js';
 
 /**
  * npm run bench [-- --scenario a,b]: runs the scenarios in order, prints the table and writes the
  * figures. A full run writes bench/results/latest.json; a selection writes <names>.tmp.json beside it.
  */
-function selected(argv: readonly string[]): string[] | null {
+function selected(argv: readonly string[], SCENARIOS: readonly Scenario[]): string[] | null {
   const names: string[] = [];
   argv.forEach((arg, i) => {
     if (arg === '--scenario') names.push(...(argv[i + 1] ?? '').split(','));
@@ -31,8 +31,10 @@ function selected(argv: readonly string[]): string[] | null {
 }
 
 async function main(): Promise<number> {
-  const names = selected(process.argv.slice(2));
   buildGateway();
+  // Scenarios load the built package (bench-events.ts parses with it): import them once it is built.
+  const { SCENARIOS } = await import('./scenarios/index.js');
+  const names = selected(process.argv.slice(2), SCENARIOS);
   const scenarios = names === null ? SCENARIOS : SCENARIOS.filter((s) => names.includes(s.name));
   const machine = machineInfo();
   const started = nowMs();

@@ -94,6 +94,28 @@ export function parseSpec(text: string): SpecEntry[] {
   return entries;
 }
 
+export interface SpecFullRequest {
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+const FULL_REQUEST = 'Example full request (line breaks in body added for readability)';
+
+/** The spec's "Example full request": the headers Enreach sends and the body, as the spec writes them. */
+export function parseFullRequest(text: string): SpecFullRequest {
+  const lines = text.split(/\r?\n/);
+  const start = lines.findIndex((line) => line.trim() === FULL_REQUEST);
+  if (start < 0) throw new Error(`spec: "${FULL_REQUEST}" heading not found`);
+  const headers: Record<string, string> = {};
+  let i = start + 2; // past the heading and the request line (POST /webhook/)
+  for (; i < lines.length && (lines[i] ?? '').trim() !== '{'; i++) {
+    const header = /^([\w-]+):\s*(.*)$/.exec((lines[i] ?? '').trim());
+    if (!header) throw new Error(`spec line ${i + 1}: expected a header of the full request`);
+    headers[header[1] as string] = (header[2] as string).trim();
+  }
+  return { headers, body: readJsonObject(lines, i).value };
+}
+
 /** Reads the JSON object starting at line `from` (its opening brace) up to its balancing brace. */
 function readJsonObject(lines: string[], from: number): { value: Record<string, unknown>; next: number } {
   if ((lines[from] ?? '').trim() !== '{') {
@@ -173,6 +195,7 @@ function main(specPath: string): void {
   replaceJsonFiles(join(fixtures, 'events'), eventExamples);
   replaceJsonFiles(join(fixtures, 'events/helpers'), helperExamples);
   writeJson(join(fixtures, 'spec-tables.json'), tables);
+  writeJson(join(fixtures, 'full-request.json'), parseFullRequest(readFileSync(specPath, 'utf8')));
 
   console.log(`spec: ${specPath}`);
   console.log(

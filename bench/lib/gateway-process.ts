@@ -49,6 +49,8 @@ export class GatewayProcess {
       http?: boolean;
       label?: string;
       exposeGc?: boolean;
+      /** A whole configuration document instead of the bench's one organization with `webhooks`. */
+      document?: Record<string, unknown>;
       /** More keys of the document's Gateway section (Retention). */
       gateway?: Record<string, unknown>;
     } = {},
@@ -60,7 +62,7 @@ export class GatewayProcess {
       options.label ?? 'gateway',
       options.exposeGc ? ['--expose-gc'] : [],
     );
-    const document = benchDocument(join(dir, 'gateway.db'), webhooks, options.gateway);
+    const document = options.document ?? benchDocument(join(dir, 'gateway.db'), webhooks, options.gateway);
     const { url } = await child.call<{ url: string | null }>(
       'start',
       { document, http: options.http ?? false },
@@ -121,6 +123,20 @@ export class GatewayProcess {
   /** CPU time so far of each of the gateway's threads (µs); the main thread's id is `pid`. */
   threadCpu(): Promise<ThreadCpu> {
     return this.child.call('threadCpu');
+  }
+
+  /** SIGHUP's work with this environment (GATEWAY_CONFIG names the file); resolves to the changes made. */
+  reloadFile(env: Record<string, string>): Promise<number> {
+    return this.child.call('reloadFile', { env }, 120_000);
+  }
+
+  replaceGroup(organizationId: string, securityGroupId: string, entityIds: string[]): Promise<null> {
+    return this.child.call('replaceGroup', { organizationId, securityGroupId, entityIds }, 120_000);
+  }
+
+  /** The configuration revision the gateway's routing reflects. */
+  revision(): Promise<number> {
+    return this.child.call('revision');
   }
 
   /** Stops the gateway now (the scope would too, later): for scenarios that run several variants. */

@@ -91,6 +91,25 @@ serveCommands(
       };
     },
     engine: () => running().engine.snapshot(),
+    /** SIGHUP's work: the configuration file the environment names, read and applied; changes made. */
+    reloadFile: async (args: { env: Record<string, string> }) =>
+      (await running().configuration.reloadFile({ ...process.env, ...args.env })).length,
+    /** A producer's group PUT through the in-process SDK. */
+    replaceGroup: async (args: { organizationId: string; securityGroupId: string; entityIds: string[] }) => {
+      await running().publisher.replaceSecurityGroupMembers(
+        args.organizationId,
+        args.securityGroupId,
+        args.entityIds,
+      );
+      return null;
+    },
+    /** The configuration revision the routing reflects. */
+    revision: () => running().router.currentRevision,
+    stop: async () => {
+      await gateway?.stop();
+      gateway = null;
+      return null;
+    },
   },
   async () => {
     rss.stop();

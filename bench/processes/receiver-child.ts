@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { nowMs } from '../lib/clock.js';
 import { freePort } from '../lib/free-port.js';
@@ -15,9 +15,26 @@ import {
 /**
  * Webhook receivers for the bench: node:http servers on 127.0.0.1 that answer 200 with no body, count
  * what they get (by BenchSeq, so duplicates show) and, when asked, keep each event's publish-to-receipt
- * latency. Requests to a path starting with /hang are read and never answered. Nothing crosses IPC per
- * request: the parent asks for summaries.
+ * latency. Requests to a path starting with /hang are read and never answered; hostile ones answer
+ * /endless with 200 and a body that never ends, and /headers with 10,000 response headers. Nothing crosses
+ * IPC per request: the parent asks for summaries.
  */
+
+const ENDLESS_CHUNK = Buffer.alloc(64 * 1024, 'x');
+const MANY_HEADERS = Buffer.from(
+  `HTTP/1.1 200 OK\r\n${Array.from({ length: 10_000 }, (_, i) => `x-h${i}: ${'v'.repeat(20)}\r\n`).join('')}content-length: 0\r\n\r\n`,
+  'latin1',
+);
+
+/** Writes body chunks for as long as the connection lasts, yielding to the event loop between them. */
+function writeForever(res: ServerResponse): void {
+  const next = () => {
+    if (res.destroyed || res.socket === null) return;
+    if (res.write(ENDLESS_CHUNK)) setImmediate(next);
+    else res.once('drain', next);
+  };
+  next();
+}
 interface PortState extends ReceiptSummary {
   server: Server;
   seen: Uint8Array | null;
@@ -99,6 +116,16 @@ function listenOne(port: number): Promise<number> {
         req.on('end', () => {
           const at = nowMs();
           if (req.url?.startsWith('/hang')) return;
+          if (req.url?.startsWith('/headers')) {
+            res.socket?.end(MANY_HEADERS);
+            return;
+          }
+          if (req.url?.startsWith('/endless')) {
+            res.writeHead(200);
+            writeForever(res);
+            onRequest(state, bound, req.url, body, at);
+            return;
+          }
           res.writeHead(200, { 'content-length': '0' });
           res.end();
           onRequest(state, bound, req.url, body, at);

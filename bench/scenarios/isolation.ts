@@ -11,6 +11,8 @@ const EVENTS = 5_000;
 const HEALTHY = 10;
 /** A B B A, twice: drift weighs on both variants alike, and medians damp one-off noise. */
 const ORDER = ['healthy-only', 'with-dead', 'with-dead', 'healthy-only'] as const;
+/** Hostile receivers, each run once per repeat beside the healthy ones: an endless 200 body, 10,000 headers. */
+const HOSTILE = ['with-endless-body', 'with-many-headers'] as const;
 const REPEATS = 2;
 const TIMEOUT_MS = 180_000;
 
@@ -78,8 +80,8 @@ function medianRate(runs: readonly VariantMeasure[]): number | null {
 
 export const isolation: Scenario = {
   name: 'isolation',
-  description: `${HEALTHY} healthy webhooks, ${EVENTS} events each, with and without an 11th whose receiver never answers (TimeoutSeconds 5); ${REPEATS * ORDER.length} runs in A B B A order, medians`,
-  budgetMs: 720_000,
+  description: `${HEALTHY} healthy webhooks, ${EVENTS} events each, with and without an 11th whose receiver never answers (TimeoutSeconds 5); ${REPEATS * ORDER.length} runs in A B B A order, medians; then ${REPEATS} runs each beside a hostile 11th (an endless 200 body, 10,000 response headers)`,
+  budgetMs: 1_080_000,
   async run(ctx) {
     const receiver = await ReceiverProcess.start(ctx);
     const healthyPorts = await receiver.listen(HEALTHY);
@@ -92,11 +94,24 @@ export const isolation: Scenario = {
       timeoutSeconds: 5,
     };
 
-    const runs: Record<(typeof ORDER)[number], VariantMeasure[]> = { 'healthy-only': [], 'with-dead': [] };
+    // The hostile receivers run in a process of their own, so their writing does not slow the healthy ones.
+    const hostile = await ReceiverProcess.start(ctx, 'hostile-receiver');
+    const [endlessPort, headersPort] = (await hostile.listen(2)) as [number, number];
+    const extra: Record<(typeof ORDER)[number] | (typeof HOSTILE)[number], BenchWebhook[]> = {
+      'healthy-only': [],
+      'with-dead': [dead],
+      'with-endless-body': [{ endpoint: loopbackUrl(endlessPort, '/endless'), timeoutSeconds: 5 }],
+      'with-many-headers': [{ endpoint: loopbackUrl(headersPort, '/headers'), timeoutSeconds: 5 }],
+    };
+    const runs: Record<keyof typeof extra, VariantMeasure[]> = {
+      'healthy-only': [],
+      'with-dead': [],
+      'with-endless-body': [],
+      'with-many-headers': [],
+    };
     for (let r = 0; r < REPEATS; r++) {
-      for (const label of ORDER) {
-        const webhooks = label === 'with-dead' ? [...healthy, dead] : healthy;
-        runs[label].push(await variant(ctx, label, receiver, healthyPorts, webhooks));
+      for (const label of [...ORDER, ...HOSTILE]) {
+        runs[label].push(await variant(ctx, label, receiver, healthyPorts, [...healthy, ...extra[label]]));
       }
     }
     const sharedOrigin = await variant(ctx, 'dead-on-shared-origin', receiver, healthyPorts, [
@@ -122,6 +137,21 @@ export const isolation: Scenario = {
             { gateway: 'the runs with the dead webhook', reference: 'those without' },
           ),
         }),
+        ...HOSTILE.map((label) =>
+          metric({
+            metric: `healthy deliveries/s ${label === 'with-endless-body' ? 'beside an endless 200 body' : 'beside 10,000 response headers'}`,
+            unit: '/s',
+            gateway: medianRate(runs[label]),
+            reference: baseline,
+            referenceName: 'same run without it',
+            target: { on: 'ratio', op: '>=', value: 0.9 },
+            note: stealNote(
+              runs[label].map((r) => r.steal),
+              runs['healthy-only'].map((r) => r.steal),
+              { gateway: `the runs ${label}`, reference: 'those without' },
+            ),
+          }),
+        ),
         metric({
           metric: 'longest pause of the webhook sharing the dead one’s origin',
           unit: 's',

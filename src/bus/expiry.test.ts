@@ -16,5 +16,6 @@ describe('event time', () => {
   it('expires a positive TTL after Timestamp + TTL, never for -1', () => {
     expect(expiresAtMs('2020-01-01T12:00:00Z', 60)).toBe(Date.UTC(2020, 0, 1, 12, 1));
     expect(expiresAtMs('2020-01-01T12:00:00Z', -1)).toBeNull();
+    expect(expiresAtMs('2020-01-01T12:00:00Z', undefined)).toBeNull();
   });
 });

@@ -12,10 +12,10 @@ export function timestampMs(timestamp: string): number {
 
 /**
  * When an event stops being worth delivering: Timestamp + MessageTTLSeconds for a positive TTL (a
- * UserStatus more than 60 s old is stale), null for -1 (or any non-positive TTL): no expiry.
+ * UserStatus more than 60 s old is stale), null for -1 (or any non-positive TTL) or none: no expiry.
  */
-export function expiresAtMs(timestamp: string, messageTtlSeconds: number): number | null {
-  if (messageTtlSeconds <= 0) return null;
+export function expiresAtMs(timestamp: string, messageTtlSeconds: number | undefined): number | null {
+  if (messageTtlSeconds === undefined || messageTtlSeconds <= 0) return null;
   const at = timestampMs(timestamp);
   return Number.isFinite(at) ? at + messageTtlSeconds * 1000 : null;
 }

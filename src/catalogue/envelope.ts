@@ -27,7 +27,11 @@ export const ENVELOPE_KEYS = [
 ] as const;
 export type EnvelopeKey = (typeof ENVELOPE_KEYS)[number];
 
-const messageTtl = z.int32().min(-1, 'MessageTTLSeconds must be -1 (no expiry) or a number of seconds');
+// The spec's own "Example full request" has no MessageTTLSeconds: absent means no expiry, like -1.
+const messageTtl = z
+  .int32()
+  .min(-1, 'MessageTTLSeconds must be -1 (no expiry) or a number of seconds')
+  .optional();
 
 /** The common properties of one event type: EventType and EntityType are fixed by the catalogue. */
 export function envelopeShape<N extends string, E extends EventEntityType>(eventType: N, entityType: E) {

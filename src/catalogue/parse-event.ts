@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { type Problem, problemsFromIssues } from '../problems.js';
-import { CATALOGUE, EVENT_TYPES, type GatewayEvent } from './catalogue.js';
+import { CATALOGUE, EVENT_TYPES, type EventType, type GatewayEvent } from './catalogue.js';
 import { genericEnvelope } from './envelope.js';
 import { suggestEventTypes } from './suggest.js';
 
@@ -31,7 +31,47 @@ const PARSE_PARAMS = {
 function isValid(input: unknown): input is GatewayEvent {
   if (typeof input !== 'object' || input === null) return false;
   const validator = VALIDATORS.get((input as { EventType?: unknown }).EventType);
-  return validator !== undefined && z.validate(validator, input);
+  return validator !== undefined && z.validate(validator, input) && agrees(input as GatewayEvent);
+}
+
+// Only two well-formed Guids are compared: a malformed or absent one is already a problem of its own.
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const sameGuid = (a: unknown, b: unknown): boolean =>
+  typeof a !== 'string' ||
+  typeof b !== 'string' ||
+  !GUID.test(a) ||
+  !GUID.test(b) ||
+  a.toLowerCase() === b.toLowerCase();
+
+function agrees(event: GatewayEvent): boolean {
+  const body = event as unknown as Record<string, unknown>;
+  const mainKey = CATALOGUE[event.EventType].mainEntityKey;
+  return (
+    sameGuid(event.RootEntityId, body.OrganizationId) &&
+    (mainKey === null || sameGuid(event.EntityId, body[mainKey]))
+  );
+}
+
+/**
+ * The envelope routes an event and the body is what the receiver reads: they must name the same
+ * organization and entity, or one producer bug would send one organization's data to another's webhooks.
+ */
+function agreementProblems(input: Record<string, unknown>, eventType: keyof typeof CATALOGUE): Problem[] {
+  const problems: Problem[] = [];
+  const pair = (envelopeKey: string, bodyKey: string, what: string) => {
+    const envelope = input[envelopeKey];
+    const body = input[bodyKey];
+    if (sameGuid(envelope, body)) return;
+    const clash = `$.${envelopeKey} is "${String(envelope)}" but $.${bodyKey} is "${String(body)}"`;
+    problems.push(
+      { path: `$.${envelopeKey}`, message: `${clash}: the envelope and the body must name the same ${what}` },
+      { path: `$.${bodyKey}`, message: `${clash}: the envelope and the body must name the same ${what}` },
+    );
+  };
+  pair('RootEntityId', 'OrganizationId', 'organization');
+  const mainKey = CATALOGUE[eventType].mainEntityKey;
+  if (mainKey !== null) pair('EntityId', mainKey, 'entity');
+  return problems;
 }
 
 /**
@@ -62,6 +102,7 @@ function problemsOf(input: unknown): Problem[] {
   const known = typeof eventType === 'string' && VALIDATORS.has(eventType);
   const schema = known ? CATALOGUE[eventType as keyof typeof CATALOGUE].schema : genericEnvelope;
   const problems = problemsFromIssues(schema.safeParse(input, PARSE_PARAMS).error?.issues ?? []);
+  if (known) problems.push(...agreementProblems(input as Record<string, unknown>, eventType as EventType));
   if (typeof eventType === 'string' && !known) {
     problems.unshift({ path: '$.EventType', message: unknownEventTypeMessage(eventType) });
   }

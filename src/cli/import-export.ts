@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { applyConfig, exportConfig, formatChange, loadConfig } from '../config/index.js';
 import { openDatabase } from '../store/database.js';
@@ -32,8 +32,22 @@ export function exportCommand(file: string | undefined): void {
   try {
     const text = `${JSON.stringify(exportConfig(database, config.gateway), null, 2)}\n`;
     if (file === undefined) process.stdout.write(text);
-    else writeFileSync(resolve(file), text, { mode: 0o600 });
+    else writeSecret(resolve(file), text);
   } finally {
     database.close();
+  }
+}
+
+/**
+ * Writes text readable by its owner alone, over an existing file too: open's mode applies only to a file
+ * it creates, so the mode is set before the first byte is written, never after.
+ */
+function writeSecret(path: string, text: string): void {
+  const fd = openSync(path, 'w', 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
   }
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { ConfigError } from '../config/index.js';
+import { DatabaseOpenError } from '../store/database.js';
 import { FILE_MISSING, SERVED_ELSEWHERE, StoreError } from '../store/store-error.js';
+import { CommandError } from './command-error.js';
 import { exportCommand, importCommand } from './import-export.js';
 import { pruneCommand } from './prune.js';
 import { serve } from './serve.js';
@@ -53,6 +55,15 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   }
   if (error instanceof ConfigError || error instanceof UsageError) {
     process.stderr.write(`${error.message}\n${error instanceof UsageError ? `${USAGE}\n` : ''}`);
+    process.exit(2);
+  }
+  if (error instanceof CommandError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(error.exitCode);
+  }
+  if (error instanceof DatabaseOpenError) {
+    // import, export and trace open the database as serve does, and fail the same plain way.
+    process.stderr.write(`gateway: ${error.message} (Gateway.Database, or GATEWAY_DATABASE)\n`);
     process.exit(2);
   }
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../log/logger.js';
 import { coalescing } from '../service/configuration.js';
 import { startGateway } from '../service/gateway.js';
 import { limitHeapGrowth } from '../service/heap-growth.js';
+import { CommandError } from './command-error.js';
+import { startFailure } from './start-failure.js';
 
 /**
  * `gateway serve`: runs until SIGTERM or SIGINT, then stops accepting, finishes requests in flight,
@@ -13,9 +16,15 @@ export async function serve(): Promise<void> {
   // Logged as the percent set here, or as the operator's when node's own flag set it.
   const heapGrowingPercent = limitHeapGrowth() ?? 'from --heap-growing-percent';
   const logger = createLogger();
+  refuseMissingConfig(process.env.GATEWAY_CONFIG);
   const { config, path } = loadConfig();
   logger.info({ config: path, database: config.gateway.Database, heapGrowingPercent }, 'starting gateway');
-  const gateway = await startGateway({ config, logger });
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await startGateway({ config, logger });
+  } catch (error) {
+    throw startFailure(error, config.gateway) ?? error;
+  }
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -45,4 +54,15 @@ export async function serve(): Promise<void> {
     }
   });
   process.on('SIGHUP', reload);
+}
+
+/**
+ * A GATEWAY_CONFIG naming no file is a deployment without its configuration (the Docker image ships
+ * none): say what to do instead of starting on anything else.
+ */
+function refuseMissingConfig(configured: string | undefined): void {
+  if (configured === undefined || configured === '' || existsSync(configured)) return;
+  throw new CommandError(
+    `gateway: cannot start: no configuration document at ${configured} (GATEWAY_CONFIG): mount yours there (docker run -v "$PWD/my-config.json:${configured}:ro" ...) or set GATEWAY_CONFIG to its path`,
+  );
 }

@@ -23,9 +23,18 @@ export interface ApplyOptions {
  */
 export function applyConfig(g: GatewayDatabase, parsed: ParsedConfig, options: ApplyOptions = {}): Change[] {
   const run = g.sqlite.transaction(() => {
+    // Members are compared only where the document owns them, or is about to.
+    const listed = new Set(
+      parsed.organizations.flatMap((o) =>
+        o.securityGroups
+          .filter((group) => group.members !== null)
+          .map((group) => `${o.organizationId} ${group.id}`),
+      ),
+    );
     const current = readState(
       g,
       parsed.organizations.map((o) => o.organizationId),
+      { membersOf: (org, group, owned) => owned || listed.has(`${org} ${group}`) },
     );
     const desired = resolveWebhookIds(current, parsed.organizations, randomUUID);
     refuseForeignWebhookIds(g, desired);

@@ -40,7 +40,11 @@ export function crossReferenceIssues(document: unknown): IssueLike[] {
   if (!isRecord(document)) return issues;
   const gateway = isRecord(document.Gateway) ? document.Gateway : {};
   const delivery = isRecord(gateway.Delivery) ? gateway.Delivery : {};
-  const policy = { allowHttp: delivery.AllowHttp === true, allowAnyPort: delivery.AllowAnyPort === true };
+  const policy = {
+    allowHttp: delivery.AllowHttp === true,
+    allowAnyPort: delivery.AllowAnyPort === true,
+    allowPrivateNetworks: delivery.AllowPrivateNetworks === true,
+  };
   const organizationIds = new DuplicateFinder('OrganizationId', issues);
   // A WebhookId names one webhook in the whole store, so it may appear once in the whole document.
   const webhookIds = new DuplicateFinder('WebhookId', issues);

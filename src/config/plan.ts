@@ -70,12 +70,7 @@ function planOrganization(current: StoredOrgState | undefined, desired: Resolved
   for (const group of desired.securityGroups) {
     const existing = currentGroups.get(group.id);
     if (existing === undefined) {
-      add(
-        'create',
-        'security-group',
-        group.id,
-        group.members === null ? 'members from producers' : count(group),
-      );
+      add('create', 'security-group', group.id, count(group));
       continue;
     }
     const owned = group.members !== null;
@@ -129,7 +124,9 @@ function planOrganization(current: StoredOrgState | undefined, desired: Resolved
 }
 
 const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
-const count = (group: SecurityGroupState): string => plural(group.members?.length ?? 0, 'member');
+/** A group's members as a change shows them; null members are the producers' (not read, not compared). */
+const count = (group: SecurityGroupState): string =>
+  group.members === null ? 'members from producers' : plural(group.members.length, 'member');
 
 function membershipDelta(before: readonly string[], after: readonly string[]): string | null {
   const old = new Set(before);

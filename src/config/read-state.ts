@@ -15,11 +15,24 @@ import {
   type WebhookState,
 } from './org-state.js';
 
+export interface ReadStateOptions {
+  /**
+   * Which groups' members to read (all by default). Members producers maintain are never compared with a
+   * document, and a producer group may have 100,000 of them: a plan reads only those it needs. A group
+   * left out has members null.
+   */
+  membersOf?: (organizationId: string, securityGroupId: string, membersFromDocument: boolean) => boolean;
+}
+
 /**
  * The stored configuration of the given organizations (all when omitted), in normalised form. Deleted
  * webhooks are history, not configuration: they are left out.
  */
-export function readState(g: GatewayDatabase, organizationIds?: readonly string[]): StoredOrgState[] {
+export function readState(
+  g: GatewayDatabase,
+  organizationIds?: readonly string[],
+  options: ReadStateOptions = {},
+): StoredOrgState[] {
   const ids = organizationIds?.map((id) => id.toLowerCase());
   if (ids !== undefined && ids.length === 0) return [];
   const { db } = g;
@@ -27,11 +40,31 @@ export function readState(g: GatewayDatabase, organizationIds?: readonly string[
 
   const orgRows = db.select().from(organizations).where(only(organizations.id)).all();
   const groupRows = db.select().from(securityGroups).where(only(securityGroups.organizationId)).all();
-  const memberRows = db
-    .select()
-    .from(securityGroupMembers)
-    .where(only(securityGroupMembers.organizationId))
-    .all();
+  const wanted = options.membersOf;
+  const memberRows =
+    wanted === undefined
+      ? db.select().from(securityGroupMembers).where(only(securityGroupMembers.organizationId)).all()
+      : groupRows
+          .filter((group) => wanted(group.organizationId, group.id, group.membersFromDocument))
+          .flatMap((group) =>
+            db
+              .select()
+              .from(securityGroupMembers)
+              .where(
+                and(
+                  eq(securityGroupMembers.organizationId, group.organizationId),
+                  eq(securityGroupMembers.securityGroupId, group.id),
+                ),
+              )
+              .all(),
+          );
+  const membersRead = new Set(
+    wanted === undefined
+      ? groupRows.map((group) => `${group.organizationId} ${group.id}`)
+      : groupRows
+          .filter((group) => wanted(group.organizationId, group.id, group.membersFromDocument))
+          .map((group) => `${group.organizationId} ${group.id}`),
+  );
   const live = (column: Column) => and(only(column), isNull(webhooks.deletedAt));
   const webhookRows = db.select().from(webhooks).where(live(webhooks.organizationId)).all();
   const subscriptionRows = db
@@ -57,7 +90,9 @@ export function readState(g: GatewayDatabase, organizationIds?: readonly string[
               id: row.id,
               source: row.source,
               membersFromDocument: row.membersFromDocument,
-              members: (members.get(`${org.id} ${row.id}`) ?? []).map((m) => m.entityId).sort(),
+              members: membersRead.has(`${org.id} ${row.id}`)
+                ? (members.get(`${org.id} ${row.id}`) ?? []).map((m) => m.entityId).sort()
+                : null,
             }),
           )
           .sort(byString((group) => group.id)),

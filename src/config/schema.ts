@@ -38,6 +38,12 @@ const retentionSchema = z.strictObject({
   /** Attempt rows kept per delivery: the newest. */
   AttemptsPerDelivery: z.int().min(1).max(1000).default(20),
 });
+/** A plain string may publish for every organization; the object form only for the ones it lists. */
+const producerTokenSchema = z.union(
+  [z.string().min(1), z.strictObject({ Token: z.string().min(1), Organizations: z.array(guid).min(1) })],
+  { error: 'must be a token string or {"Token": "...", "Organizations": ["<OrganizationId>", ...]}' },
+);
+export type ProducerTokenDocument = z.output<typeof producerTokenSchema>;
 
 export const gatewaySchema = z.strictObject({
   Listen: z
@@ -45,7 +51,7 @@ export const gatewaySchema = z.strictObject({
     .refine((text) => parseListen(text) !== null, LISTEN_FORMAT)
     .default('127.0.0.1:8080'),
   Database: z.string().min(1).default('./data/gateway.db'),
-  ProducerTokens: z.array(z.string().min(1)).default([]),
+  ProducerTokens: z.array(producerTokenSchema).default([]),
   Delivery: deliverySchema.prefault({}),
   Retention: retentionSchema.prefault({}),
 });

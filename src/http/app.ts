@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { EventBus } from '../bus/event-bus.js';
 import { isStoreRefusal, type MembershipDirectory } from '../bus/ports.js';
 import type { Logger } from '../log/logger.js';
-import { requireBearer } from './auth.js';
+import { type ProducerEnv, type ProducerToken, requireBearer } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
 import { getEventTypes } from './routes/event-types/get.js';
 import { postEvents } from './routes/events/post.js';
@@ -14,7 +14,7 @@ export interface AppDeps {
   bus: EventBus;
   directory: MembershipDirectory;
   /** The producer tokens in force: a reload may change them. */
-  producerTokens: () => readonly string[];
+  producerTokens: () => readonly ProducerToken[];
   health: HealthProbe;
   logger: Logger;
 }
@@ -23,7 +23,7 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   let tokens = deps.producerTokens();
   let check = requireBearer(tokens);
-  const producers: MiddlewareHandler = (c, next) => {
+  const producers: MiddlewareHandler<ProducerEnv> = (c, next) => {
     const current = deps.producerTokens();
     if (current !== tokens) {
       tokens = current;

@@ -97,6 +97,51 @@ describe('matchWebhooks', () => {
     expect(matchWebhooks(index, { ...key, entityId: OTHER_ENTITY })).toEqual([]);
   });
 
+  it("replaces one organization's subscriptions, leaving the others' rows alone", () => {
+    const index = new RoutingIndex(
+      [
+        sub({ webhookId: 1, entityId: ENTITY }),
+        sub({ webhookId: 2, organizationId: OTHER_ORG, entityId: ENTITY }),
+        sub({ webhookId: 3, securityGroupId: GROUP }),
+      ],
+      [{ organizationId: ORG, securityGroupId: GROUP, entityId: OTHER_ENTITY }],
+    );
+    const other = { ...key, organizationId: OTHER_ORG };
+    index.replaceOrganization(ORG, [
+      sub({ webhookId: 7, allEntities: true }),
+      sub({ webhookId: 8, securityGroupId: GROUP }),
+    ]);
+    expect(matchWebhooks(index, key)).toEqual([7]);
+    expect(sorted(matchWebhooks(index, { ...key, entityId: OTHER_ENTITY }))).toEqual([7, 8]);
+    expect(matchWebhooks(index, other)).toEqual([2]);
+    index.replaceOrganization(ORG, []);
+    expect(matchWebhooks(index, key)).toEqual([]);
+    expect(matchWebhooks(index, { ...key, entityId: OTHER_ENTITY })).toEqual([]);
+    expect(matchWebhooks(index, other)).toEqual([2]);
+  });
+
+  it('replaces a large group in bounded steps, each entity matching as before until its step', () => {
+    const index = new RoutingIndex([sub({ webhookId: 5, securityGroupId: GROUP })]);
+    const members = Array.from(
+      { length: 25 },
+      (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    );
+    index.replaceGroup(ORG, GROUP, members.slice(0, 10));
+    const steps = index.replaceGroupInSteps(ORG, GROUP, members.slice(5), 4);
+    let count = 0;
+    const at = (i: number) => matchWebhooks(index, { ...key, entityId: members[i] as string });
+    for (const _ of steps) {
+      if (count++ === 0) {
+        expect(at(0)).toEqual([5]); // not reached yet: still a member
+        expect(at(24)).toEqual([]);
+      }
+    }
+    // At most 4 entities a step: reading the 20 new members (5 steps) and the 10 old (3), then 5 leave
+    // (2 steps) and 15 join (4).
+    expect(count).toBe(5 + 3 + 2 + 4);
+    expect(members.map((_, i) => at(i).length)).toEqual(members.map((_, i) => (i >= 5 ? 1 : 0)));
+  });
+
   it('reads one row of the same size for a match at 100 and at 100,000 subscriptions', () => {
     // The cost of a match is the chain of rows it walks for the event's entity and the size of the row
     // it copies; prove neither grows with the total.

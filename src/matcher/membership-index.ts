@@ -3,6 +3,28 @@ import type { GroupMembership } from './types.js';
 const NO_GROUPS: readonly string[] = [];
 const NO_MEMBERS: ReadonlySet<string> = new Set();
 
+/** organization -> key -> value, without building a joined key per lookup. */
+class PerOrganization<V> {
+  private readonly byOrganization = new Map<string, Map<string, V>>();
+
+  get(organizationId: string, key: string): V | undefined {
+    return this.byOrganization.get(organizationId)?.get(key);
+  }
+
+  set(organizationId: string, key: string, value: V): void {
+    let inner = this.byOrganization.get(organizationId);
+    if (inner === undefined) {
+      inner = new Map();
+      this.byOrganization.set(organizationId, inner);
+    }
+    inner.set(key, value);
+  }
+
+  delete(organizationId: string, key: string): void {
+    this.byOrganization.get(organizationId)?.delete(key);
+  }
+}
+
 /**
  * Which security groups an entity belongs to, per organization, and the other way round. Producers
  * replace a group's members often (they own the directory), so this index is updated in place, group by
@@ -10,42 +32,60 @@ const NO_MEMBERS: ReadonlySet<string> = new Set();
  * entity's groups a short list.
  */
 export class MembershipIndex {
-  /** `<organization> <entity>` -> its groups. */
-  private readonly groupsOfEntity = new Map<string, string[]>();
-  /** `<organization> <group>` -> its members. */
-  private readonly entitiesOfGroup = new Map<string, Set<string>>();
+  private readonly groupsOfEntity = new PerOrganization<string[]>();
+  private readonly entitiesOfGroup = new PerOrganization<Set<string>>();
 
   constructor(memberships: Iterable<GroupMembership> = []) {
     for (const m of memberships) this.add(m.organizationId, m.securityGroupId, m.entityId);
   }
 
   groupsOf(organizationId: string, entityId: string): readonly string[] {
-    return this.groupsOfEntity.get(`${organizationId} ${entityId}`) ?? NO_GROUPS;
+    return this.groupsOfEntity.get(organizationId, entityId) ?? NO_GROUPS;
   }
 
   membersOf(organizationId: string, securityGroupId: string): ReadonlySet<string> {
-    return this.entitiesOfGroup.get(`${organizationId} ${securityGroupId}`) ?? NO_MEMBERS;
+    return this.entitiesOfGroup.get(organizationId, securityGroupId) ?? NO_MEMBERS;
+  }
+
+  /** Who would join and who would leave the group if its members became `entityIds`. */
+  diff(
+    organizationId: string,
+    securityGroupId: string,
+    entityIds: Iterable<string>,
+  ): { added: string[]; removed: string[] } {
+    const before = this.membersOf(organizationId, securityGroupId);
+    const after = new Set(entityIds);
+    const removed: string[] = [];
+    for (const entityId of before) if (!after.has(entityId)) removed.push(entityId);
+    const added: string[] = [];
+    for (const entityId of after) if (!before.has(entityId)) added.push(entityId);
+    return { added, removed };
+  }
+
+  /** Adds members (from diff), so a large change can be applied in parts. */
+  addMembers(organizationId: string, securityGroupId: string, entityIds: readonly string[]): void {
+    for (const entityId of entityIds) this.add(organizationId, securityGroupId, entityId);
+  }
+
+  /** Removes members (from diff). */
+  removeMembers(organizationId: string, securityGroupId: string, entityIds: readonly string[]): void {
+    const members = this.entitiesOfGroup.get(organizationId, securityGroupId);
+    if (members === undefined) return;
+    for (const entityId of entityIds) {
+      if (!members.delete(entityId)) continue;
+      const remaining = this.groupsOf(organizationId, entityId).filter((g) => g !== securityGroupId);
+      if (remaining.length > 0) this.groupsOfEntity.set(organizationId, entityId, remaining);
+      else this.groupsOfEntity.delete(organizationId, entityId);
+    }
+    if (members.size === 0) this.entitiesOfGroup.delete(organizationId, securityGroupId);
   }
 
   /** Sets the group's members; returns the entities whose groups changed (added or removed). */
   replaceGroup(organizationId: string, securityGroupId: string, entityIds: Iterable<string>): string[] {
-    const before = this.membersOf(organizationId, securityGroupId);
-    const after = new Set(entityIds);
-    const changed: string[] = [];
-    for (const entityId of before) {
-      if (after.has(entityId)) continue;
-      this.removeFromEntity(organizationId, entityId, securityGroupId);
-      changed.push(entityId);
-    }
-    for (const entityId of after) {
-      if (before.has(entityId)) continue;
-      this.addToEntity(organizationId, entityId, securityGroupId);
-      changed.push(entityId);
-    }
-    const key = `${organizationId} ${securityGroupId}`;
-    if (after.size > 0) this.entitiesOfGroup.set(key, after);
-    else this.entitiesOfGroup.delete(key);
-    return changed;
+    const { added, removed } = this.diff(organizationId, securityGroupId, entityIds);
+    this.removeMembers(organizationId, securityGroupId, removed);
+    this.addMembers(organizationId, securityGroupId, added);
+    return [...removed, ...added];
   }
 
   removeGroup(organizationId: string, securityGroupId: string): string[] {
@@ -53,28 +93,15 @@ export class MembershipIndex {
   }
 
   private add(organizationId: string, securityGroupId: string, entityId: string): void {
-    const key = `${organizationId} ${securityGroupId}`;
-    let members = this.entitiesOfGroup.get(key);
+    let members = this.entitiesOfGroup.get(organizationId, securityGroupId);
     if (members === undefined) {
       members = new Set();
-      this.entitiesOfGroup.set(key, members);
+      this.entitiesOfGroup.set(organizationId, securityGroupId, members);
     }
     if (members.has(entityId)) return;
     members.add(entityId);
-    this.addToEntity(organizationId, entityId, securityGroupId);
-  }
-
-  private addToEntity(organizationId: string, entityId: string, securityGroupId: string): void {
-    const key = `${organizationId} ${entityId}`;
-    const groups = this.groupsOfEntity.get(key);
-    if (groups === undefined) this.groupsOfEntity.set(key, [securityGroupId]);
+    const groups = this.groupsOfEntity.get(organizationId, entityId);
+    if (groups === undefined) this.groupsOfEntity.set(organizationId, entityId, [securityGroupId]);
     else groups.push(securityGroupId);
-  }
-
-  private removeFromEntity(organizationId: string, entityId: string, securityGroupId: string): void {
-    const key = `${organizationId} ${entityId}`;
-    const remaining = (this.groupsOfEntity.get(key) ?? NO_GROUPS).filter((g) => g !== securityGroupId);
-    if (remaining.length > 0) this.groupsOfEntity.set(key, remaining);
-    else this.groupsOfEntity.delete(key);
   }
 }

@@ -59,14 +59,57 @@ export class RoutingIndex {
   }
 
   /** Sets a group's members; only the entities that joined or left it have their rows recomputed. */
-  replaceGroup(organizationId: string, securityGroupId: string, entityIds: Iterable<string>): void {
-    const changed = this.memberships.replaceGroup(organizationId, securityGroupId, entityIds);
-    const organization = this.organizations[organizationId];
-    if (organization === undefined || changed.length === 0) return; // no subscriptions: no rows to update
-    for (const [eventType, bucket] of this.subscriptions.get(organizationId) ?? []) {
-      if (!bucket.byGroup.has(securityGroupId)) continue;
-      const routes = this.routesOf(eventType);
-      for (const entityId of changed) this.refresh(routes, organizationId, organization, bucket, entityId);
+  replaceGroup(organizationId: string, securityGroupId: string, entityIds: readonly string[]): void {
+    for (const _ of this.replaceGroupInSteps(organizationId, securityGroupId, entityIds)) {
+      // Run every step now.
+    }
+  }
+
+  /**
+   * replaceGroup in steps of at most `entitiesPerStep` joining or leaving entities, for a caller that
+   * yields to its event loop between them (a group of 100,000 members). Between steps, entities not yet
+   * reached still match as before the change.
+   */
+  *replaceGroupInSteps(
+    organizationId: string,
+    securityGroupId: string,
+    entityIds: readonly string[],
+    entitiesPerStep = 2_000,
+  ): Generator<void, void, void> {
+    // Who joins and who leaves, worked out in steps too: the lists alone are 100,000 entries.
+    const before = [...this.memberships.membersOf(organizationId, securityGroupId)];
+    const after = new Set<string>();
+    for (let at = 0; at < entityIds.length; at += entitiesPerStep) {
+      yield;
+      for (const id of entityIds.slice(at, at + entitiesPerStep)) after.add(id);
+    }
+    const removed: string[] = [];
+    for (let at = 0; at < before.length; at += entitiesPerStep) {
+      yield;
+      for (const id of before.slice(at, at + entitiesPerStep)) if (!after.has(id)) removed.push(id);
+    }
+    const previous = new Set(before);
+    const added: string[] = [];
+    for (const id of after) if (!previous.has(id)) added.push(id);
+    const buckets = [...(this.subscriptions.get(organizationId) ?? [])].filter(([, bucket]) =>
+      bucket.byGroup.has(securityGroupId),
+    );
+    const steps: [readonly string[], (part: readonly string[]) => void][] = [
+      [removed, (part) => this.memberships.removeMembers(organizationId, securityGroupId, part)],
+      [added, (part) => this.memberships.addMembers(organizationId, securityGroupId, part)],
+    ];
+    for (const [entities, apply] of steps) {
+      for (let at = 0; at < entities.length; at += entitiesPerStep) {
+        yield;
+        const part = entities.slice(at, at + entitiesPerStep);
+        apply(part);
+        const organization = this.organizations[organizationId];
+        if (organization === undefined) continue; // no subscriptions: no rows to update
+        for (const [eventType, bucket] of buckets) {
+          const routes = this.routesOf(eventType);
+          for (const entityId of part) this.refresh(routes, organizationId, organization, bucket, entityId);
+        }
+      }
     }
   }
 

@@ -1,3 +1,4 @@
+import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import { matchWebhooks } from '../matcher/match.js';
 import { RoutingIndex } from '../matcher/routing-index.js';
 import type { MatchKey } from '../matcher/types.js';
@@ -20,6 +21,8 @@ export class Router {
   /** organization -> group -> the revision its members in the index come from. */
   private readonly groupRevisions = new Map<string, Map<string, number>>();
   private revision: number;
+  /** Group updates of this process under way: a refresh waits for them (see holdRefreshes). */
+  private refreshHolds = 0;
 
   constructor(private readonly source: RoutingSource) {
     const loaded = source.snapshot(() => ({
@@ -58,6 +61,9 @@ export class Router {
    * Cheap when nothing changed: one read of the revision.
    */
   refresh(): number[] {
+    // A stepped group update reads the subscriptions it started with: nothing may change under it. The
+    // revision is not advanced, so the next refresh does this one's work.
+    if (this.refreshHolds > 0) return [];
     const since = this.revision;
     const latest = this.source.revision();
     if (latest === since) return [];
@@ -74,17 +80,39 @@ export class Router {
   }
 
   /**
-   * A producer's group PUT, applied by this process: the index follows at once, and the revision the
-   * change took is remembered so that the next refresh does not read the members back.
+   * A producer's group PUT, applied by this process: the index follows in steps that yield to the event
+   * loop (a group may have 100,000 members), and the revision the change took is remembered so that the
+   * next refresh does not read the members back. Callers run one at a time (Configuration queues them).
    */
-  replaceGroupMembers(
+  async replaceGroupMembers(
     organizationId: string,
     securityGroupId: string,
     entityIds: readonly string[],
     revision: number,
-  ): void {
-    this.routes.replaceGroup(organizationId, securityGroupId, entityIds);
+  ): Promise<void> {
     this.groupsOf(organizationId).set(securityGroupId, revision);
+    const release = this.holdRefreshes();
+    try {
+      for (const _ of this.routes.replaceGroupInSteps(organizationId, securityGroupId, entityIds)) {
+        await nextLoopTurn();
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Holds refreshes back until the returned function is called: from the moment this process sends a
+   * group change to the store until it has applied it here, a refresh would otherwise find the change
+   * committed and apply it a second time, all at once (a 100,000-member group in one turn of the loop).
+   */
+  holdRefreshes(): () => void {
+    this.refreshHolds++;
+    let held = true;
+    return () => {
+      if (held) this.refreshHolds--;
+      held = false;
+    };
   }
 
   private refreshOrganization(organizationId: string): number[] {

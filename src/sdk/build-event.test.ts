@@ -93,11 +93,19 @@ describe('buildEvent overrides', () => {
     const overrides = {
       Id: '85b214f2-1d27-4262-87b6-8f55b3199400',
       Timestamp: '2018-01-01T08:01:23.45',
-      EntityId: '00000000-0000-0000-0000-000000000001',
+      EntityId: userStatus.UserId.toUpperCase(),
       MessageTTLSeconds: 5,
       RootEntityType: 'Undefined',
     } as const;
     expect(buildEvent('UserStatus', ORG, userStatus, overrides)).toMatchObject(overrides);
+  });
+
+  it('refuses an EntityId naming another entity than the main entity property', () => {
+    const other = { EntityId: '00000000-0000-0000-0000-000000000001' };
+    expect(problemsOf(() => buildEvent('UserStatus', ORG, userStatus, other)).map((p) => p.path)).toEqual([
+      '$.EntityId',
+      '$.UserId',
+    ]);
   });
 
   it('requires an explicit EntityId for a type without main entity property', () => {

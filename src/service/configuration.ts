@@ -18,7 +18,7 @@ import type { ConfigWorker } from './config-thread/config-worker.js';
 
 /** Gateway settings a reload applies to the running parts. */
 export interface LiveSettings {
-  setProducerTokens(tokens: readonly string[]): void;
+  setProducerTokens(tokens: GatewaySection['ProducerTokens']): void;
   setDestinationPolicy(policy: DestinationPolicy): void;
   setRetention(policy: RetentionPolicy): void;
 }
@@ -35,13 +35,37 @@ export interface ConfigurationOptions {
   gateway: GatewaySection;
 }
 
-/** One log line per change; changes never carry a secret. */
+/**
+ * One log line per change. Changes never carry a secret; a webhook's URL is named by its origin only
+ * (its path and query may carry credentials some receivers put there), beside its WebhookId.
+ */
 export function logChanges(logger: Logger, changes: readonly Change[]): void {
-  for (const c of changes)
+  for (const c of changes) {
+    const where = { op: c.op, kind: c.kind, organizationId: c.organizationId };
+    if (c.webhookId === undefined) {
+      logger.info({ ...where, key: c.key }, 'configuration change');
+      continue;
+    }
+    // Webhook keys are the Endpoint; subscription keys are `<Endpoint> <EventType> <target>`.
+    const [endpoint = '', ...subscription] = c.key.split(' ');
     logger.info(
-      { op: c.op, kind: c.kind, organizationId: c.organizationId, key: c.key, webhookId: c.webhookId },
+      {
+        ...where,
+        webhookId: c.webhookId,
+        origin: originOf(endpoint),
+        ...(subscription.length > 0 ? { subscription: subscription.join(' ') } : {}),
+      },
       'configuration change',
     );
+  }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'invalid URL';
+  }
 }
 
 export const destinationPolicy = (delivery: GatewaySection['Delivery']): DestinationPolicy => ({
@@ -59,6 +83,8 @@ export const destinationPolicy = (delivery: GatewaySection['Delivery']): Destina
 export class Configuration {
   private gateway: GatewaySection;
   private watcher: NodeJS.Timeout | undefined;
+  /** Group updates reach the routing one at a time, in the order the store committed them. */
+  private groupUpdates: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: ConfigurationOptions) {
     this.gateway = o.gateway;
@@ -92,17 +118,32 @@ export class Configuration {
     securityGroupId: string,
     entityIds: readonly string[],
   ): Promise<ReplacedMembers> {
-    const request = { op: 'replaceMembers', organizationId, securityGroupId, entityIds } as const;
-    const { stored } = await this.o.worker.run(request);
-    // Changes committed before this one (by any process) reach the routing first.
-    this.catchUp();
-    this.o.router.replaceGroupMembers(
-      stored.organizationId,
-      stored.securityGroupId,
-      stored.entityIds,
-      stored.revision,
-    );
-    return stored;
+    const request = {
+      op: 'replaceMembers',
+      organizationId,
+      securityGroupId,
+      entityIds: entityIds.join('\n'),
+    } as const;
+    const release = this.o.router.holdRefreshes();
+    try {
+      const { stored: packed } = await this.o.worker.run(request);
+      const stored = { ...packed, entityIds: packed.entityIds === '' ? [] : packed.entityIds.split('\n') };
+      const routed = this.groupUpdates.then(() =>
+        this.o.router.replaceGroupMembers(
+          stored.organizationId,
+          stored.securityGroupId,
+          stored.entityIds,
+          stored.revision,
+        ),
+      );
+      this.groupUpdates = routed.catch(() => {});
+      await routed;
+      return stored;
+    } finally {
+      release();
+      // Whatever else changed meanwhile (refreshes waited for this update) follows now.
+      this.catchUp();
+    }
   }
 
   /** Brings routing and lanes up to the store's revision (changes made by any process). */

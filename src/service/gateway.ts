@@ -96,7 +96,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     logger,
   });
   const bus = new EventBus(router, new EventRecorder(store, engine));
-  let producerTokens: readonly string[] = gateway.ProducerTokens;
+  let producerTokens = gateway.ProducerTokens;
   const configuration = new Configuration({
     database,
     worker: await ConfigWorker.open(gateway.Database, database),

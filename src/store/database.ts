@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
@@ -33,10 +33,56 @@ const MIGRATIONS_TABLE = '__drizzle_migrations';
 const AUTO_VACUUM_INCREMENTAL = 2;
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
+/** The database file cannot be used as it is; `reason` says why and what to do, in one line. */
+export class DatabaseOpenError extends Error {
+  override readonly name = 'DatabaseOpenError';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`database ${file} ${reason}`);
+  }
+}
+
+// What an operator can do about each failure, by SQLite's or the file system's error code.
+const OPEN_FAILURES: readonly [RegExp, string][] = [
+  [
+    /^(SQLITE_NOTADB|SQLITE_CORRUPT)/,
+    'is not a gateway database or is corrupt: restore a backup or name another file',
+  ],
+  [/^SQLITE_READONLY/, 'is read-only: give the gateway write access to the file and its folder'],
+  [
+    /^(SQLITE_CANTOPEN|SQLITE_PERM|SQLITE_AUTH|EACCES|EPERM)/,
+    'cannot be opened: check it exists and the gateway may read and write it and its folder',
+  ],
+  [/^(SQLITE_FULL|ENOSPC)/, 'cannot be written: the disk is full; free some space'],
+  [/^(SQLITE_IOERR|EIO)/, 'cannot be read or written (an I/O error): check the disk'],
+  [/^(ENOTDIR|EEXIST)/, 'has a file where a folder of its path should be: fix the path'],
+];
+
+function openFailure(file: string, error: unknown): DatabaseOpenError | null {
+  if (error instanceof DatabaseOpenError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return null;
+  const known = OPEN_FAILURES.find(([pattern]) => pattern.test(code));
+  return known === undefined ? null : new DatabaseOpenError(file, `${known[1]} (${code})`);
+}
+
 /** Opens (creating when missing) the gateway's SQLite file, sets the pragmas and applies pending migrations. */
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): GatewayDatabase {
+  try {
+    return openChecked(file, options);
+  } catch (error) {
+    throw openFailure(file, error) ?? error;
+  }
+}
+
+function openChecked(file: string, options: OpenDatabaseOptions): GatewayDatabase {
   const readonly = options.readonly === true;
   const inMemory = file === ':memory:' || file === '';
+  if (!inMemory && statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new DatabaseOpenError(file, 'is a folder: name a file (it is created when missing)');
+  }
   if (!inMemory && !readonly) {
     if (!existsSync(file) && existsSync(serveLockFile(file))) {
       // A gateway served a database here, and it is gone: starting on an empty one would silently
@@ -69,6 +115,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): G
     sqlite.pragma('temp_store = MEMORY');
     if (options.cacheKiB !== undefined) sqlite.pragma(`cache_size = -${options.cacheKiB}`);
     const db = drizzle(sqlite, { schema });
+    refuseNewerSchema(file, sqlite);
     if (!readonly) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER, migrationsTable: MIGRATIONS_TABLE });
     return { sqlite, db, close: () => sqlite.close() };
   } catch (error) {
@@ -92,18 +139,37 @@ function journalEntries(): JournalEntry[] {
   return journal;
 }
 
-/** Readiness: true when every migration shipped in drizzle/ is recorded as applied in this database. */
-export function isMigrated(g: GatewayDatabase): boolean {
-  const table = g.sqlite
+/**
+ * A database migrated by a newer gateway has migrations this build does not ship: migrating would skip
+ * them silently and this build would misread their tables, so it refuses to open the file.
+ */
+function refuseNewerSchema(file: string, sqlite: BetterSqlite3.Database): void {
+  const applied = appliedMigrations(sqlite);
+  if (applied === null) return;
+  const known = new Set(journalEntries().map((entry) => entry.when));
+  const unknown = [...applied].filter((when) => !known.has(when));
+  if (unknown.length > 0) {
+    throw new DatabaseOpenError(
+      file,
+      `was written by a newer version of the gateway (${unknown.length} migration(s) this version does not know): run that version, or restore a backup made for this one`,
+    );
+  }
+}
+
+/** The created_at of every applied migration, or null when the file has never been migrated. */
+function appliedMigrations(sqlite: BetterSqlite3.Database): Set<number> | null {
+  const table = sqlite
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?")
     .get(MIGRATIONS_TABLE);
-  if (table === undefined) return false;
-  const applied = new Set(
-    (
-      g.sqlite.prepare(`SELECT created_at FROM ${MIGRATIONS_TABLE}`).all() as {
-        created_at: number | string;
-      }[]
-    ).map((row) => Number(row.created_at)),
-  );
-  return journalEntries().every((entry) => applied.has(entry.when));
+  if (table === undefined) return null;
+  const rows = sqlite.prepare(`SELECT created_at FROM ${MIGRATIONS_TABLE}`).all() as {
+    created_at: number | string;
+  }[];
+  return new Set(rows.map((row) => Number(row.created_at)));
+}
+
+/** Readiness: true when every migration shipped in drizzle/ is recorded as applied in this database. */
+export function isMigrated(g: GatewayDatabase): boolean {
+  const applied = appliedMigrations(g.sqlite);
+  return applied !== null && journalEntries().every((entry) => applied.has(entry.when));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventValidationError, parseEvent, safeParseEvent } from '../../src/catalogue/index.js';
 import type { Problem } from '../../src/problems.js';
-import { EXAMPLE_EVENT_TYPES, fixture, type Json } from './spec-fixtures.js';
+import { EXAMPLE_EVENT_TYPES, FULL_REQUEST, fixture, type Json } from './spec-fixtures.js';
 
 function problemsOf(input: unknown): Problem[] {
   try {
@@ -26,6 +26,13 @@ describe('parseEvent on the spec examples', () => {
     const input = fixture(eventType);
     expect(parseEvent(input)).toBe(input);
     expect(safeParseEvent(input)).toEqual({ ok: true, event: input });
+  });
+
+  it('accepts the example full request as written: no MessageTTLSeconds means no expiry', () => {
+    const input = structuredClone(FULL_REQUEST.body);
+    expect(input).not.toHaveProperty('MessageTTLSeconds');
+    expect(parseEvent(input)).toBe(input);
+    expect(input.EventType).toBe(FULL_REQUEST.headers['X-Benemen-Event']);
   });
 
   it('keeps unknown properties, top-level and nested, and the key order', () => {
@@ -128,6 +135,35 @@ describe('parseEvent problems, each with its JSON path', () => {
     expect(
       pathsOf({ ...fixture('UserStatus'), UserId: null, Talking: null, ActiveQueues: null }).sort(),
     ).toEqual(['$.ActiveQueues', '$.Talking', '$.UserId']);
+  });
+});
+
+describe('the envelope and the body name one organization and one entity', () => {
+  const A = 'aaaaaaaa-0000-4000-8000-000000000001';
+  const B = 'bbbbbbbb-0000-4000-8000-000000000002';
+
+  it('refuses a RootEntityId other than the body OrganizationId, naming both paths', () => {
+    const problems = problemsOf({ ...fixture('UserStatus'), RootEntityId: A, OrganizationId: B });
+    expect(problems.map((p) => p.path)).toEqual(['$.RootEntityId', '$.OrganizationId']);
+    expect(problems[0]?.message).toContain(`$.RootEntityId is "${A}" but $.OrganizationId is "${B}"`);
+  });
+
+  it('refuses an EntityId other than the main entity property (UserId, QueueId, CallListId)', () => {
+    expect(pathsOf({ ...fixture('UserStatus'), EntityId: A, UserId: B })).toEqual(['$.EntityId', '$.UserId']);
+    expect(pathsOf({ ...fixture('QueueStatus'), EntityId: A, QueueId: B })).toEqual([
+      '$.EntityId',
+      '$.QueueId',
+    ]);
+    expect(pathsOf({ ...fixture('CallbackChanged'), EntityId: A, CallListId: B })).toEqual([
+      '$.EntityId',
+      '$.CallListId',
+    ]);
+  });
+
+  it('compares Guids without regard to case, as .NET does', () => {
+    const input: Json = { ...fixture('UserStatus'), RootEntityId: A.toUpperCase(), OrganizationId: A };
+    Object.assign(input, { EntityId: B, UserId: B.toUpperCase() });
+    expect(parseEvent(input)).toBe(input);
   });
 });
 

@@ -14,6 +14,11 @@ function readJson<T>(path: string): T {
 
 export const SPEC_TABLES = readJson<Record<string, Record<string, string>>>(`${FIXTURES}spec-tables.json`);
 
+/** The spec's "Example full request": its headers and its body (a QueueCallInUserAllocated without TTL). */
+export const FULL_REQUEST = readJson<{ headers: Record<string, string>; body: Json }>(
+  `${FIXTURES}full-request.json`,
+);
+
 export const HELPER_NAMES = readdirSync(HELPERS)
   .filter((f) => f.endsWith('.json'))
   .map((f) => f.slice(0, -'.json'.length));

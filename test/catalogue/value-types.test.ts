@@ -56,7 +56,8 @@ describe('Guid', () => {
     // Not an RFC 4122 version or variant: .NET Guids need not be.
     '12345678-1234-1234-1234-123456789abc',
   ])('accepts %s', (value) => {
-    accepts('UserStatus', 'UserId', value);
+    // UserId is UserStatus's main entity: the envelope's EntityId must name the same user.
+    expect(safeParseEvent({ ...fixture('UserStatus'), UserId: value, EntityId: value }).ok).toBe(true);
     accepts('UserStatus', 'ActiveQueueId', value);
   });
 

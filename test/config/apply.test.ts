@@ -145,6 +145,57 @@ describe('applyConfig', () => {
     );
   });
 
+  it('keeps a webhook named by WebhookId across an Endpoint change, and brings a deleted one back by its id', () => {
+    const g = open();
+    const id = '7d5c2b9e-3f41-4a8e-9c1d-2e6f8a0b4c13';
+    const doc = (endpoint: string | null) => ({
+      Organizations: [
+        {
+          OrganizationId: ORG,
+          Webhooks:
+            endpoint === null
+              ? []
+              : [
+                  {
+                    Webhook: { WebhookId: id.toUpperCase(), Endpoint: endpoint },
+                    Subscriptions: [{ EventType: 'UserStatus', AllEntities: true }],
+                  },
+                ],
+        },
+      ],
+    });
+    apply(g, doc('https://a.example/hook'));
+    const row = () => g.db.select().from(webhooks).all();
+    const first = row()[0];
+    expect(apply(g, doc('https://b.example/hook'))).toEqual([
+      // (the helper shows WebhookIds as <id>; the row below is the same webhook)
+      'update webhook <id> https://b.example/hook (Endpoint https://a.example/hook -> https://b.example/hook)',
+    ]);
+    expect(row()).toMatchObject([{ id: first?.id, webhookId: id, endpoint: 'https://b.example/hook' }]);
+    apply(g, doc(null));
+    expect(row()).toMatchObject([{ id: first?.id, deletedAt: expect.any(Number) }]);
+    expect(apply(g, doc('https://b.example/hook'))).toEqual([
+      'create webhook <id> https://b.example/hook',
+      'create subscription https://b.example/hook UserStatus AllEntities',
+    ]);
+    expect(row()).toMatchObject([{ id: first?.id, deletedAt: null }]);
+  });
+
+  it('refuses a WebhookId of another organization, changing nothing', () => {
+    const g = open();
+    const id = '7d5c2b9e-3f41-4a8e-9c1d-2e6f8a0b4c13';
+    const doc = (organizationId: string, endpoint: string) => ({
+      Organizations: [
+        { OrganizationId: organizationId, Webhooks: [{ Webhook: { WebhookId: id, Endpoint: endpoint } }] },
+      ],
+    });
+    apply(g, doc(ORG, 'https://a.example/hook'));
+    expect(() => apply(g, doc(OTHER_ORG, 'https://c.example/hook'))).toThrow(
+      `WebhookId ${id} is a webhook of organization ${ORG}, not of ${OTHER_ORG}`,
+    );
+    expect(readState(g, [OTHER_ORG])).toEqual([]);
+  });
+
   it('replaces a subscription whose target or Enabled changed, by content', () => {
     const g = open();
     apply(g, sampleDocument());

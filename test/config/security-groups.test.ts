@@ -98,7 +98,9 @@ describe('security groups and the configuration document', () => {
       { id: GROUP, source: 'config', membersFromDocument: false, members: [ENTITY] },
     ]);
     const none = parseConfigDocument({ Organizations: [{ OrganizationId: ORG }] });
-    expect(applyConfig(g, none).map(formatChange)).toEqual([`delete security-group ${GROUP} (1 member)`]);
+    expect(applyConfig(g, none).map(formatChange)).toEqual([
+      `delete security-group ${GROUP} (members from producers)`,
+    ]);
     expect(g.sqlite.prepare('SELECT COUNT(*) AS n FROM security_group_members').get()).toEqual({ n: 0 });
   });
 });

@@ -123,3 +123,71 @@ describe('HttpTransport failures', () => {
     expect(receiver.requests).toHaveLength(0);
   });
 });
+
+describe('HttpTransport against hostile receivers', () => {
+  /** Answers 200 with a chunked body that never ends; resolves `closed` when the gateway drops it. */
+  async function endlessBody(status = 200) {
+    let written = 0;
+    let markClosed: () => void = () => {};
+    const closed = new Promise<void>((resolve) => {
+      markClosed = resolve;
+    });
+    const { port } = await rawServer((socket) => {
+      socket.write(`HTTP/1.1 ${status} OK\r\ntransfer-encoding: chunked\r\n\r\n`);
+      const chunk = `${(64 * 1024).toString(16)}\r\n${'x'.repeat(64 * 1024)}\r\n`;
+      const timer = setInterval(() => {
+        if (socket.destroyed) return;
+        socket.write(chunk);
+        written += 64 * 1024;
+      }, 1);
+      socket.once('close', () => {
+        clearInterval(timer);
+        markClosed();
+      });
+    });
+    return { port, closed, written: () => written };
+  }
+
+  it('reads at most the 4 KiB snippet of an endless 200 body, then drops the connection', async () => {
+    const receiver = await endlessBody();
+    const outcome = await transport().send(attempt(`http://127.0.0.1:${receiver.port}/`));
+    expect(outcome).toMatchObject({ ok: true, statusCode: 200 });
+    expect(Buffer.byteLength(outcome.responseSnippet ?? '')).toBe(4096);
+    await receiver.closed;
+    expect(receiver.written()).toBeLessThan(1024 * 1024);
+  });
+
+  it('drops a 100 MB error body after its snippet', async () => {
+    const { port } = await rawServer((socket) => {
+      socket.write('HTTP/1.1 500 Oops\r\ncontent-length: 100000000\r\n\r\n');
+      socket.write('e'.repeat(8192));
+    });
+    const outcome = await transport().send(attempt(`http://127.0.0.1:${port}/`));
+    expect(outcome).toMatchObject({ ok: false, statusCode: 500, errorClass: 'http-status' });
+    expect(outcome.responseSnippet).toBe('e'.repeat(4096));
+  });
+
+  it('classifies 10,000 response headers as protocol and stops reading them', async () => {
+    const { port } = await rawServer((socket) => {
+      const headers = Array.from({ length: 10_000 }, (_, i) => `x-h${i}: ${'v'.repeat(20)}\r\n`).join('');
+      socket.end(`HTTP/1.1 200 OK\r\n${headers}content-length: 0\r\n\r\n`);
+    });
+    const outcome = await transport().send(attempt(`http://127.0.0.1:${port}/`));
+    expect(outcome).toMatchObject({ ok: false, errorClass: 'protocol', retryable: true, statusCode: null });
+  });
+
+  it('masks the Secret a receiver echoes back, in the snippet, whole or cut at the 4 KiB limit', async () => {
+    const secret = 's3cr3t-value';
+    const echo = (body: string) =>
+      rawServer((socket) => {
+        socket.end(`HTTP/1.1 401 No\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      });
+    const whole = await echo(`bad token ${secret}, expected another`);
+    const outcome = await transport().send(attempt(`http://127.0.0.1:${whole.port}/`, { secret }));
+    expect(outcome.responseSnippet).toBe('bad token ***, expected another');
+    const cut = await echo(`${'a'.repeat(4096 - 5)}${secret}${'b'.repeat(100)}`);
+    const cutOutcome = await transport().send(attempt(`http://127.0.0.1:${cut.port}/`, { secret }));
+    expect(cutOutcome.responseSnippet).toBe(`${'a'.repeat(4096 - 5)}***`);
+    expect(cutOutcome.responseSnippet).not.toContain(secret.slice(0, 5));
+  });
+});

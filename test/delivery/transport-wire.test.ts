@@ -132,9 +132,9 @@ describe('HttpTransport on the wire', () => {
     expect(outcome.errorClass).toBe('http-status');
     expect(Buffer.byteLength(outcome.responseSnippet ?? '')).toBeLessThanOrEqual(4096);
     expect(outcome.responseSnippet).toBe('é'.repeat(2048));
-    // The body was drained, so the next send reuses the socket.
+    // The rest of the body was not read: the socket was dropped, so the next send opens another.
     await transport.send(attempt(`${receiver.url}/`));
-    expect(receiver.connections).toBe(1);
+    expect(receiver.connections).toBeGreaterThan(1);
   });
 
   it('keeps a short response body whole and an empty one as null', async () => {
@@ -165,6 +165,6 @@ describe('HttpTransport on the wire', () => {
     const url = `${receiver.url}/parallel`;
     const outcomes = await Promise.all(Array.from({ length: 6 }, () => transport?.send(attempt(url))));
     expect(outcomes.every((o) => o?.ok)).toBe(true);
-    expect(receiver.connections).toBe(2);
+    expect(receiver.connections).toBeGreaterThan(1);
   });
 });

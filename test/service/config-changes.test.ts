@@ -262,6 +262,37 @@ describe('configuration changes while the gateway runs', () => {
     expect(gw.rows('SELECT entity_id FROM security_group_members')).toEqual([{ entity_id: member }]);
   });
 
+  it('applies group PUTs that overlap to the routing one after the other, the last one winning', async () => {
+    const group = randomUUID();
+    const gw = await gateway({
+      organizations: [
+        organization(
+          ORG,
+          [
+            {
+              endpoint: 'http://127.0.0.1:9/hook',
+              subscriptions: [{ EventType: 'UserStatus', SecurityGroupId: group }],
+            },
+          ],
+          [{ SecurityGroupId: group }],
+        ),
+      ],
+    });
+    const first = Array.from({ length: 100_000 }, () => randomUUID());
+    // Nearly the same list: stored quickly, while the first is still being applied to the routing in steps.
+    const dropped = first.slice(-10);
+    const second = [...first.slice(0, -10), randomUUID()];
+    await Promise.all([
+      gw.publisher.replaceSecurityGroupMembers(ORG, group, first),
+      gw.publisher.replaceSecurityGroupMembers(ORG, group, second),
+    ]);
+    const matched = (entityId: string) =>
+      gw.router.match({ organizationId: ORG, eventType: 'UserStatus', entityId }).length;
+    expect(dropped.filter((id) => matched(id) > 0)).toHaveLength(0);
+    expect(second.filter((id) => matched(id) === 0)).toHaveLength(0);
+    expect(gw.rows<{ n: number }>('SELECT count(*) AS n FROM security_group_members')[0]?.n).toBe(99_991);
+  });
+
   it('loads the same receiver written two ways once, and refuses the document naming both paths', () => {
     const problems = () =>
       parseConfigDocument(

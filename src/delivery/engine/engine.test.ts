@@ -1,6 +1,7 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test/support/wait.js';
-import { silentLogger } from '../../log/logger.js';
+import { createLogger, silentLogger } from '../../log/logger.js';
 import type { WebhookTarget } from '../../routing/router.js';
 import type { AttemptOutcome, AttemptRequest } from '../transport/types.js';
 import { DeliveryEngine, type DeliveryQueue, type DeliveryTransport, type EngineOptions } from './engine.js';
@@ -273,17 +274,30 @@ describe("DeliveryEngine and its endpoints' health and configuration", () => {
     };
   };
 
-  it('opens the breaker after the threshold of consecutive failures and stops sending', async () => {
+  it('opens the breaker after the threshold of consecutive failures and stops sending, saying so by WebhookId and origin', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({
+      destination: new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(JSON.parse(String(chunk)));
+          done();
+        },
+      }),
+    });
     const { queue, transport } = await startEngine(new RecordingTransport(500), {
       retryScheduleSeconds: [0],
       maxInFlightPerEndpoint: 1,
       breaker: { threshold: 3, baseOpenMs: 60_000, maxOpenMs: 60_000 },
+      logger,
     });
     queue.answer([1, 2, 3, 4, 5].map(delivery));
     await waitFor(() => queue.released.length === 2, 'the rest handed back');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(transport.sent).toHaveLength(3);
     expect(queue.released.map((d) => d.id)).toEqual([4, 5]);
+    const backingOff = lines.filter((l) => l.msg === 'endpoint keeps failing: backing off');
+    expect(backingOff).toMatchObject([{ webhookId: TARGET.webhookId, origin: 'https://receiver.example' }]);
+    expect(JSON.stringify(backingOff)).not.toContain('/hook');
   });
 
   it('wakes a lane when a reload enables its webhook', async () => {
@@ -339,5 +353,16 @@ describe("DeliveryEngine and its endpoints' health and configuration", () => {
     queue.expirable = 2500;
     await waitFor(() => queue.expirable === 0, 'every expirable delivery expired');
     expect(queue.expiries.slice(0, 3)).toEqual([1000, 1000, 1000]);
+  });
+
+  it('hands back a claim answered after its webhook was paused', async () => {
+    const { holder, router } = editable();
+    const { engine, queue, transport } = await startEngine(new RecordingTransport(200), { router });
+    holder.target = { ...TARGET, enabled: false };
+    engine.reconfigure([1]);
+    queue.answer([1, 2].map(delivery)); // the claim sent before the pause
+    await settle();
+    expect(queue.released.map((d) => d.id)).toEqual([1, 2]);
+    expect(transport.sent).toHaveLength(0);
   });
 });

@@ -349,8 +349,9 @@ export class DeliveryEngine implements DeliveryIntake {
     this.o.store.claim(lane.webhookId, now, want).then(
       ({ deliveries, nextDueAt }) => {
         lane.claiming = false;
-        if (!this.running) {
-          // Stopped while the claim ran: hand the deliveries back, uncharged.
+        if (!this.running || this.o.router.webhook(lane.webhookId)?.enabled !== true) {
+          // Stopped, or the webhook paused or deleted, while the claim ran: hand the deliveries back,
+          // uncharged (the store holds or cancels them).
           this.releaseToStore(deliveries);
           return;
         }

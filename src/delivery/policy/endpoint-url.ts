@@ -1,3 +1,6 @@
+import { isIP } from 'node:net';
+import { classifyAddress } from './address-class.js';
+
 /**
  * The spec's rule for webhook endpoints: "The listener must work over HTTPS only" and "must listen in
  * default HTTPS port 443". AllowHttp and AllowAnyPort relax it for development and tests. This check is
@@ -6,6 +9,11 @@
 export interface EndpointUrlPolicy {
   allowHttp: boolean;
   allowAnyPort: boolean;
+  /**
+   * When given and false, a host written as a literal loopback, private or link-local address is refused
+   * here already: no DNS answer can change it. Names are judged when they are resolved, at delivery.
+   */
+  allowPrivateNetworks?: boolean;
 }
 
 /** Returns null when the URL is acceptable, or the reason it is refused. */
@@ -26,6 +34,11 @@ export function endpointUrlProblem(raw: string, policy: EndpointUrlPolicy): stri
   const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
   if (!policy.allowAnyPort && port !== 443) {
     return `port ${port} is not allowed: endpoints must use port 443 (AllowAnyPort is off)`;
+  }
+  if (policy.allowPrivateNetworks === false) {
+    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    const reason = isIP(host) === 0 ? null : classifyAddress(host);
+    if (reason !== null) return `${host} is ${reason} (AllowPrivateNetworks is off)`;
   }
   return null;
 }

@@ -1,9 +1,25 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { SnippetCollector } from './response-snippet.js';
+import { SNIPPET_MAX_BYTES, SnippetCollector } from './response-snippet.js';
 
-/** Past this much response body the socket is cheaper to drop than to drain. */
-export const MAX_DRAIN_BYTES = 1024 * 1024;
+/**
+ * How much response body is read at most: the snippet that is stored. Past it the socket is dropped
+ * rather than drained, so an endpoint answering with an endless body costs its own lane one read, not
+ * the gateway's CPU (the spec says a receiver "should not include any response body").
+ */
+export const MAX_DRAIN_BYTES = SNIPPET_MAX_BYTES;
+
+// One shared reason, built once without a stack: a receiver that always answers with an endless body
+// makes every attempt end this way, and the attempt has already succeeded or failed by its status.
+const BODY_TOO_LARGE = (() => {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new Error('response body longer than the snippet: connection dropped');
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+})();
 
 /** What an attempt learnt from the response: its status, the headers the verdict needs, and a snippet. */
 export interface ReceivedResponse {
@@ -20,8 +36,9 @@ type Abort = (reason?: Error) => void;
 /**
  * undici's dispatch handler for one attempt. Dispatch rather than pool.request(): request() wraps every
  * response in a Readable stream and an async resource, which measured on loopback cost a sizeable share
- * of undici's work per attempt (bench/README.md, "Figures behind the code"). It keeps only the status, the two headers a
- * verdict reads and a 4 KiB snippet, drains up to MAX_DRAIN_BYTES and drops the socket beyond that.
+ * of undici's work per attempt (bench/README.md, "Figures behind the code"). It keeps only the status,
+ * the two headers a verdict reads and a 4 KiB snippet, and drops the socket once more body than that
+ * arrives.
  */
 export class AttemptHandler implements Dispatcher.DispatchHandler {
   readonly done: Promise<ReceivedResponse>;
@@ -68,7 +85,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     this.snippet.push(chunk);
     if (this.snippet.total > this.maxDrainBytes) {
       this.finish();
-      this.abort?.(new Error('response body too large to drain'));
+      this.abort?.(BODY_TOO_LARGE);
     }
     return true;
   }

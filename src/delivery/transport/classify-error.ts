@@ -38,6 +38,8 @@ const PROTOCOL_CODES = new Set([
   'UND_ERR_INVALID_ARG',
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
   'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+  // More response header bytes than MAX_RESPONSE_HEADER_BYTES: a misbehaving receiver, not the network.
+  'UND_ERR_HEADERS_OVERFLOW',
   'UND_ERR_NOT_SUPPORTED',
 ]);
 

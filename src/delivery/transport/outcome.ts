@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { redact } from './classify-error.js';
+import { redactSnippet } from './response-snippet.js';
 import { parseRetryAfter } from './retry-after.js';
 import type { AttemptErrorClass, AttemptOutcome } from './types.js';
 
@@ -35,7 +36,7 @@ export function responseOutcome(
     statusCode,
     errorClass,
     errorMessage,
-    responseSnippet,
+    responseSnippet: redactSnippet(responseSnippet, secret),
     durationMs,
     retryAfterMs,
     retryable: true,

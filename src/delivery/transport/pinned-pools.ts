@@ -1,5 +1,13 @@
+import type { Socket } from 'node:net';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { buildConnector, Pool } from 'undici';
+import { boundReads } from './bounded-reads.js';
+
+/**
+ * The most response header bytes read before the socket is dropped (a `protocol` failure): a receiver
+ * answering with thousands of headers would otherwise cost the gateway's parser CPU on every attempt.
+ */
+export const MAX_RESPONSE_HEADER_BYTES = 16 * 1024;
 
 class UnpinnedError extends Error {
   override readonly name = 'UnpinnedError';
@@ -24,12 +32,15 @@ export class PinnedPool {
     this.pool = new Pool(origin, {
       connections,
       pipelining: 1,
+      maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
       connect: (options, callback) => {
         if (this.pinned === null) {
           callback(new UnpinnedError(`no approved address for ${origin}`), null);
           return;
         }
-        connectTo({ ...options, hostname: this.pinned }, callback);
+        connectTo({ ...options, hostname: this.pinned }, (error, socket) =>
+          error === null ? callback(null, boundReads(socket as Socket)) : callback(error, null),
+        );
       },
     });
   }

@@ -42,3 +42,26 @@ export function utf8Boundary(bytes: Uint8Array, end: number): number {
   const length = first < 0x80 ? 1 : first >= 0xf0 ? 4 : first >= 0xe0 ? 3 : first >= 0xc0 ? 2 : 1;
   return end - lead >= length ? end : lead;
 }
+
+const MASK = '***';
+
+/**
+ * The snippet with the webhook's Secret masked: a receiver echoing X-Benemen-Token back must not put the
+ * Secret into the store, the trace or the logs. A snippet cut at the limit may end in the first part of
+ * the Secret, so that part is masked too.
+ */
+export function redactSnippet(snippet: string | null, secret: string | null): string | null {
+  if (snippet === null || !secret) return snippet;
+  // A snippet this long may have been cut (at a character boundary, up to 3 bytes short of the limit).
+  const cut = Buffer.byteLength(snippet) >= SNIPPET_MAX_BYTES - 3;
+  let text = snippet.split(secret).join(MASK);
+  if (cut) {
+    for (let k = Math.min(secret.length - 1, text.length); k > 0; k--) {
+      if (text.endsWith(secret.slice(0, k))) {
+        text = `${text.slice(0, text.length - k)}${MASK}`;
+        break;
+      }
+    }
+  }
+  return text;
+}

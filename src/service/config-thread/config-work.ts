@@ -14,10 +14,9 @@ const RESTART_ONLY = ['Listen', 'Database'] as const;
 export function doConfigWork(database: GatewayDatabase, request: ConfigRequest): ConfigResult {
   if (request.op === 'replaceMembers') {
     const { organizationId, securityGroupId, entityIds } = request;
-    return {
-      op: 'replaceMembers',
-      stored: replaceSecurityGroupMembers(database, organizationId, securityGroupId, entityIds),
-    };
+    const ids = entityIds === '' ? [] : entityIds.split('\n');
+    const stored = replaceSecurityGroupMembers(database, organizationId, securityGroupId, ids);
+    return { op: 'replaceMembers', stored: { ...stored, entityIds: stored.entityIds.join('\n') } };
   }
   const { config, path } = loadConfig({ env: request.env });
   refuseRestartOnly(config.gateway, request.running, path);

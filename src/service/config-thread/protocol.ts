@@ -16,11 +16,17 @@ export type ConfigRequest =
       env: Record<string, string | undefined>;
       running: RunningSettings;
     }
-  | { op: 'replaceMembers'; organizationId: string; securityGroupId: string; entityIds: readonly string[] };
+  | {
+      op: 'replaceMembers';
+      organizationId: string;
+      securityGroupId: string;
+      /** One per line: a single string crosses the thread boundary as one copy, not 100,000. */
+      entityIds: string;
+    };
 
 export type ConfigResult =
   | { op: 'applyFile'; changes: Change[]; gateway: GatewaySection }
-  | { op: 'replaceMembers'; stored: ReplacedMembers };
+  | { op: 'replaceMembers'; stored: Omit<ReplacedMembers, 'entityIds'> & { entityIds: string } };
 
 /** A refusal keeps its kind, so the caller can answer it as the same error the inline path throws. */
 export type ConfigFailure =

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { RoutingSubscription } from '../matcher/types.js';
+import { Router } from './router.js';
+import type { Revised, RoutingSource } from './source.js';
+import type { WebhookTarget } from './webhook-target.js';
+
+const ORG = 'o-1';
+const GROUP = 'g-1';
+
+/** A store in memory: the test edits it and stamps revisions as a configuration change would. */
+class MemorySource implements RoutingSource {
+  current = 0;
+  members: string[] = [];
+  groupRevision = 0;
+  reads = 0;
+  readonly subs: RoutingSubscription[] = [
+    {
+      webhookId: 1,
+      organizationId: ORG,
+      eventType: 'UserStatus',
+      entityId: null,
+      securityGroupId: GROUP,
+      allEntities: false,
+    },
+  ];
+  readonly target: WebhookTarget = {
+    id: 1,
+    webhookId: 'w-1',
+    organizationId: ORG,
+    endpoint: 'https://x.example/',
+    secret: null,
+    insecureSsl: false,
+    timeoutMs: 5000,
+    retryScheduleSeconds: null,
+    enabled: true,
+  };
+  revision(): number {
+    return this.current;
+  }
+  snapshot<T>(read: () => T): T {
+    return read();
+  }
+  webhooks(): WebhookTarget[] {
+    return [this.target];
+  }
+  subscriptions(): RoutingSubscription[] {
+    return this.subs;
+  }
+  memberships() {
+    return this.members.map((entityId) => ({ organizationId: ORG, securityGroupId: GROUP, entityId }));
+  }
+  groups(): Revised<string>[] {
+    return [{ key: GROUP, revision: this.groupRevision }];
+  }
+  groupMembers(): string[] {
+    this.reads++;
+    return this.members;
+  }
+  organizationsChangedSince(): Revised<string>[] {
+    return [];
+  }
+  groupsChangedSince(revision: number) {
+    return this.groupRevision > revision
+      ? [{ key: { organizationId: ORG, securityGroupId: GROUP }, revision: this.groupRevision }]
+      : [];
+  }
+}
+
+const matches = (router: Router, entityId: string) =>
+  router.match({ organizationId: ORG, eventType: 'UserStatus', entityId }).length;
+
+describe('Router', () => {
+  it("reads a group another process changed, once its revision is past the routing's", () => {
+    const source = new MemorySource();
+    const router = new Router(source);
+    source.members = ['e-1'];
+    source.current = source.groupRevision = 1;
+    router.refresh();
+    expect(matches(router, 'e-1')).toBe(1);
+    router.refresh();
+    expect(source.reads).toBe(1);
+  });
+
+  it('holds refreshes back while this process applies a group change of its own, then catches up', async () => {
+    const source = new MemorySource();
+    const router = new Router(source);
+    const release = router.holdRefreshes();
+    // The change is committed (stamped) before this process has applied it: a refresh must not read it.
+    source.members = ['e-1'];
+    source.current = source.groupRevision = 1;
+    expect(router.refresh()).toEqual([]);
+    expect(source.reads).toBe(0);
+    await router.replaceGroupMembers(ORG, GROUP, ['e-1'], 1);
+    release();
+    router.refresh();
+    expect(source.reads).toBe(0); // its own revision is known: nothing to read back
+    expect(matches(router, 'e-1')).toBe(1);
+    expect(router.currentRevision).toBe(1);
+  });
+});
