@@ -42,15 +42,15 @@ const CLAIM_BATCH = 256;
 /**
  * Fresh deliveries are handed from the writer to their lane, recorded in flight in the same commit, while
  * the lanes together hold less than this many payload bytes; past it they wait in the store and are
- * claimed back. Holding a burst in memory spares the store a claim per delivery (measured on a 50,000-event
- * burst: the store thread's CPU per delivery 51 -> 36 µs). A crash loses nothing: what was handed off is
+ * claimed back. Holding a burst in memory spares the store a claim per delivery (bench/README.md has the
+ * measurement). A crash loses nothing: what was handed off is
  * in flight in the store, and the next start makes it due again. An open breaker hands the queue back.
  */
 export const HOLD_BUDGET_BYTES = 32 * 1024 * 1024;
 /**
- * What a lane holds by hand-off while its endpoint has not just answered 2xx (a new lane, or one whose
- * last attempt failed): an endpoint that hangs or refuses must not pin the whole budget before its
- * breaker opens (measured: 40,000 deliveries held in the first second of a publish to a dead endpoint).
+ * What a lane holds by hand-off while its endpoint has not just succeeded (answered 200; a new lane, or
+ * one whose last attempt failed): an endpoint that hangs or refuses must not pin the whole budget before
+ * its breaker opens, which takes several failed attempts while a publish burst is handed off.
  */
 const UNPROVEN_HOLD = 1024;
 /** Outcomes and releases the store refused are written again this much later, until it takes them. */
@@ -60,9 +60,9 @@ const CLAIM_RETRY_MS = 1000;
 const OUTCOME_FLUSH_SIZE = 1000;
 /**
  * Outcomes are recorded in batches at most this late. Every commit rewrites the touched pages into the
- * WAL and every batch is a message to the store thread, so commits per second cost more than the rows:
- * draining 200,000 waiting deliveries, the store thread's CPU per delivery was 21-22 µs at 10 ms and
- * 15-20 µs at 50 ms. A crash in this window only means those deliveries are attempted again, which
+ * WAL and every batch is a message to the store thread, so commits per second cost more than the rows
+ * (bench/README.md has the drain measured at both intervals). A crash in this window only means those
+ * deliveries are attempted again, which
  * at-least-once delivery already allows; a retry waits for its outcome, but retries wait seconds anyway.
  */
 const OUTCOME_FLUSH_MS = 50;
@@ -450,7 +450,7 @@ export class DeliveryEngine implements DeliveryIntake {
       now,
       random: this.random,
     });
-    // Any result but a 2xx, a policy refusal included, leaves the lane unproven (see UNPROVEN_HOLD).
+    // Any result but a success (200), a policy refusal included, leaves the lane unproven (UNPROVEN_HOLD).
     lane.answering = result.ok;
     // Refusals by policy say nothing about the endpoint's health; everything else does.
     if (result.ok || result.retryable) {
