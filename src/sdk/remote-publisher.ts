@@ -1,8 +1,8 @@
 import pRetry, { AbortError } from 'p-retry';
 import { EventValidationError, type GatewayEvent } from '../catalogue/index.js';
-// The one Retry-After parser, a pure function the delivery engine reads receivers' answers with too.
-import { parseRetryAfter } from '../delivery/transport/retry-after.js';
 import type { Problem } from '../problems.js';
+// The one Retry-After parser, a pure function the delivery engine reads receivers' answers with too.
+import { parseRetryAfter } from '../retry-after.js';
 import type { Publisher, PublishResult } from './publisher.js';
 
 export interface RemotePublisherOptions {

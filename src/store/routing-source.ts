@@ -1,7 +1,38 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { GroupMembership, RoutingSubscription } from '../matcher/types.js';
-import type { Revised, RoutingSource } from '../routing/source.js';
-import type { WebhookTarget } from '../routing/webhook-target.js';
+
+/*
+ * The shapes routing reads (routing/source.ts declares the port). They are spelled out here rather than
+ * imported, so the store depends on nothing above it; the service hands this class to the router, and the
+ * compiler checks there that the two agree.
+ */
+interface WebhookTarget {
+  id: number;
+  webhookId: string;
+  organizationId: string;
+  endpoint: string;
+  secret: string | null;
+  insecureSsl: boolean;
+  timeoutMs: number;
+  retryScheduleSeconds: readonly number[] | null;
+  enabled: boolean;
+}
+interface RoutingSubscription {
+  webhookId: number;
+  organizationId: string;
+  eventType: string;
+  entityId: string | null;
+  securityGroupId: string | null;
+  allEntities: boolean;
+}
+interface GroupMembership {
+  organizationId: string;
+  securityGroupId: string;
+  entityId: string;
+}
+interface Revised<K> {
+  key: K;
+  revision: number;
+}
 
 interface WebhookRow {
   id: number;
@@ -71,7 +102,7 @@ function prepareAll(sqlite: BetterSqlite3.Database) {
 }
 
 /** Routing's reads of the configuration tables, on the connection it is given. */
-export class SqliteRoutingSource implements RoutingSource {
+export class SqliteRoutingSource {
   private readonly statements: ReturnType<typeof prepareAll>;
   private readonly inSnapshot: <T>(read: () => T) => T;
 

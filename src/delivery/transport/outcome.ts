@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { parseRetryAfter } from '../../retry-after.js';
 import { redact } from './classify-error.js';
 import { redactSnippet } from './response-snippet.js';
-import { parseRetryAfter } from './retry-after.js';
 import type { AttemptErrorClass, AttemptOutcome } from './types.js';
 
 /**
