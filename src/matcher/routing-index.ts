@@ -68,7 +68,8 @@ export class RoutingIndex {
   /**
    * replaceGroup in steps of at most `entitiesPerStep` joining or leaving entities, for a caller that
    * yields to its event loop between them (a group of 100,000 members). Between steps, entities not yet
-   * reached still match as before the change.
+   * reached still match as before the change, and the rows are consistent with the membership so far, so
+   * the organization's subscriptions may be replaced between two steps.
    */
   *replaceGroupInSteps(
     organizationId: string,
@@ -91,9 +92,6 @@ export class RoutingIndex {
     const previous = new Set(before);
     const added: string[] = [];
     for (const id of after) if (!previous.has(id)) added.push(id);
-    const buckets = [...(this.subscriptions.get(organizationId) ?? [])].filter(([, bucket]) =>
-      bucket.byGroup.has(securityGroupId),
-    );
     const steps: [readonly string[], (part: readonly string[]) => void][] = [
       [removed, (part) => this.memberships.removeMembers(organizationId, securityGroupId, part)],
       [added, (part) => this.memberships.addMembers(organizationId, securityGroupId, part)],
@@ -105,7 +103,9 @@ export class RoutingIndex {
         apply(part);
         const organization = this.organizations[organizationId];
         if (organization === undefined) continue; // no subscriptions: no rows to update
-        for (const [eventType, bucket] of buckets) {
+        // Read at each step: the organization's subscriptions may have been replaced between two.
+        for (const [eventType, bucket] of this.subscriptions.get(organizationId) ?? []) {
+          if (!bucket.byGroup.has(securityGroupId)) continue;
           const routes = this.routesOf(eventType);
           for (const entityId of part) this.refresh(routes, organizationId, organization, bucket, entityId);
         }

@@ -81,14 +81,14 @@ describe('Router', () => {
     expect(source.reads).toBe(1);
   });
 
-  it('holds refreshes back while this process applies a group change of its own, then catches up', async () => {
+  it('keeps refreshes off a group while this process applies its own change of it, then catches up', async () => {
     const source = new MemorySource();
     const router = new Router(source);
-    const release = router.holdRefreshes();
+    const release = router.holdGroup(ORG, GROUP);
     // The change is committed (stamped) before this process has applied it: a refresh must not read it.
     source.members = ['e-1'];
     source.current = source.groupRevision = 1;
-    expect(router.refresh()).toEqual([]);
+    router.refresh();
     expect(source.reads).toBe(0);
     await router.replaceGroupMembers(ORG, GROUP, ['e-1'], 1);
     release();
@@ -96,5 +96,21 @@ describe('Router', () => {
     expect(source.reads).toBe(0); // its own revision is known: nothing to read back
     expect(matches(router, 'e-1')).toBe(1);
     expect(router.currentRevision).toBe(1);
+  });
+
+  it('applies at the release a later change of the held group that another process made meanwhile', async () => {
+    const source = new MemorySource();
+    const router = new Router(source);
+    const release = router.holdGroup(ORG, GROUP);
+    source.members = ['e-1'];
+    source.current = source.groupRevision = 1; // this process's change
+    await router.replaceGroupMembers(ORG, GROUP, ['e-1'], 1);
+    source.members = ['e-2'];
+    source.current = source.groupRevision = 2; // another process's, while the hold lasts
+    router.refresh();
+    expect(matches(router, 'e-2')).toBe(0);
+    release();
+    expect(matches(router, 'e-2')).toBe(1);
+    expect(matches(router, 'e-1')).toBe(0);
   });
 });

@@ -21,8 +21,11 @@ export class Router {
   /** organization -> group -> the revision its members in the index come from. */
   private readonly groupRevisions = new Map<string, Map<string, number>>();
   private revision: number;
-  /** Group updates of this process under way: a refresh waits for them (see holdRefreshes). */
-  private refreshHolds = 0;
+  /**
+   * `<organization> <group>` of group changes this process has sent to the store and not yet applied
+   * here (see holdGroup), with the latest revision a refresh found for them meanwhile.
+   */
+  private readonly heldGroups = new Map<string, { count: number; found: number }>();
 
   constructor(private readonly source: RoutingSource) {
     const loaded = source.snapshot(() => ({
@@ -61,9 +64,6 @@ export class Router {
    * Cheap when nothing changed: one read of the revision.
    */
   refresh(): number[] {
-    // A stepped group update reads the subscriptions it started with: nothing may change under it. The
-    // revision is not advanced, so the next refresh does this one's work.
-    if (this.refreshHolds > 0) return [];
     const since = this.revision;
     const latest = this.source.revision();
     if (latest === since) return [];
@@ -91,7 +91,7 @@ export class Router {
     revision: number,
   ): Promise<void> {
     this.groupsOf(organizationId).set(securityGroupId, revision);
-    const release = this.holdRefreshes();
+    const release = this.holdGroup(organizationId, securityGroupId);
     try {
       for (const _ of this.routes.replaceGroupInSteps(organizationId, securityGroupId, entityIds)) {
         await nextLoopTurn();
@@ -102,16 +102,24 @@ export class Router {
   }
 
   /**
-   * Holds refreshes back until the returned function is called: from the moment this process sends a
-   * group change to the store until it has applied it here, a refresh would otherwise find the change
-   * committed and apply it a second time, all at once (a 100,000-member group in one turn of the loop).
+   * Keeps refreshes off one group until the returned function is called: from the moment this process
+   * sends a change of the group to the store until it has applied it here, a refresh would otherwise find
+   * the change committed and apply it a second time, all at once (a 100,000-member group in one turn of
+   * the loop). Everything else a refresh finds meanwhile is applied as usual; a later change of the same
+   * group by another process is applied at the release.
    */
-  holdRefreshes(): () => void {
-    this.refreshHolds++;
+  holdGroup(organizationId: string, securityGroupId: string): () => void {
+    const key = `${organizationId} ${securityGroupId}`;
+    const hold = this.heldGroups.get(key) ?? { count: 0, found: -1 };
+    hold.count++;
+    this.heldGroups.set(key, hold);
     let held = true;
     return () => {
-      if (held) this.refreshHolds--;
+      if (!held) return;
       held = false;
+      if (--hold.count > 0) return;
+      this.heldGroups.delete(key);
+      if (hold.found >= 0) this.setGroup(organizationId, securityGroupId, hold.found);
     };
   }
 
@@ -143,6 +151,11 @@ export class Router {
   }
 
   private setGroup(organizationId: string, securityGroupId: string, revision: number): void {
+    const hold = this.heldGroups.get(`${organizationId} ${securityGroupId}`);
+    if (hold !== undefined) {
+      hold.found = Math.max(hold.found, revision);
+      return;
+    }
     const known = this.groupsOf(organizationId);
     if ((known.get(securityGroupId) ?? -1) >= revision) return;
     const members = this.source.groupMembers(organizationId, securityGroupId);

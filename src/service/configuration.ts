@@ -124,7 +124,7 @@ export class Configuration {
       securityGroupId,
       entityIds: entityIds.join('\n'),
     } as const;
-    const release = this.o.router.holdRefreshes();
+    const release = this.o.router.holdGroup(organizationId.toLowerCase(), securityGroupId.toLowerCase());
     try {
       const { stored: packed } = await this.o.worker.run(request);
       const stored = { ...packed, entityIds: packed.entityIds === '' ? [] : packed.entityIds.split('\n') };

@@ -155,8 +155,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     async stop() {
       if (shuttingDown) return;
       shuttingDown = true;
-      await configuration.close();
+      // Requests in flight (a group PUT among them) finish first; the configuration thread closes after.
       if (server !== null) await closeServer(server);
+      await configuration.close();
       await engine.stop(options.shutdownGraceMs ?? 10_000);
       // Commits writes still queued (in-process producers), then closes the store's connection.
       await store.close();

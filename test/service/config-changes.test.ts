@@ -293,6 +293,41 @@ describe('configuration changes while the gateway runs', () => {
     expect(gw.rows<{ n: number }>('SELECT count(*) AS n FROM security_group_members')[0]?.n).toBe(99_991);
   });
 
+  it('applies other changes at once while a large group PUT is still reaching the routing', async () => {
+    const group = randomUUID();
+    const doc = (withB: boolean) => ({
+      organizations: [
+        organization(
+          ORG,
+          [
+            {
+              endpoint: 'http://127.0.0.1:9/a',
+              subscriptions: [{ EventType: 'UserStatus', SecurityGroupId: group }],
+            },
+            ...(withB ? [{ endpoint: 'http://127.0.0.1:9/b' }] : []),
+          ],
+          [{ SecurityGroupId: group }],
+        ),
+      ],
+    });
+    const gw = await gateway(doc(true));
+    const matched = () =>
+      gw.router.match({ organizationId: ORG, eventType: 'UserStatus', entityId: randomUUID() }).length;
+    expect(matched()).toBe(1);
+    const puts = [1, 2].map(() =>
+      gw.publisher.replaceSecurityGroupMembers(
+        ORG,
+        group,
+        Array.from({ length: 100_000 }, () => randomUUID()),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    reload(gw, doc(false)); // deletes webhook b while the PUTs are under way
+    expect(matched()).toBe(0);
+    await Promise.all(puts);
+    expect(matched()).toBe(0);
+  });
+
   it('loads the same receiver written two ways once, and refuses the document naming both paths', () => {
     const problems = () =>
       parseConfigDocument(

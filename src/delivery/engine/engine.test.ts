@@ -341,9 +341,10 @@ describe("DeliveryEngine and its endpoints' health and configuration", () => {
     holder.target = undefined;
     engine.reconfigure([1]);
     expect(queue.released.map((d) => d.id)).toEqual([2]);
-    expect(engine.snapshot()).toEqual([]);
     engine.admit([delivery(9)], []);
     expect(queue.released.map((d) => d.id)).toEqual([2, 9]);
+    // Once the hand-off promised before the delete has landed, the lane and what it held are gone.
+    expect(engine.snapshot()).toEqual([]);
     transport.answerOldest();
     await waitFor(() => queue.records[0], 'the in-flight attempt still records its outcome');
   });
@@ -364,5 +365,27 @@ describe("DeliveryEngine and its endpoints' health and configuration", () => {
     await settle();
     expect(queue.released.map((d) => d.id)).toEqual([1, 2]);
     expect(transport.sent).toHaveLength(0);
+  });
+
+  it("sends what is committed after its webhook was deleted and brought back, the lane's counts intact", async () => {
+    const { holder, router } = editable();
+    const { engine, queue, transport } = await startEngine(new RecordingTransport(200), { router });
+    queue.answer();
+    await settle();
+    leaveOnePending(engine); // a delivery on its way to the store as pending when the delete comes
+    holder.target = undefined;
+    engine.reconfigure([1]);
+    holder.target = { ...TARGET }; // the same WebhookId named again
+    engine.reconfigure([1]);
+    engine.admit([], [1]); // the pending one lands
+    expect(engine.reserve(1)).toBe(true);
+    engine.admit([delivery(9)], []); // held back behind the pending one, which is not claimed yet
+    queue.answer([delivery(5)]);
+    await waitFor(
+      () => transport.sent.length === 1 && queue.open === 1,
+      'the pending one sent, a claim again',
+    );
+    queue.answer(); // the store has nothing older
+    await waitFor(() => transport.sent.length === 2, 'the held-back hand-off sent, not held for good');
   });
 });

@@ -160,9 +160,13 @@ export class DeliveryEngine implements DeliveryIntake {
         lane.cancelTimer();
         this.releaseToStore(lane.takeQueued());
         lane.markDirty();
-        if (target === undefined) this.lanes.delete(id);
+        if (target === undefined) {
+          lane.retired = true;
+          this.dropIfRetired(lane);
+        }
         continue;
       }
+      if (lane !== undefined) lane.retired = false;
       this.wake([id]);
     }
   }
@@ -216,6 +220,14 @@ export class DeliveryEngine implements DeliveryIntake {
       return;
     }
     for (const lane of touched) this.pump(lane);
+    for (const id of [...waiting, ...handedOff.map((d) => d.webhookId)])
+      this.dropIfRetired(this.lanes.get(id));
+  }
+
+  /** A deleted webhook's lane goes once nothing it was promised is still being committed. */
+  private dropIfRetired(lane: Lane | undefined): void {
+    if (lane === undefined || !lane.retired || lane.reserved > 0 || lane.waitingWrites > 0) return;
+    this.lanes.delete(lane.webhookId);
   }
 
   release(reserved: readonly number[], waiting: readonly number[]): void {
@@ -230,6 +242,7 @@ export class DeliveryEngine implements DeliveryIntake {
       this.catchUp(lane);
       this.pump(lane);
     }
+    for (const id of [...reserved, ...waiting]) this.dropIfRetired(this.lanes.get(id));
   }
 
   /** Expires, batch by batch, the paused deliveries whose event's TTL has passed. */

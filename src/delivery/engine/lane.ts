@@ -27,6 +27,11 @@ export class Lane {
   wakes = 0;
   /** A claim is on its way to the store. */
   claiming = false;
+  /**
+   * Its webhook was deleted while deliveries it was promised were still being committed: the lane stays
+   * (their counts settle on it) until those land, and is dropped then.
+   */
+  retired = false;
   /** The endpoint's last finished attempt was a success: the lane may hold up to the engine's budget. */
   answering = false;
   readonly breaker: Breaker;

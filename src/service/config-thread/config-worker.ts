@@ -16,6 +16,8 @@ export class ConfigWorker {
     { resolve: (r: ConfigResult) => void; reject: (e: Error) => void }
   >();
   private nextId = 1;
+  /** Set once the thread is closed or has died: every later request fails at once with it. */
+  private failure: Error | null = null;
 
   private constructor(
     private readonly worker: Worker | null,
@@ -29,7 +31,9 @@ export class ConfigWorker {
       if (response.ok) waiter.resolve(response.result);
       else waiter.reject(errorOf(response.failure));
     });
-    worker?.on('error', (error) => this.failAll(error));
+    worker?.on('error', (error) =>
+      this.failAll(new Error(`the configuration thread failed: ${error.message}`)),
+    );
     worker?.on('exit', (code) => this.failAll(new Error(`the configuration thread exited (code ${code})`)));
     worker?.unref();
   }
@@ -55,6 +59,7 @@ export class ConfigWorker {
         return Promise.reject(errorOf(failureOf(error)));
       }
     }
+    if (this.failure !== null) return Promise.reject(this.failure);
     const worker = this.worker;
     const id = this.nextId++;
     if (this.pending.size === 0) worker.ref();
@@ -65,7 +70,8 @@ export class ConfigWorker {
   }
 
   async close(): Promise<void> {
-    if (this.worker === null) return;
+    if (this.worker === null || this.failure !== null) return;
+    this.failure = new Error('the configuration thread is closed');
     const worker = this.worker;
     const closed = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.ref();
@@ -74,6 +80,7 @@ export class ConfigWorker {
   }
 
   private failAll(error: Error): void {
+    this.failure ??= error;
     for (const waiter of this.pending.values()) waiter.reject(error);
     this.pending.clear();
   }
