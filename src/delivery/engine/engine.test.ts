@@ -388,4 +388,21 @@ describe("DeliveryEngine and its endpoints' health and configuration", () => {
     queue.answer(); // the store has nothing older
     await waitFor(() => transport.sent.length === 2, 'the held-back hand-off sent, not held for good');
   });
+
+  it('forgets the breaker of the old endpoint when its webhook moves to another URL', async () => {
+    const { holder, router } = editable();
+    const { engine, queue, transport } = await startEngine(new RecordingTransport(500), {
+      router,
+      retryScheduleSeconds: [0],
+      maxInFlightPerEndpoint: 1,
+      breaker: { threshold: 2, baseOpenMs: 60_000, maxOpenMs: 60_000 },
+    });
+    queue.answer([1, 2, 3].map(delivery));
+    await waitFor(() => engine.snapshot()[0]?.breaker === 'open', 'the breaker open');
+    holder.target = { ...TARGET, endpoint: 'https://moved.example/hook' };
+    engine.reconfigure([1]);
+    expect(engine.snapshot()[0]?.breaker).toBe('closed');
+    await waitFor(() => queue.open > 0, 'the lane claims for the new URL at once');
+    expect(transport.sent).toHaveLength(2);
+  });
 });

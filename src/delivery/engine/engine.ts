@@ -166,7 +166,13 @@ export class DeliveryEngine implements DeliveryIntake {
         }
         continue;
       }
-      if (lane !== undefined) lane.retired = false;
+      if (lane !== undefined) {
+        lane.retired = false;
+        if (lane.endpoint !== undefined && lane.endpoint !== target.endpoint) {
+          lane.newEndpoint(target.endpoint);
+          lane.cancelTimer(); // a wake-up the old endpoint's breaker asked for
+        }
+      }
       this.wake([id]);
     }
   }
@@ -415,6 +421,7 @@ export class DeliveryEngine implements DeliveryIntake {
 
   private attempt(lane: Lane, target: WebhookTarget, delivery: ClaimedDelivery, startedAt: number): void {
     lane.inFlight++;
+    lane.endpoint = target.endpoint;
     lane.breaker.onStart(startedAt);
     const work = this.o.transport
       .send({

@@ -34,13 +34,15 @@ export class Lane {
   retired = false;
   /** The endpoint's last finished attempt was a success: the lane may hold up to the engine's budget. */
   answering = false;
-  readonly breaker: Breaker;
+  breaker: Breaker;
+  /** The URL its attempts went to: the breaker's verdict is about that endpoint. */
+  endpoint: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly webhookId: number,
-    breakerOptions: BreakerOptions,
+    private readonly breakerOptions: BreakerOptions,
     private readonly held: HeldBytes,
   ) {
     this.breaker = new Breaker(breakerOptions);
@@ -54,6 +56,13 @@ export class Lane {
   /** Deliveries ready to start (those held back not included): what decides when to claim more. */
   get ready(): number {
     return this.queue.length;
+  }
+
+  /** Its webhook now points elsewhere: what the breaker knew of the old endpoint no longer applies. */
+  newEndpoint(endpoint: string): void {
+    this.breaker = new Breaker(this.breakerOptions);
+    this.answering = false;
+    this.endpoint = endpoint;
   }
 
   /** Queues a claimed delivery, or a handed-off one when nothing older waits in the store. */
