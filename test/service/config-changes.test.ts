@@ -231,6 +231,95 @@ describe('configuration changes while the gateway runs', () => {
     await r.waitFor(1);
   });
 
+  it('holds a retry already waiting when its webhook is disabled, and sends it when enabled', async () => {
+    let calls = 0;
+    const r = await receiver({ status: () => (++calls === 1 ? 500 : 200) });
+    const doc = (enabled: boolean) => ({
+      delivery: { RetryScheduleSeconds: [0.5] },
+      organizations: [organization(ORG, [{ endpoint: `${r.url}/hook`, webhook: { Enabled: enabled } }])],
+    });
+    const gw = await gateway(doc(true));
+    await gw.publisher.publish(specEvent('UserStatus', ORG));
+    await waitFor(() => states(gw).join() === 'retrying 1', 'waiting for its retry');
+    reload(gw, doc(false));
+    expect(states(gw)).toEqual(['paused 1']);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(r.requests).toHaveLength(1);
+    reload(gw, doc(true));
+    await waitFor(() => states(gw).join() === 'delivered 1', 'delivered once enabled');
+    expect(r.requests).toHaveLength(2);
+  });
+
+  it('applies the Delivery.Allow* flags on reload to the next attempts', async () => {
+    const r = await receiver();
+    const doc = (allowPrivate: boolean) => ({
+      delivery: { AllowPrivateNetworks: allowPrivate },
+      organizations: [organization(ORG, [{ endpoint: `http://localhost:${r.port}/hook` }])],
+    });
+    const gw = await gateway(doc(true));
+    await gw.publisher.publish(specEvent('UserStatus', ORG));
+    await r.waitFor(1);
+    reload(gw, doc(false));
+    await gw.publisher.publish(specEvent('UserStatus', ORG));
+    await waitFor(
+      () =>
+        gw.rows<{ c: string }>(`SELECT error_class AS c FROM attempts WHERE error_class IS NOT NULL`)[0]?.c,
+      'the second attempt refused',
+    );
+    expect(gw.rows(`SELECT error_class FROM attempts WHERE error_class IS NOT NULL`)).toEqual([
+      { error_class: 'blocked-by-policy' },
+    ]);
+    expect(r.requests).toHaveLength(1);
+  });
+
+  it('stops routing by a group the document deletes, and a group declared again with that id starts empty', async () => {
+    const group = randomUUID();
+    const member = randomUUID();
+    const doc = (withGroup: boolean) => ({
+      organizations: [
+        organization(
+          ORG,
+          withGroup
+            ? [
+                {
+                  endpoint: 'http://127.0.0.1:9/a',
+                  subscriptions: [{ EventType: 'UserStatus', SecurityGroupId: group }],
+                },
+              ]
+            : [
+                {
+                  endpoint: 'http://127.0.0.1:9/a',
+                  subscriptions: [{ EventType: 'UserStatus', EntityId: randomUUID() }],
+                },
+              ],
+          withGroup ? [{ SecurityGroupId: group, EntityIds: [member] }] : [],
+        ),
+      ],
+    });
+    const gw = await gateway(doc(true));
+    const matched = () =>
+      gw.router.match({ organizationId: ORG, eventType: 'UserStatus', entityId: member }).length;
+    expect(matched()).toBe(1);
+    reload(gw, doc(false));
+    expect(matched()).toBe(0);
+    // The group comes back without members of its own (producers maintain them): the old member is gone.
+    reload(gw, {
+      organizations: [
+        organization(
+          ORG,
+          [
+            {
+              endpoint: 'http://127.0.0.1:9/a',
+              subscriptions: [{ EventType: 'UserStatus', SecurityGroupId: group }],
+            },
+          ],
+          [{ SecurityGroupId: group }],
+        ),
+      ],
+    });
+    expect(matched()).toBe(0);
+  });
+
   it('applies a new retry schedule on reload to the next retries', async () => {
     const r = await receiver({ status: 500 });
     const doc = (schedule: number[]) => ({
