@@ -55,7 +55,7 @@ describe('configuration changes while the gateway runs', () => {
   it('deletes a webhook whose attempt is in flight: its outcome is recorded, waiting deliveries cancelled, other retries on time', async () => {
     const hanging = await receiver({ hang: true });
     let calls = 0;
-    const flaky = await receiver({ status: () => (++calls === 1 ? 500 : 200) });
+    const flaky = await receiver({ status: () => (++calls <= 2 ? 500 : 200) });
     const both = (withHanging: boolean) => ({
       delivery: { RetryScheduleSeconds: [0.2, 0.2], MaxInFlightPerEndpoint: 1 },
       organizations: [
@@ -74,10 +74,11 @@ describe('configuration changes while the gateway runs', () => {
 
     const changes = reload(gw, both(false));
     expect(changes.map((c) => `${c.op} ${c.kind}`)).toEqual(['delete webhook']);
-    // The other webhook's retries go on; the deleted one's in-flight attempt times out and is recorded.
-    await flaky.waitFor(2);
+    // The other webhook's retries go on (its third attempt comes after the delete); the deleted one's
+    // in-flight attempt times out and is recorded.
+    await flaky.waitFor(3);
     await waitFor(
-      () => gw.rows<{ n: number }>(`SELECT count(*) AS n FROM attempts`)[0]?.n === 4,
+      () => gw.rows<{ n: number }>(`SELECT count(*) AS n FROM attempts`)[0]?.n === 5,
       'every attempt recorded',
     );
     await waitFor(() => states(gw).join() === 'cancelled 2,delivered 2', 'final states');
