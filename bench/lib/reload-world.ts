@@ -30,14 +30,24 @@ export const organizationId = (o: number) => guid(1, o);
 export const groupId = (o: number) => guid(2, o);
 export const webhookId = (o: number, w: number) => guid(3, o * WEBHOOKS_PER_ORG + w);
 
-export function reloadWorld(dbFile: string, options: { timeoutOf?: (o: number, w: number) => number } = {}) {
+export interface WorldOptions {
+  timeoutOf?: (o: number, w: number) => number;
+  /** The members the document lists for the second organization's group (2 by default). */
+  documentGroup?: string[];
+}
+
+export function reloadWorld(dbFile: string, options: WorldOptions = {}) {
   const timeoutOf = options.timeoutOf ?? (() => 5);
   const organizations = Array.from({ length: ORGANIZATIONS }, (_, o) => ({
     OrganizationId: organizationId(o),
     SecurityGroups: [
       o === 0
         ? { SecurityGroupId: groupId(o) }
-        : { SecurityGroupId: groupId(o), EntityIds: [guid(4, o * 2), guid(4, o * 2 + 1)] },
+        : {
+            SecurityGroupId: groupId(o),
+            EntityIds:
+              o === 1 && options.documentGroup ? options.documentGroup : [guid(4, o * 2), guid(4, o * 2 + 1)],
+          },
     ],
     Webhooks: Array.from({ length: WEBHOOKS_PER_ORG }, (_, w) => ({
       Webhook: {

@@ -94,13 +94,21 @@ export const reload: Scenario = {
       while ((await gateway.revision()) === before) await new Promise((resolve) => setTimeout(resolve, 10));
     });
 
+    // A group whose members the document lists: SIGHUP gives it 100,000 of them.
+    const last = {
+      timeoutOf: (o: number, w: number) => (o === 700 && w === 1 ? 9 : o === 500 && w === 3 ? 7 : 5),
+      documentGroup: bigGroupMembers(500_000),
+    };
+    write(reloadWorld(dbFile, last));
+    const sighupGroup = await step('SIGHUP, a document-owned group gets 100,000 members', async () => {
+      await gateway.reloadFile(env);
+      // Applied to the routing in steps after the reload returns: wait for the last of them.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    });
+
     await gateway.stop();
     started = nowMs();
-    const again = await GatewayProcess.start(ctx, [], {
-      document: reloadWorld(dbFile, {
-        timeoutOf: (o, w) => (o === 700 && w === 1 ? 9 : o === 500 && w === 3 ? 7 : 5),
-      }),
-    });
+    const again = await GatewayProcess.start(ctx, [], { document: reloadWorld(dbFile, last) });
     const restartMs = nowMs() - started;
     ctx.log(`restart on the same store in ${Math.round(restartMs)} ms`);
     await again.stop();
@@ -132,6 +140,11 @@ export const reload: Scenario = {
           'gateway import in another process',
           imported,
           `import command ${Math.round(importMs)} ms; routing followed ${Math.round(imported.wallMs - importMs)} ms after it exited`,
+        ),
+        blocking(
+          'SIGHUP, a document-owned group gets 100,000 members',
+          sighupGroup,
+          'includes 2 s for its stepped routing update',
         ),
         metric({
           metric: 'restart with these groups and subscriptions',

@@ -60,7 +60,12 @@ export class RoutingIndex {
 
   /** Sets a group's members; only the entities that joined or left it have their rows recomputed. */
   replaceGroup(organizationId: string, securityGroupId: string, entityIds: readonly string[]): void {
-    for (const _ of this.replaceGroupInSteps(organizationId, securityGroupId, entityIds)) {
+    for (const _ of this.replaceGroupInSteps(
+      organizationId,
+      securityGroupId,
+      entityIds,
+      Number.POSITIVE_INFINITY,
+    )) {
       // Run every step now.
     }
   }
@@ -75,7 +80,7 @@ export class RoutingIndex {
     organizationId: string,
     securityGroupId: string,
     entityIds: readonly string[],
-    entitiesPerStep = 2_000,
+    entitiesPerStep: number,
   ): Generator<void, void, void> {
     // Who joins and who leaves, worked out in steps too: the lists alone are 100,000 entries.
     const before = [...this.memberships.membersOf(organizationId, securityGroupId)];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../test/support/wait.js';
 import type { RoutingSubscription } from '../matcher/types.js';
 import { Router } from './router.js';
 import type { Revised, RoutingSource } from './source.js';
@@ -56,6 +57,16 @@ class MemorySource implements RoutingSource {
     this.reads++;
     return this.members;
   }
+  groupSize(): number {
+    return this.members.length;
+  }
+  groupMembersAfter(_o: string, _g: string, after: string, limit: number): string[] {
+    this.reads++;
+    return [...this.members]
+      .sort()
+      .filter((m) => m > after)
+      .slice(0, limit);
+  }
   organizationsChangedSince(): Revised<string>[] {
     return [];
   }
@@ -112,5 +123,16 @@ describe('Router', () => {
     release();
     expect(matches(router, 'e-2')).toBe(1);
     expect(matches(router, 'e-1')).toBe(0);
+  });
+
+  it('reads and applies a large group another process changed in steps, the event loop going on between', async () => {
+    const source = new MemorySource();
+    const router = new Router(source);
+    source.members = Array.from({ length: 6_000 }, (_, i) => `e-${String(i).padStart(5, '0')}`);
+    source.current = source.groupRevision = 1;
+    router.refresh();
+    expect(matches(router, 'e-05999')).toBe(0); // not yet: it goes in steps
+    await waitFor(() => matches(router, 'e-05999') === 1 && matches(router, 'e-00000') === 1, 'all applied');
+    expect(source.reads).toBeGreaterThan(1); // a page at a time
   });
 });

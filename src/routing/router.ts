@@ -7,6 +7,9 @@ import { sameTarget, type WebhookTarget } from './webhook-target.js';
 
 export type { WebhookTarget } from './webhook-target.js';
 
+/** Entities a routing step handles at most before it yields to the event loop. */
+const GROUP_STEP = 2_000;
+
 /**
  * The routing view of the configuration: the matcher's index plus the webhook targets, built from the
  * store at start and then kept up to date change by change. Every configuration change stamps what it
@@ -93,7 +96,12 @@ export class Router {
     this.groupsOf(organizationId).set(securityGroupId, revision);
     const release = this.holdGroup(organizationId, securityGroupId);
     try {
-      for (const _ of this.routes.replaceGroupInSteps(organizationId, securityGroupId, entityIds)) {
+      for (const _ of this.routes.replaceGroupInSteps(
+        organizationId,
+        securityGroupId,
+        entityIds,
+        GROUP_STEP,
+      )) {
         await nextLoopTurn();
       }
     } finally {
@@ -158,9 +166,37 @@ export class Router {
     }
     const known = this.groupsOf(organizationId);
     if ((known.get(securityGroupId) ?? -1) >= revision) return;
-    const members = this.source.groupMembers(organizationId, securityGroupId);
-    this.routes.replaceGroup(organizationId, securityGroupId, members);
     known.set(securityGroupId, revision);
+    if (this.source.groupSize(organizationId, securityGroupId) <= GROUP_STEP) {
+      this.routes.replaceGroup(
+        organizationId,
+        securityGroupId,
+        this.source.groupMembers(organizationId, securityGroupId),
+      );
+      return;
+    }
+    // A large group (a document's own list of 100,000) is read and applied in steps: until it is done,
+    // its members match as before the change, and refreshes leave it alone (a later change of it is
+    // applied at the end).
+    const release = this.holdGroup(organizationId, securityGroupId);
+    void this.readAndApplyInSteps(organizationId, securityGroupId).finally(release);
+  }
+
+  private async readAndApplyInSteps(organizationId: string, securityGroupId: string): Promise<void> {
+    const members: string[] = [];
+    for (let page = ['']; page.length > 0; ) {
+      page = this.source.groupMembersAfter(
+        organizationId,
+        securityGroupId,
+        page.at(-1) as string,
+        GROUP_STEP,
+      );
+      members.push(...page);
+      await nextLoopTurn();
+    }
+    for (const _ of this.routes.replaceGroupInSteps(organizationId, securityGroupId, members, GROUP_STEP)) {
+      await nextLoopTurn();
+    }
   }
 
   private groupsOf(organizationId: string): Map<string, number> {

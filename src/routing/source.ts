@@ -21,6 +21,9 @@ export interface RoutingSource {
   /** Every group of the organization with its revision. */
   groups(organizationId: string): Revised<string>[];
   groupMembers(organizationId: string, securityGroupId: string): string[];
+  groupSize(organizationId: string, securityGroupId: string): number;
+  /** Up to `limit` members after `after`, in order: a large group is read a page at a time. */
+  groupMembersAfter(organizationId: string, securityGroupId: string, after: string, limit: number): string[];
   /** Organizations whose configuration changed after `revision`. */
   organizationsChangedSince(revision: number): Revised<string>[];
   /** Groups whose members changed after `revision`, as `{organizationId, securityGroupId}`. */

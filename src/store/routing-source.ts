@@ -93,6 +93,13 @@ function prepareAll(sqlite: BetterSqlite3.Database) {
     groupMembers: prepare(
       'SELECT entity_id FROM security_group_members WHERE organization_id = ? AND security_group_id = ?',
     ).pluck(),
+    groupSize: prepare(
+      'SELECT count(*) FROM security_group_members WHERE organization_id = ? AND security_group_id = ?',
+    ).pluck(),
+    groupMembersAfter: prepare(
+      `SELECT entity_id FROM security_group_members
+        WHERE organization_id = ? AND security_group_id = ? AND entity_id > ? ORDER BY entity_id LIMIT ?`,
+    ).pluck(),
     organizationsChanged: prepare('SELECT id AS key, revision FROM organizations WHERE revision > ?'),
     groupsChanged: prepare(
       `SELECT organization_id AS organizationId, id AS securityGroupId, revision FROM security_groups
@@ -152,6 +159,14 @@ export class SqliteRoutingSource {
 
   groupMembers(organizationId: string, securityGroupId: string): string[] {
     return this.statements.groupMembers.all(organizationId, securityGroupId) as string[];
+  }
+
+  groupSize(organizationId: string, securityGroupId: string): number {
+    return this.statements.groupSize.get(organizationId, securityGroupId) as number;
+  }
+
+  groupMembersAfter(organizationId: string, securityGroupId: string, after: string, limit: number): string[] {
+    return this.statements.groupMembersAfter.all(organizationId, securityGroupId, after, limit) as string[];
   }
 
   organizationsChangedSince(revision: number): Revised<string>[] {
