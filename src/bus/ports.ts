@@ -37,7 +37,15 @@ export function isStoreRefusal(error: unknown): error is Error {
   return error instanceof Error && error.name === 'StoreError';
 }
 
-/** Security group membership as producers replace it. */
+/**
+ * True for the directory's refusal of a group whose members the configuration document lists (an error
+ * named DocumentOwnsMembersError, whose message names the document as their owner).
+ */
+export function isOwnedByDocument(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'DocumentOwnsMembersError';
+}
+
+/** Security group membership as producers replace it; see isOwnedByDocument for its one refusal. */
 export interface MembershipDirectory {
   replaceMembers(
     organizationId: string,

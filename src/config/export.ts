@@ -1,6 +1,6 @@
+import { readState } from '../store/config/read-state.js';
+import type { StoredOrgState, SubscriptionState, WebhookState } from '../store/config/state.js';
 import type { GatewayDatabase } from '../store/database.js';
-import type { StoredOrgState, SubscriptionState, WebhookState } from './org-state.js';
-import { readState } from './read-state.js';
 import type {
   ConfigDocument,
   GatewaySection,

@@ -1,12 +1,12 @@
 import { problemsFromIssues } from '../problems.js';
-import { ConfigError } from './config-error.js';
 import {
   byString,
   type OrgState,
   type SubscriptionState,
   subscriptionSet,
   type WebhookState,
-} from './org-state.js';
+} from '../store/config/state.js';
+import { ConfigError } from './config-error.js';
 import {
   type ConfigDocument,
   configDocumentSchema,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OrgState, StoredOrgState, SubscriptionState, WebhookState } from './org-state.js';
+import type { OrgState, StoredOrgState, SubscriptionState, WebhookState } from '../store/config/state.js';
 import { formatChange, planChanges } from './plan.js';
 import { resolveWebhookIds } from './webhook-identity.js';
 

@@ -1,31 +1,17 @@
 import {
+  type Change,
+  type ChangeKind,
+  type ChangeOp,
   type SecurityGroupState,
   type StoredOrgState,
-  type SubscriptionState,
+  subscriptionChangeKey,
   subscriptionKey,
   type WebhookState,
-} from './org-state.js';
+} from '../store/config/state.js';
+
+export type { Change, ChangeKind, ChangeOp } from '../store/config/state.js';
+
 import type { ResolvedOrgState } from './webhook-identity.js';
-
-export type ChangeOp = 'create' | 'update' | 'delete';
-export type ChangeKind =
-  | 'organization'
-  | 'webhook'
-  | 'subscription'
-  | 'security-group'
-  | 'security-group-members';
-
-/** One step from the current state to the desired one, readable by a person; never carries a secret. */
-export interface Change {
-  op: ChangeOp;
-  kind: ChangeKind;
-  organizationId: string;
-  /** Organization id, security group id, webhook Endpoint, or `<Endpoint> <EventType> <target>[ disabled]`. */
-  key: string;
-  /** The webhook a webhook or subscription change is about. */
-  webhookId?: string;
-  detail?: string;
-}
 
 /**
  * `update webhook 1b4e... https://x/ (Endpoint https://old/ -> https://x/)`: webhooks are named by
@@ -35,10 +21,6 @@ export function formatChange(change: Change): string {
   const detail = change.detail === undefined ? '' : ` (${change.detail})`;
   const webhook = change.kind === 'webhook' && change.webhookId !== undefined ? `${change.webhookId} ` : '';
   return `${change.op} ${change.kind} ${webhook}${change.key}${detail}`;
-}
-
-export function subscriptionChangeKey(endpoint: string, subscription: SubscriptionState): string {
-  return `${endpoint} ${subscriptionKey(subscription)}`;
 }
 
 /**

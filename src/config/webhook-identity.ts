@@ -1,5 +1,5 @@
+import type { OrgState, WebhookState } from '../store/config/state.js';
 import { endpointKey } from './endpoint-key.js';
-import type { OrgState, WebhookState } from './org-state.js';
 
 /** A desired webhook whose identity is settled: the stored webhook it updates, or a new one. */
 export type ResolvedWebhook = WebhookState & { webhookId: string };

@@ -6,11 +6,11 @@ import {
   type ParsedConfig,
   retentionPolicy,
 } from '../config/index.js';
-import type { ReplacedMembers } from '../config/security-groups.js';
 import type { DeliveryEngine } from '../delivery/engine/engine.js';
 import type { DestinationPolicy } from '../delivery/policy/destination.js';
 import type { Logger } from '../log/logger.js';
 import type { Router } from '../routing/router.js';
+import type { ReplacedMembers } from '../store/config/security-groups.js';
 import type { GatewayDatabase } from '../store/database.js';
 import type { RetentionPolicy } from '../store/pruner.js';
 import { refuseRestartOnly } from './config-thread/config-work.js';

@@ -1,4 +1,4 @@
-import type { ReplacedMembers } from '../config/security-groups.js';
+import type { ReplacedMembers } from '../store/config/security-groups.js';
 import type { Configuration } from './configuration.js';
 
 /** Security group membership, which producers own: one of the configuration's changes (see Configuration). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyConfig } from '../../src/config/apply.js';
 import { parseConfigDocument } from '../../src/config/parse.js';
 import { formatChange } from '../../src/config/plan.js';
-import { readState } from '../../src/config/read-state.js';
+import { readState } from '../../src/store/config/read-state.js';
 import type { GatewayDatabase } from '../../src/store/database.js';
 import { deliveries, events, subscriptions, webhooks } from '../../src/store/schema/index.js';
 import { GROUP, ORG, OTHER_ORG, SECRET, sampleDocument, useTempDatabases } from './helpers.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyConfig } from '../../src/config/apply.js';
 import { exportConfig } from '../../src/config/export.js';
 import { parseConfigDocument } from '../../src/config/parse.js';
-import { replaceSecurityGroupMembers } from '../../src/config/security-groups.js';
+import { replaceSecurityGroupMembers } from '../../src/store/config/security-groups.js';
 import { ENTITY, ENTITY_2, GROUP, ORG, sampleDocument, useTempDatabases } from './helpers.js';
 
 const open = useTempDatabases();

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { applyConfig } from '../../src/config/apply.js';
 import { parseConfigDocument } from '../../src/config/parse.js';
 import { formatChange } from '../../src/config/plan.js';
-import { readState } from '../../src/config/read-state.js';
-import { DocumentOwnsMembersError, replaceSecurityGroupMembers } from '../../src/config/security-groups.js';
+import { readState } from '../../src/store/config/read-state.js';
+import {
+  DocumentOwnsMembersError,
+  replaceSecurityGroupMembers,
+} from '../../src/store/config/security-groups.js';
 import { ENTITY, ENTITY_2, GROUP, ORG, useTempDatabases } from './helpers.js';
 
 const open = useTempDatabases();

@@ -1,5 +1,5 @@
 import { applyConfig, ConfigError, loadConfig } from '../../config/index.js';
-import { DocumentOwnsMembersError, replaceSecurityGroupMembers } from '../../config/security-groups.js';
+import { DocumentOwnsMembersError, replaceSecurityGroupMembers } from '../../store/config/security-groups.js';
 import type { GatewayDatabase } from '../../store/database.js';
 import type { ConfigFailure, ConfigRequest, ConfigResult, RunningSettings } from './protocol.js';
 

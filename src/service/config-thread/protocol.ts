@@ -1,6 +1,6 @@
 import type { Change, GatewaySection } from '../../config/index.js';
-import type { ReplacedMembers } from '../../config/security-groups.js';
 import type { Problem } from '../../problems.js';
+import type { ReplacedMembers } from '../../store/config/security-groups.js';
 
 /** The Gateway settings of the running process that a document may not change (a restart would). */
 export interface RunningSettings {

@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
-import type { MembershipDirectory } from '../../../bus/ports.js';
-import { DocumentOwnsMembersError } from '../../../config/security-groups.js';
+import { isOwnedByDocument, type MembershipDirectory } from '../../../bus/ports.js';
 import { problemsFromIssues } from '../../../problems.js';
 import { inScope, type ProducerEnv } from '../../auth.js';
 import { limitBody } from '../../body-limit.js';
@@ -70,7 +69,7 @@ async function replaceOrConflict(
   try {
     return await directory.replaceMembers(organizationId, securityGroupId, entityIds);
   } catch (error) {
-    if (error instanceof DocumentOwnsMembersError) throw new ApiError('CONFLICT', error.message);
+    if (isOwnedByDocument(error)) throw new ApiError('CONFLICT', error.message);
     throw error;
   }
 }

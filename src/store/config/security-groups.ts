@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
-import type { GatewayDatabase } from '../store/database.js';
-import { organizations, securityGroups } from '../store/schema/index.js';
+import type { GatewayDatabase } from '../database.js';
+import { organizations, securityGroups } from '../schema/index.js';
 import { nextRevision } from './revision.js';
 import { writeMembers } from './write-changes.js';
 

@@ -1,19 +1,19 @@
 import { and, type Column, eq, inArray, isNull } from 'drizzle-orm';
-import type { GatewayDatabase } from '../store/database.js';
+import type { GatewayDatabase } from '../database.js';
 import {
   organizations,
   securityGroupMembers,
   securityGroups,
   subscriptions,
   webhooks,
-} from '../store/schema/index.js';
+} from '../schema/index.js';
 import {
   byString,
   type StoredOrgState,
   type StoredSecurityGroupState,
   subscriptionSet,
   type WebhookState,
-} from './org-state.js';
+} from './state.js';
 
 export interface ReadStateOptions {
   /**

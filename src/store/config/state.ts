@@ -1,4 +1,4 @@
-import type { SecurityGroupSource } from '../store/schema/index.js';
+import type { SecurityGroupSource } from '../schema/index.js';
 
 /**
  * The normalised form of one organization's configuration, the same whether read from the database or
@@ -77,4 +77,28 @@ export const byString =
 export function subscriptionSet(subscriptions: readonly SubscriptionState[]): SubscriptionState[] {
   const unique = new Map(subscriptions.map((s) => [subscriptionKey(s), s]));
   return [...unique.values()].sort(byString(subscriptionKey));
+}
+
+export type ChangeOp = 'create' | 'update' | 'delete';
+export type ChangeKind =
+  | 'organization'
+  | 'webhook'
+  | 'subscription'
+  | 'security-group'
+  | 'security-group-members';
+
+/** One step from the current state to the desired one, readable by a person; never carries a secret. */
+export interface Change {
+  op: ChangeOp;
+  kind: ChangeKind;
+  organizationId: string;
+  /** Organization id, security group id, webhook Endpoint, or `<Endpoint> <EventType> <target>[ disabled]`. */
+  key: string;
+  /** The webhook a webhook or subscription change is about. */
+  webhookId?: string;
+  detail?: string;
+}
+
+export function subscriptionChangeKey(endpoint: string, subscription: SubscriptionState): string {
+  return `${endpoint} ${subscriptionKey(subscription)}`;
 }

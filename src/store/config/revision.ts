@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
-import type { GatewayDatabase } from '../store/database.js';
-import { storeMarks } from '../store/schema/index.js';
+import type { GatewayDatabase } from '../database.js';
+import { storeMarks } from '../schema/index.js';
 
 /**
  * Every configuration change, whoever makes it (a document applied at start, on SIGHUP or by `gateway

@@ -1,9 +1,14 @@
 import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
-import type { GatewayDatabase } from '../store/database.js';
-import { deliveries, organizations, securityGroups, subscriptions, webhooks } from '../store/schema/index.js';
-import type { OrgState, SecurityGroupState, SubscriptionState, WebhookState } from './org-state.js';
-import { type Change, subscriptionChangeKey } from './plan.js';
-import type { ResolvedWebhook } from './webhook-identity.js';
+import type { GatewayDatabase } from '../database.js';
+import { deliveries, organizations, securityGroups, subscriptions, webhooks } from '../schema/index.js';
+import {
+  type Change,
+  type OrgState,
+  type SecurityGroupState,
+  type SubscriptionState,
+  subscriptionChangeKey,
+  type WebhookState,
+} from './state.js';
 
 /** Every object of a set of states: groups by `<organizationId> <id>`, webhooks by WebhookId. */
 export interface StateIndex {
@@ -226,7 +231,7 @@ function webhookIdOf(change: Change): string {
   return change.webhookId;
 }
 
-function webhookColumns(w: WebhookState | ResolvedWebhook) {
+function webhookColumns(w: WebhookState) {
   return {
     endpoint: w.endpoint,
     description: w.description,
