@@ -186,6 +186,11 @@ export class Pruner {
     return (this.freePages.get() as number) === 0;
   }
 
+  /** Whether an attempt of this number leaves older attempts of its delivery to trim. */
+  overLimit(attemptNo: number): boolean {
+    return attemptNo > this.policy.attemptsPerDelivery;
+  }
+
   /** Keeps the newest AttemptsPerDelivery attempts of deliveries just attempted (in the caller's transaction). */
   trim(attempts: readonly { deliveryId: number; attemptNo: number }[]): void {
     const keep = this.policy.attemptsPerDelivery;

@@ -82,7 +82,10 @@ export class StoreService {
    * fails, the rows stay until a later attempt of the same delivery trims them.
    */
   private trim(outcomes: readonly Outcome[]): void {
-    const attempts = outcomes.flatMap((o) => (o.attempt === null ? [] : [o.attempt]));
+    // Most batches have no delivery past the limit: they must not pay a transaction (a commit) for it.
+    const attempts = outcomes.flatMap((o) =>
+      o.attempt === null || !this.pruner.overLimit(o.attempt.attemptNo) ? [] : [o.attempt],
+    );
     if (attempts.length === 0) return;
     try {
       this.trimAttempts(attempts);
