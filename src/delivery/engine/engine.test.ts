@@ -405,4 +405,38 @@ describe("DeliveryEngine and its endpoints' health and configuration", () => {
     await waitFor(() => queue.open > 0, 'the lane claims for the new URL at once');
     expect(transport.sent).toHaveLength(2);
   });
+
+  it('sends one request at a time to an endpoint whose answers make it drop the connection', async () => {
+    let open = 0;
+    let most = 0;
+    const transport = {
+      async send(): Promise<AttemptOutcome> {
+        open++;
+        most = Math.max(most, open);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        open--;
+        return {
+          ok: true,
+          statusCode: 200,
+          errorClass: null,
+          errorMessage: null,
+          responseSnippet: null,
+          durationMs: 5,
+          retryAfterMs: null,
+          retryable: true,
+          connectionDropped: true,
+        };
+      },
+      async close() {},
+    };
+    const { engine, queue } = await startEngine(transport);
+    queue.answer([delivery(1)]); // its answer tells the engine the endpoint drops connections
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    most = 0;
+    engine.wake([1]);
+    await waitFor(() => queue.open === 1, 'a claim');
+    queue.answer([2, 3, 4, 5, 6].map(delivery));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(most).toBe(1);
+  });
 });

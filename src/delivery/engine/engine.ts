@@ -336,7 +336,7 @@ export class DeliveryEngine implements DeliveryIntake {
     const target = this.o.router.webhook(lane.webhookId);
     // A disabled webhook's deliveries wait in the store; re-enabling it (a config reload) wakes the lane.
     if (!this.running || target === undefined || !target.enabled) return;
-    const limit = this.settings.maxInFlightPerEndpoint;
+    const limit = lane.dropsConnections ? 1 : this.settings.maxInFlightPerEndpoint;
     const now = this.now();
     const allowance = Math.min(lane.breaker.allowance(now, limit), limit - lane.inFlight);
     if (allowance <= 0 && lane.breaker.mode(now) === 'open') {
@@ -472,6 +472,7 @@ export class DeliveryEngine implements DeliveryIntake {
     });
     // Any result but a success (200), a policy refusal included, leaves the lane unproven (UNPROVEN_HOLD).
     lane.answering = result.ok;
+    if (result.statusCode !== null) lane.dropsConnections = result.connectionDropped === true;
     // Refusals by policy say nothing about the endpoint's health; everything else does.
     if (result.ok || result.retryable) {
       const opened = lane.breaker.onResult(result.ok, now);

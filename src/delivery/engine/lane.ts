@@ -32,6 +32,12 @@ export class Lane {
    * (their counts settle on it) until those land, and is dropped then.
    */
   retired = false;
+  /**
+   * The endpoint's last answer carried more body than is read, so its connection was dropped: while it
+   * does, the lane sends one request at a time, since each costs a new connection whose handshake is
+   * the gateway's CPU, taken from every other lane.
+   */
+  dropsConnections = false;
   /** The endpoint's last finished attempt was a success: the lane may hold up to the engine's budget. */
   answering = false;
   breaker: Breaker;

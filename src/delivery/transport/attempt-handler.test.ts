@@ -12,7 +12,7 @@ describe('AttemptHandler', () => {
     handler.onData(Buffer.from('{"a":'));
     handler.onData(Buffer.from('1}'));
     handler.onComplete();
-    expect(await handler.done).toEqual({ statusCode: 200, headers: {}, snippet: '{"a":1}' });
+    expect(await handler.done).toEqual({ statusCode: 200, headers: {}, snippet: '{"a":1}', dropped: false });
 
     const empty = new AttemptHandler();
     empty.onHeaders(200, []);

@@ -26,6 +26,8 @@ export interface ReceivedResponse {
   statusCode: number;
   headers: IncomingHttpHeaders;
   snippet: string | null;
+  /** More body followed than is read: the connection was dropped, so the next attempt opens another. */
+  dropped: boolean;
 }
 
 /** Only these response headers matter to the verdict (Retry-After on 429/503, Location on a redirect). */
@@ -84,7 +86,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   onData(chunk: Buffer): boolean {
     this.snippet.push(chunk);
     if (this.snippet.total > this.maxDrainBytes) {
-      this.finish();
+      this.finish(true);
       this.abort?.(BODY_TOO_LARGE);
     }
     return true;
@@ -100,10 +102,15 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     this.reject(error);
   }
 
-  private finish(): void {
+  private finish(dropped = false): void {
     if (this.settled) return;
     this.settled = true;
-    this.resolve({ statusCode: this.statusCode, headers: this.headers, snippet: this.snippet.text() });
+    this.resolve({
+      statusCode: this.statusCode,
+      headers: this.headers,
+      snippet: this.snippet.text(),
+      dropped,
+    });
   }
 }
 

@@ -99,7 +99,7 @@ export class HttpTransport {
       // undici hands a pipelining-1 socket back to its pool one event-loop turn after the response ends;
       // resolving before that would make the engine's next send to this origin open a second socket.
       await nextLoopTurn();
-      return responseOutcome(
+      const outcome = responseOutcome(
         response.statusCode,
         response.headers,
         response.snippet,
@@ -107,6 +107,7 @@ export class HttpTransport {
         since(started),
         Date.now(),
       );
+      return response.dropped ? { ...outcome, connectionDropped: true } : outcome;
     } catch (error) {
       if (handler?.responding) phase = 'reading the response body';
       if (deadline.aborted) return timedOut(request.timeoutMs, phase, since(started));

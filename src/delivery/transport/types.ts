@@ -43,4 +43,9 @@ export interface AttemptOutcome {
   retryAfterMs: number | null;
   /** False only for policy refusals: sending again cannot succeed until the configuration changes. */
   retryable: boolean;
+  /**
+   * The receiver sent more body than is read, so its connection was dropped: every such answer costs a
+   * new connection (and handshake) for the next attempt. Absent means false.
+   */
+  connectionDropped?: boolean;
 }
