@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { delivery, TARGET } from '../../../test/support/engine.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { createLogger, silentLogger } from '../../log/logger.js';
 import type { WebhookTarget } from '../../routing/router.js';
@@ -88,28 +89,6 @@ class ManualTransport {
   }
   async close(): Promise<void> {}
 }
-
-const TARGET: WebhookTarget = {
-  id: 1,
-  webhookId: '7c1f3c2e-5b0a-4f7e-9a51-3d3b8f1e2a90',
-  organizationId: 'o',
-  endpoint: 'https://receiver.example/hook',
-  secret: null,
-  insecureSsl: false,
-  timeoutMs: 5000,
-  retryScheduleSeconds: null,
-  enabled: true,
-};
-
-const delivery = (id: number): ClaimedDelivery => ({
-  id,
-  webhookId: 1,
-  previousState: 'pending',
-  attemptCount: 0,
-  eventType: 'UserStatus',
-  expiresAt: null,
-  payload: `{"n":${id}}`,
-});
 
 async function startEngine<T extends DeliveryTransport>(
   transport: T,

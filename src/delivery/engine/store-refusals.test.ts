@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { delivery, TARGET } from '../../../test/support/engine.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { silentLogger } from '../../log/logger.js';
-import type { WebhookTarget } from '../../routing/router.js';
 import type { AttemptOutcome } from '../transport/types.js';
 import { DeliveryEngine } from './engine.js';
 import type {
@@ -12,28 +12,6 @@ import type {
   RecordResult,
   ReleasedDelivery,
 } from './ports.js';
-
-const TARGET: WebhookTarget = {
-  id: 1,
-  webhookId: '7c1f3c2e-5b0a-4f7e-9a51-3d3b8f1e2a90',
-  organizationId: 'o',
-  endpoint: 'https://receiver.example/hook',
-  secret: null,
-  insecureSsl: false,
-  timeoutMs: 5000,
-  retryScheduleSeconds: null,
-  enabled: true,
-};
-
-const delivery = (id: number): ClaimedDelivery => ({
-  id,
-  webhookId: 1,
-  previousState: 'pending',
-  attemptCount: 0,
-  eventType: 'UserStatus',
-  expiresAt: null,
-  payload: `{"n":${id}}`,
-});
 
 const full = () => Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
 
