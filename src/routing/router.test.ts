@@ -135,4 +135,23 @@ describe('Router', () => {
     await waitFor(() => matches(router, 'e-05999') === 1 && matches(router, 'e-00000') === 1, 'all applied');
     expect(source.reads).toBeGreaterThan(1); // a page at a time
   });
+
+  it('reads a large group again at the next refresh when the store failed while it was read in steps', async () => {
+    const source = new MemorySource();
+    const router = new Router(source);
+    source.members = Array.from({ length: 6_000 }, (_, i) => `e-${String(i).padStart(5, '0')}`);
+    source.current = source.groupRevision = 1;
+    const read = source.groupMembersAfter.bind(source);
+    let failing = true;
+    source.groupMembersAfter = (o, g, after, limit) => {
+      if (failing && after !== '') throw new Error('disk I/O error');
+      return read(o, g, after, limit);
+    };
+    router.refresh();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(matches(router, 'e-00000')).toBe(0);
+    failing = false;
+    router.refresh();
+    await waitFor(() => matches(router, 'e-05999') === 1, 'applied once the store reads again');
+  });
 });

@@ -13,7 +13,7 @@ const GROUP_STEP = 2_000;
 /**
  * The routing view of the configuration: the matcher's index plus the webhook targets, built from the
  * store at start and then kept up to date change by change. Every configuration change stamps what it
- * touched with a revision (config/revision.ts); `refresh` reloads only the organizations and groups
+ * touched with a revision (store/config/revision.ts); `refresh` reloads only the organizations and groups
  * stamped after the revision the routing has, whichever process wrote them.
  */
 export class Router {
@@ -179,7 +179,16 @@ export class Router {
     // its members match as before the change, and refreshes leave it alone (a later change of it is
     // applied at the end).
     const release = this.holdGroup(organizationId, securityGroupId);
-    void this.readAndApplyInSteps(organizationId, securityGroupId).finally(release);
+    this.readAndApplyInSteps(organizationId, securityGroupId)
+      .then(release)
+      .catch(() => {
+        // The store could not be read: forget this revision of the group, and take the routing's
+        // revision back before it, so that the next refresh reads the group (and whatever else changed
+        // since) again. The release is idempotent.
+        known.delete(securityGroupId);
+        this.revision = Math.min(this.revision, revision - 1);
+        release();
+      });
   }
 
   private async readAndApplyInSteps(organizationId: string, securityGroupId: string): Promise<void> {
