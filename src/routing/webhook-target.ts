@@ -25,3 +25,12 @@ export function sameTarget(a: WebhookTarget, b: WebhookTarget): boolean {
     String(a.retryScheduleSeconds) === String(b.retryScheduleSeconds)
   );
 }
+
+/** A URL's origin, the part of an Endpoint logs may name (never its path or query). */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'invalid URL';
+  }
+}

@@ -10,6 +10,7 @@ import type { DeliveryEngine } from '../delivery/engine/engine.js';
 import type { DestinationPolicy } from '../delivery/policy/destination.js';
 import type { Logger } from '../log/logger.js';
 import type { Router } from '../routing/router.js';
+import { originOf } from '../routing/webhook-target.js';
 import type { ReplacedMembers } from '../store/config/security-groups.js';
 import type { GatewayDatabase } from '../store/database.js';
 import type { RetentionPolicy } from '../store/pruner.js';
@@ -57,14 +58,6 @@ export function logChanges(logger: Logger, changes: readonly Change[]): void {
       },
       'configuration change',
     );
-  }
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return 'invalid URL';
   }
 }
 
@@ -190,8 +183,8 @@ export class Configuration {
 }
 
 /**
- * Runs `reload` (which should log its own failures) for signals, one at a time: a signal that arrives while a reload runs asks for one more
- * after it, and any number of such signals ask for just one. Each reload starts on a fresh turn of the
+ * Runs `reload` (which should log its own failures) for signals, one at a time: a signal that arrives
+ * while a reload runs asks for one more after it, and any number of such signals ask for just one. Each reload starts on a fresh turn of the
  * event loop, so requests and deliveries go on between reloads however fast the signals come.
  */
 export function coalescing(reload: () => void | Promise<void>): () => void {

@@ -1,5 +1,6 @@
 import type { Logger } from '../../log/logger.js';
 import type { Router, WebhookTarget } from '../../routing/router.js';
+import { originOf } from '../../routing/webhook-target.js';
 import type { AttemptOutcome, AttemptRequest } from '../transport/types.js';
 import { type BreakerOptions, DEFAULT_BREAKER } from './breaker.js';
 import { decideAfterAttempt } from './decide.js';
@@ -76,13 +77,7 @@ const EXPIRE_PAUSED_BATCH = 1000;
 /** How a log line names a webhook: its WebhookId and its URL's origin (never the path, query or Secret). */
 export function webhookLogFields(target: WebhookTarget | undefined, rowId: number) {
   if (target === undefined) return { webhook: rowId };
-  let origin: string;
-  try {
-    origin = new URL(target.endpoint).origin;
-  } catch {
-    origin = 'invalid URL';
-  }
-  return { webhookId: target.webhookId, origin };
+  return { webhookId: target.webhookId, origin: originOf(target.endpoint) };
 }
 
 /**

@@ -41,30 +41,27 @@ export function readState(
   const orgRows = db.select().from(organizations).where(only(organizations.id)).all();
   const groupRows = db.select().from(securityGroups).where(only(securityGroups.organizationId)).all();
   const wanted = options.membersOf;
+  // The groups whose members are read: all, or those the caller asks for.
+  const readGroups =
+    wanted === undefined
+      ? groupRows
+      : groupRows.filter((group) => wanted(group.organizationId, group.id, group.membersFromDocument));
   const memberRows =
     wanted === undefined
       ? db.select().from(securityGroupMembers).where(only(securityGroupMembers.organizationId)).all()
-      : groupRows
-          .filter((group) => wanted(group.organizationId, group.id, group.membersFromDocument))
-          .flatMap((group) =>
-            db
-              .select()
-              .from(securityGroupMembers)
-              .where(
-                and(
-                  eq(securityGroupMembers.organizationId, group.organizationId),
-                  eq(securityGroupMembers.securityGroupId, group.id),
-                ),
-              )
-              .all(),
-          );
-  const membersRead = new Set(
-    wanted === undefined
-      ? groupRows.map((group) => `${group.organizationId} ${group.id}`)
-      : groupRows
-          .filter((group) => wanted(group.organizationId, group.id, group.membersFromDocument))
-          .map((group) => `${group.organizationId} ${group.id}`),
-  );
+      : readGroups.flatMap((group) =>
+          db
+            .select()
+            .from(securityGroupMembers)
+            .where(
+              and(
+                eq(securityGroupMembers.organizationId, group.organizationId),
+                eq(securityGroupMembers.securityGroupId, group.id),
+              ),
+            )
+            .all(),
+        );
+  const membersRead = new Set(readGroups.map((group) => `${group.organizationId} ${group.id}`));
   const live = (column: Column) => and(only(column), isNull(webhooks.deletedAt));
   const webhookRows = db.select().from(webhooks).where(live(webhooks.organizationId)).all();
   const subscriptionRows = db
