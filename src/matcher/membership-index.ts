@@ -47,27 +47,12 @@ export class MembershipIndex {
     return this.entitiesOfGroup.get(organizationId, securityGroupId) ?? NO_MEMBERS;
   }
 
-  /** Who would join and who would leave the group if its members became `entityIds`. */
-  diff(
-    organizationId: string,
-    securityGroupId: string,
-    entityIds: Iterable<string>,
-  ): { added: string[]; removed: string[] } {
-    const before = this.membersOf(organizationId, securityGroupId);
-    const after = new Set(entityIds);
-    const removed: string[] = [];
-    for (const entityId of before) if (!after.has(entityId)) removed.push(entityId);
-    const added: string[] = [];
-    for (const entityId of after) if (!before.has(entityId)) added.push(entityId);
-    return { added, removed };
-  }
-
-  /** Adds members (from diff), so a large change can be applied in parts. */
+  /** Adds members; a large change is applied in parts (RoutingIndex.replaceGroupInSteps). */
   addMembers(organizationId: string, securityGroupId: string, entityIds: readonly string[]): void {
     for (const entityId of entityIds) this.add(organizationId, securityGroupId, entityId);
   }
 
-  /** Removes members (from diff). */
+  /** Removes members. */
   removeMembers(organizationId: string, securityGroupId: string, entityIds: readonly string[]): void {
     const members = this.entitiesOfGroup.get(organizationId, securityGroupId);
     if (members === undefined) return;
@@ -78,18 +63,6 @@ export class MembershipIndex {
       else this.groupsOfEntity.delete(organizationId, entityId);
     }
     if (members.size === 0) this.entitiesOfGroup.delete(organizationId, securityGroupId);
-  }
-
-  /** Sets the group's members; returns the entities whose groups changed (added or removed). */
-  replaceGroup(organizationId: string, securityGroupId: string, entityIds: Iterable<string>): string[] {
-    const { added, removed } = this.diff(organizationId, securityGroupId, entityIds);
-    this.removeMembers(organizationId, securityGroupId, removed);
-    this.addMembers(organizationId, securityGroupId, added);
-    return [...removed, ...added];
-  }
-
-  removeGroup(organizationId: string, securityGroupId: string): string[] {
-    return this.replaceGroup(organizationId, securityGroupId, NO_GROUPS);
   }
 
   private add(organizationId: string, securityGroupId: string, entityId: string): void {
