@@ -16,34 +16,28 @@ export async function serve(): Promise<void> {
   // Logged as the percent set here, or as the operator's when node's own flag set it.
   const heapGrowingPercent = limitHeapGrowth() ?? 'from --heap-growing-percent';
   const logger = createLogger();
-  refuseMissingConfig(process.env.GATEWAY_CONFIG);
-  const { config, path } = loadConfig();
-  logger.info({ config: path, database: config.gateway.Database, heapGrowingPercent }, 'starting gateway');
-  let gateway: Awaited<ReturnType<typeof startGateway>>;
-  try {
-    gateway = await startGateway({ config, logger });
-  } catch (error) {
-    throw startFailure(error, config.gateway) ?? error;
-  }
-
-  let stopping = false;
+  // The handlers are in place before anything else: until a handler exists, a signal's default action
+  // ends the process without a word. One that arrives during the (possibly long) start waits for it.
+  let gateway: Awaited<ReturnType<typeof startGateway>> | null = null;
+  let stopSignal: string | null = null;
+  let reloadWanted = false;
   const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+    if (stopSignal !== null) return;
+    stopSignal = signal;
     logger.info({ signal }, 'shutting down');
-    gateway.stop().then(
+    if (gateway !== null) finish(gateway);
+  };
+  const finish = (running: NonNullable<typeof gateway>) =>
+    running.stop().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
   // Signals that arrive during a reload ask for one more reload after it, however many they are.
   const reload = coalescing(async () => {
-    if (stopping) return;
+    if (stopSignal !== null || gateway === null) return;
     try {
       // Read, validated and applied in the configuration thread: the event loop goes on serving.
       const changes = await gateway.configuration.reloadFile(process.env);
@@ -53,7 +47,24 @@ export async function serve(): Promise<void> {
       logger.error({ err: error }, 'configuration reload refused');
     }
   });
-  process.on('SIGHUP', reload);
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    if (gateway === null) reloadWanted = true;
+    else reload();
+  });
+
+  refuseMissingConfig(process.env.GATEWAY_CONFIG);
+  const { config, path } = loadConfig();
+  logger.info({ config: path, database: config.gateway.Database, heapGrowingPercent }, 'starting gateway');
+  try {
+    gateway = await startGateway({ config, logger });
+  } catch (error) {
+    throw startFailure(error, config.gateway) ?? error;
+  }
+  if (stopSignal !== null) finish(gateway);
+  // The file read at start may have changed since the signal.
+  else if (reloadWanted) reload();
 }
 
 /**

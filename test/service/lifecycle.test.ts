@@ -7,6 +7,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { specEvent } from '../support/events.js';
 import {
+  launchGateway,
   ORG,
   organization,
   spawnGateway,
@@ -195,5 +196,55 @@ describe('SIGHUP', () => {
       gateway.child.kill('SIGTERM');
       expect(await gateway.exited).toBe(0);
     }
+  });
+});
+
+describe('signals during start', () => {
+  it('a SIGHUP while the gateway starts waits for it, then reloads the file once', async () => {
+    const dir = workspace();
+    const dbFile = join(dir, 'gateway.db');
+    const webhooks = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ endpoint: `http://127.0.0.1:9/hook-${i}` }));
+    const file = writeConfig(dir, testDocument(dbFile, { organizations: [organization(ORG, webhooks(2))] }));
+    const gateway = launchGateway(file);
+    await gateway.logged('starting gateway');
+    // The file changes after start read it, and signals keep coming until the gateway listens.
+    writeConfig(dir, testDocument(dbFile, { organizations: [organization(ORG, webhooks(3))] }));
+    let starting = true;
+    const listening = gateway.logged('gateway listening').finally(() => {
+      starting = false;
+    });
+    let signals = 0;
+    while (starting) {
+      gateway.child.kill('SIGHUP');
+      signals++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const url = (await listening).url as string;
+    try {
+      expect(signals).toBeGreaterThan(0);
+      await gateway.logged('configuration reloaded');
+      const response = await fetch(`${url}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(specEvent('UserStatus', ORG)),
+      });
+      expect(await response.json()).toMatchObject({ Results: [{ Matched: 3 }] });
+    } finally {
+      gateway.child.kill('SIGTERM');
+      expect(await gateway.exited).toBe(0);
+    }
+  });
+
+  it('a SIGTERM while the gateway starts lets it finish starting, then stops it cleanly', async () => {
+    const dir = workspace();
+    const file = writeConfig(dir, testDocument(join(dir, 'gateway.db')));
+    const gateway = launchGateway(file);
+    await gateway.logged('starting gateway');
+    gateway.child.kill('SIGTERM');
+    expect({ exit: await gateway.exited, stderr: gateway.stderr() }).toEqual({ exit: 0, stderr: '' });
+    expect(gateway.logs.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['shutting down', 'gateway stopped']),
+    );
   });
 });

@@ -101,7 +101,15 @@ export interface GatewayProcess {
   url: string;
   /** Every log line the process printed (JSON, parsed). */
   logs: Record<string, unknown>[];
-  exited: Promise<number | null>;
+  /** The exit code, or the signal's name when a signal ended it (a crash, or a default action). */
+  exited: Promise<number | NodeJS.Signals | null>;
+  /** Everything the process wrote to stderr so far. */
+  stderr: () => string;
+}
+
+/** The gateway as its own process before it listens: `logged(msg)` waits for one of its log lines. */
+export interface StartingGateway extends Omit<GatewayProcess, 'url'> {
+  logged: (msg: string) => Promise<Record<string, unknown>>;
 }
 
 /**
@@ -112,29 +120,46 @@ export async function spawnGateway(
   configFile: string,
   env: Record<string, string> = {},
 ): Promise<GatewayProcess> {
+  const gateway = launchGateway(configFile, env);
+  const listening = await gateway.logged('gateway listening');
+  return { ...gateway, url: listening.url as string };
+}
+
+/** Starts `gateway serve` and returns at once; see spawnGateway for the usual wait. */
+export function launchGateway(configFile: string, env: Record<string, string> = {}): StartingGateway {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
     env: { ...process.env, GATEWAY_CONFIG: configFile, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
+  const waiting: { msg: string; resolve: (entry: Record<string, unknown>) => void }[] = [];
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
     stderr += chunk;
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        logs.push(entry);
-        if (entry.msg === 'gateway listening') resolve(entry.url as string);
-      } catch {
-        logs.push({ raw: line });
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal)),
+  );
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    try {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      logs.push(entry);
+      for (const wait of waiting.filter((w) => w.msg === entry.msg)) {
+        waiting.splice(waiting.indexOf(wait), 1);
+        wait.resolve(entry);
       }
-    });
-    void exited.then((code) => reject(new Error(`gateway exited with ${code} before listening: ${stderr}`)));
+    } catch {
+      logs.push({ raw: line });
+    }
   });
-  return { child, url, logs, exited };
+  const logged = (msg: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const seen = logs.find((l) => l.msg === msg);
+      if (seen !== undefined) return resolve(seen);
+      waiting.push({ msg, resolve });
+      void exited.then((code) => reject(new Error(`gateway exited with ${code} before "${msg}": ${stderr}`)));
+    });
+  return { child, logs, exited, logged, stderr: () => stderr };
 }
 
 export function writeConfig(dir: string, document: Record<string, unknown>): string {
