@@ -1,0 +1,93 @@
+import { fileURLToPath } from 'node:url';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import * as schema from './schema/index.js';
+
+export type PgSchema = typeof schema;
+
+export interface PgDatabase {
+  pool: pg.Pool;
+  db: NodePgDatabase<PgSchema>;
+  /** The URL with its password left out, for logs and messages. */
+  where: string;
+  close(): Promise<void>;
+}
+
+export interface OpenPgOptions {
+  /** Connections in the pool (Gateway.DatabasePoolSize). */
+  poolSize?: number;
+  /** Skip the migrations (a caller that already ran them on this database). */
+  migrate?: boolean;
+}
+
+// src/store/pg/ under tsx, dist/store/pg/ after tsc: the package root is three levels up either way.
+export const PG_MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle-pg', import.meta.url));
+
+/** Every instance migrating at start takes this lock first, so instances starting together migrate once. */
+const MIGRATION_LOCK = 7_261_001;
+
+/** True for a Gateway.Database that names a PostgreSQL server rather than a SQLite file. */
+export function isPostgresUrl(database: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(database);
+}
+
+/** A URL fit for a log line: no password. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
+
+// bigint columns hold milliseconds and row ids, all far below 2^53: read them as numbers, on these pools
+// only (pg's global type table is left alone).
+const INT8 = 20;
+const NUMERIC = 1700;
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8 || oid === NUMERIC) return (value: string) => Number(value);
+    // biome-ignore lint/suspicious/noExplicitAny: pg's typed overloads do not accept a union format
+    return pg.types.getTypeParser(oid, format as any);
+  },
+};
+
+/**
+ * Opens a pool on the database and brings its schema up to date (drizzle-pg/, in one transaction under
+ * an advisory lock: an instance killed mid-migration leaves the schema as it was, and the next start
+ * migrates again).
+ */
+export async function openPgDatabase(url: string, options: OpenPgOptions = {}): Promise<PgDatabase> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
+  // An idle connection the server dropped must not end the process; the next query reconnects.
+  pool.on('error', () => {});
+  try {
+    if (options.migrate !== false) await migrateLocked(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return {
+    pool,
+    db: drizzle({ client: pool, schema }),
+    where: redactUrl(url),
+    close: () => pool.end(),
+  };
+}
+
+async function migrateLocked(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await migrate(drizzle({ client }), { migrationsFolder: PG_MIGRATIONS_FOLDER });
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { ClaimResult, Outcome, RecordResult, ReleasedDelivery } from '../delivery-store.js';
+import type { EventRecord, HandOffs, StoredEvent } from '../event-writer.js';
+import { passIntervalMs } from '../prune-runner.js';
+import { DEFAULT_RETENTION, type PruneCounts, type RetentionPolicy } from '../pruner.js';
+import { StoreError } from '../store-error.js';
+import type { PgDatabase } from './database.js';
+import { DeliveryQueue, isConnectionError, type QueueSettings } from './delivery-queue.js';
+import { writeEvents } from './event-writes.js';
+import { prunePass } from './pruner.js';
+import { inTransaction } from './sql.js';
+
+/** A store call waiting longer than this, or one failed this recently, makes the gateway unready. */
+const WRITE_STALL_MS = 3_000;
+/** Default lease of a delivery in flight (Gateway.Delivery.LeaseSeconds). */
+export const DEFAULT_LEASE_MS = 30_000;
+
+export interface PgStoreOptions {
+  /** Names this instance in the leases it writes; a fresh one per process by default. */
+  instanceId?: string;
+  leaseMs?: number;
+  maxInFlightPerEndpoint?: number;
+  retention?: RetentionPolicy;
+  /** Run the background pruner (default true). */
+  prune?: boolean;
+  /** Told of webhooks whose deliveries may now be claimed: their leases expired (instances that died). */
+  onTakeover?: (webhookIds: number[]) => void;
+}
+
+/**
+ * The PostgreSQL store behind the same port as the SQLite StoreClient: events and deliveries in one
+ * transaction, claims with leases, outcomes, releases, recovery and retention, shared by any number of
+ * gateway instances. Every call is asynchronous and runs on a pooled connection; nothing here holds a
+ * connection while the engine waits for a receiver. While this instance holds leases it renews them
+ * every third of the lease; it also looks for other instances' expired leases as often, so their
+ * deliveries are taken over within about one lease.
+ */
+export class PgStore {
+  readonly instanceId: string;
+  private readonly settings: QueueSettings;
+  private readonly queue: DeliveryQueue;
+  private readonly pool: pg.Pool;
+  private retention: RetentionPolicy;
+  private readonly waiting = new Map<number, number>();
+  private calls = 0;
+  private lastFailureAt = Number.NEGATIVE_INFINITY;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private pruneTimer: NodeJS.Timeout | null = null;
+  private pruning: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly database: PgDatabase,
+    options: PgStoreOptions = {},
+  ) {
+    this.pool = database.pool;
+    this.instanceId = options.instanceId ?? randomUUID();
+    this.settings = {
+      instanceId: this.instanceId,
+      leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+      maxInFlightPerEndpoint: options.maxInFlightPerEndpoint ?? 16,
+    };
+    this.queue = new DeliveryQueue(this.pool, this.settings);
+    this.retention = options.retention ?? DEFAULT_RETENTION;
+    const every = Math.max(Math.floor(this.settings.leaseMs / 3), 50);
+    this.every(every, () => this.queue.renewLeases(Date.now()));
+    if (options.onTakeover !== undefined) {
+      const onTakeover = options.onTakeover;
+      this.every(every, async () => {
+        const webhooks = await this.queue.expiredLeases(Date.now());
+        if (webhooks.length > 0) onTakeover(webhooks);
+      });
+    }
+    if (options.prune !== false) this.schedulePrune();
+  }
+
+  /** Readiness: false while a call has waited too long, or shortly after one failed. */
+  healthy(now = Date.now()): boolean {
+    if (this.closed || now - this.lastFailureAt <= WRITE_STALL_MS) return false;
+    const oldest = this.waiting.values().next();
+    return oldest.done === true || now - oldest.value <= WRITE_STALL_MS;
+  }
+
+  /** Gateway.Delivery.MaxInFlightPerEndpoint changed (a reload): the next claims use it. */
+  setMaxInFlightPerEndpoint(limit: number): void {
+    this.settings.maxInFlightPerEndpoint = limit;
+  }
+
+  write(records: readonly EventRecord[], handOffs: HandOffs): Promise<StoredEvent[]> {
+    if (records.length === 0) return Promise.resolve([]);
+    return this.call(() =>
+      inTransaction(this.pool, (client) => writeEvents(client, this.settings, records, handOffs, Date.now())),
+    );
+  }
+
+  claim(webhookId: number, now: number, limit: number): Promise<ClaimResult> {
+    return this.call(() => this.queue.claim(webhookId, now, limit));
+  }
+
+  async record(outcomes: readonly Outcome[]): Promise<RecordResult> {
+    const result = await this.call(() => this.queue.record(outcomes, this.retention.attemptsPerDelivery));
+    if (result.failed.some((f) => f.retryable)) this.lastFailureAt = Date.now();
+    return result;
+  }
+
+  release(deliveries: readonly ReleasedDelivery[]): Promise<void> {
+    return this.call(() => this.queue.release(deliveries));
+  }
+
+  recoverInFlight(): Promise<number> {
+    return this.call(() => this.queue.recoverInFlight());
+  }
+
+  expirePaused(now: number, limit: number): Promise<number> {
+    return this.call(() => this.queue.expirePaused(now, limit));
+  }
+
+  /** Gateway.Retention changed: the next pass applies it. */
+  async retain(policy: RetentionPolicy): Promise<void> {
+    this.retention = policy;
+  }
+
+  /** A whole prune pass now (`gateway prune`, tests); when another instance is pruning, nothing. */
+  prune(policy: RetentionPolicy, options: { dry?: boolean; now?: () => number } = {}): Promise<PruneCounts> {
+    return prunePass(this.pool, policy, options).then((pass) => pass.removed);
+  }
+
+  /** Stops the timers and closes the pool; calls in flight finish first. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.timers) clearInterval(timer);
+    if (this.pruneTimer !== null) clearTimeout(this.pruneTimer);
+    await this.pruning;
+    await this.database.close();
+  }
+
+  /** Runs one store call, counting it for readiness; a failure is a StoreError (see isStoreRefusal). */
+  private async call<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new StoreError('the store is closed');
+    const n = ++this.calls;
+    this.waiting.set(n, Date.now());
+    try {
+      return await work();
+    } catch (error) {
+      if (isConnectionError(error)) this.lastFailureAt = Date.now();
+      const code = (error as { code?: unknown }).code;
+      throw new StoreError(
+        error instanceof Error ? error.message : String(error),
+        typeof code === 'string' ? code : undefined,
+      );
+    } finally {
+      this.waiting.delete(n);
+    }
+  }
+
+  private every(ms: number, task: () => Promise<unknown>): void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running || this.closed) return;
+      running = true;
+      // A failed renewal or look-up is tried again at the next tick; readiness reports a lasting failure.
+      task()
+        .catch(() => {})
+        .finally(() => {
+          running = false;
+        });
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  private schedulePrune(): void {
+    if (this.closed) return;
+    this.pruneTimer = setTimeout(() => {
+      this.pruning = prunePass(this.pool, this.retention)
+        .catch(() => {})
+        .finally(() => this.schedulePrune());
+    }, passIntervalMs(this.retention));
+    this.pruneTimer.unref();
+  }
+}

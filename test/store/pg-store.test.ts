@@ -1,0 +1,111 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openPgDatabase, type PgDatabase } from '../../src/store/pg/database.js';
+import { FULL_RETRY_MS } from '../../src/store/pg/delivery-queue.js';
+import { PgStore } from '../../src/store/pg/pg-store.js';
+import { traceEventPg } from '../../src/store/pg/trace.js';
+import { openTestPgDatabase } from '../support/pg-store.js';
+import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
+import { eventRecord } from '../support/store.js';
+
+/** What the PostgreSQL store promises beyond the contract: several instances on one database. */
+describe.skipIf(!postgresAvailable())('PostgreSQL store, several instances', () => {
+  let server: TestPostgres;
+  const open: PgStore[] = [];
+  const pools: PgDatabase['pool'][] = [];
+  beforeAll(async () => {
+    server = await startPostgres();
+  });
+  afterAll(() => server?.stop());
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+
+  /** Instances on one fresh database, each with its own pool. */
+  async function instances(n: number, options: ConstructorParameters<typeof PgStore>[1] = {}) {
+    const first = await openTestPgDatabase(server);
+    const url = (first.pool.options as { connectionString: string }).connectionString;
+    const dbs: PgDatabase[] = [first];
+    for (let i = 1; i < n; i++) dbs.push(await openPgDatabase(url, { poolSize: 4 }));
+    pools.push(first.pool);
+    const stores = dbs.map((db) => new PgStore(db, { prune: false, ...options }));
+    open.push(...stores);
+    return stores;
+  }
+
+  it('stores an Id once when instances record it at the same time', async () => {
+    const stores = await instances(3);
+    const results = await Promise.all(stores.map((s) => s.write([eventRecord('same', [1, 2])], [])));
+    expect(results.flat().filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(results.flat().every((r) => r.matched === 2)).toBe(true);
+    const trace = await traceEventPg(pools.at(-1) as PgDatabase['pool'], 'same');
+    expect(trace.deliveries).toHaveLength(2);
+  });
+
+  it('never claims a delivery for two instances, and holds the limit across them', async () => {
+    const [a, b] = await instances(2, { maxInFlightPerEndpoint: 5 });
+    if (a === undefined || b === undefined) throw new Error('two stores');
+    await a.write(
+      Array.from({ length: 20 }, (_, i) => eventRecord(`e${i}`, [1])),
+      [],
+    );
+    const now = Date.now();
+    const [fromA, fromB] = await Promise.all([a.claim(1, now, 10), b.claim(1, now, 10)]);
+    const ids = [...fromA.deliveries, ...fromB.deliveries].map((d) => d.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(5);
+    // Full: the one that got less is told to ask again shortly, not when the next is due.
+    const short = fromA.deliveries.length < fromB.deliveries.length ? fromA : fromB;
+    expect(short.nextDueAt).toBe(now + FULL_RETRY_MS);
+    // An outcome frees a place, for whichever instance claims next.
+    const owner = fromA.deliveries.length > 0 ? a : b;
+    const first = (fromA.deliveries[0] ?? fromB.deliveries[0]) as { id: number };
+    await owner.record([
+      {
+        deliveryId: first.id,
+        state: 'delivered',
+        attemptCount: 1,
+        nextAttemptAt: null,
+        finishedAt: now,
+        attempt: null,
+      },
+    ]);
+    expect((await (owner === a ? b : a).claim(1, Date.now(), 10)).deliveries).toHaveLength(1);
+  });
+
+  it('lets another instance take over deliveries whose lease expired', async () => {
+    const [a, b] = await instances(2, { leaseMs: 300 });
+    if (a === undefined || b === undefined) throw new Error('two stores');
+    await a.write([eventRecord('x', [1])], []);
+    const [taken] = (await a.claim(1, Date.now(), 10)).deliveries;
+    expect((await b.claim(1, Date.now(), 10)).deliveries).toEqual([]);
+    // `a` dies: its renewals stop, and its lease runs out.
+    await a.close();
+    open.splice(open.indexOf(a), 1);
+    await sleep(400);
+    const [again] = (await b.claim(1, Date.now(), 10)).deliveries;
+    expect(again).toMatchObject({ id: taken?.id, previousState: 'pending', attemptCount: 0 });
+  });
+
+  it('renews the leases of an instance that is alive, and only the holder of a lease may hand it back', async () => {
+    const [a, b] = await instances(2, { leaseMs: 300 });
+    if (a === undefined || b === undefined) throw new Error('two stores');
+    await a.write([eventRecord('slow', [1])], []);
+    const [taken] = (await a.claim(1, Date.now(), 10)).deliveries;
+    await sleep(900);
+    expect((await b.claim(1, Date.now(), 10)).deliveries).toEqual([]);
+    // An instance whose lease was lost cannot overwrite the new holder's outcome.
+    await b.release([{ id: taken?.id as number, previousState: 'pending' }]);
+    expect((await b.claim(1, Date.now(), 10)).deliveries).toEqual([]);
+  });
+
+  it('recovers at start only its own and expired leases, not those of instances alive', async () => {
+    const [a, b] = await instances(2);
+    if (a === undefined || b === undefined) throw new Error('two stores');
+    await a.write([eventRecord('p', [1]), eventRecord('q', [2])], []);
+    await a.claim(1, Date.now(), 10);
+    await b.claim(2, Date.now(), 10);
+    expect(await b.recoverInFlight()).toBe(1);
+    expect(await a.recoverInFlight()).toBe(1);
+  });
+});
