@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { EventBus } from '../bus/event-bus.js';
 import {
   applyConfig,
@@ -16,6 +15,7 @@ import { type Logger, silentLogger } from '../log/logger.js';
 import { Router } from '../routing/router.js';
 import { LocalPublisher } from '../sdk/local-publisher.js';
 import { type GatewayDatabase, isMigrated, openDatabase } from '../store/database.js';
+import { isPostgresUrl } from '../store/pg/database.js';
 import { SqliteRoutingSource } from '../store/routing-source.js';
 import { StoreClient } from '../store/thread/store-client.js';
 import { USER_AGENT } from '../version.js';
@@ -23,6 +23,8 @@ import { ConfigWorker } from './config-thread/config-worker.js';
 import { Configuration, destinationPolicy, logChanges } from './configuration.js';
 import { Directory } from './directory.js';
 import { EventRecorder } from './event-recorder.js';
+import { closeServer, listenOn } from './listen.js';
+import { type RunningPgGateway, startPgGateway } from './pg-gateway.js';
 
 export interface StartGatewayOptions {
   config: ParsedConfig;
@@ -58,10 +60,28 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** Starts the whole gateway: store, configuration, routing, delivery engine and HTTP API. */
+/** What `gateway serve` needs of a running gateway, on either store. */
+export interface ServingGateway {
+  configuration: { reloadFile(env: Record<string, string | undefined>): Promise<Change[]> };
+  stop(): Promise<void>;
+}
+
+/**
+ * The store selection: Gateway.Database as a postgres:// URL runs the gateway on PostgreSQL (several
+ * instances may share it); anything else is a SQLite file, as startGateway serves it.
+ */
+export function startServing(options: StartGatewayOptions): Promise<RunningGateway | RunningPgGateway> {
+  return isPostgresUrl(options.config.gateway.Database) ? startPgGateway(options) : startGateway(options);
+}
+
+/** Starts the whole gateway on SQLite: store, configuration, routing, delivery engine and HTTP API. */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const logger = options.logger ?? silentLogger();
   const { gateway } = options.config;
+  if (isPostgresUrl(gateway.Database))
+    throw new Error(
+      'Gateway.Database names a PostgreSQL server: start it with startServing or startPgGateway',
+    );
   const database = openDatabase(gateway.Database);
 
   let storeFailure: Error | null = null;
@@ -165,24 +185,4 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       logger.info('gateway stopped');
     },
   };
-}
-
-function listenOn(
-  fetch: (request: Request) => Response | Promise<Response>,
-  hostname: string,
-  port: number,
-): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }) as Server;
-    server.once('listening', () => resolve(server));
-    server.once('error', reject);
-  });
-}
-
-/** Stops accepting, lets requests in flight finish, and drops idle keep-alive sockets so close() returns. */
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    server.closeIdleConnections();
-  });
 }

@@ -31,6 +31,11 @@ export interface EngineOptions extends EngineSettings {
   expirePausedEveryMs?: number;
   /** Payload bytes the lanes may hold in memory, handed off by the writer (HOLD_BUDGET_BYTES by default). */
   holdBudgetBytes?: number;
+  /**
+   * False: no delivery is handed off; every one waits in the store and is claimed, so a limit the store
+   * keeps across several instances (the PostgreSQL store's claims) covers fresh deliveries too.
+   */
+  handOff?: boolean;
   now?: () => number;
   random?: () => number;
 }
@@ -180,6 +185,7 @@ export class DeliveryEngine implements DeliveryIntake {
     const lane = this.lane(webhookId);
     const target = this.o.router.webhook(webhookId);
     const takes =
+      this.o.handOff !== false &&
       this.running &&
       target?.enabled === true &&
       lane.breaker.mode(this.now()) === 'closed' &&

@@ -32,8 +32,9 @@ export function isPostgresUrl(database: string): boolean {
   return /^postgres(ql)?:\/\//i.test(database);
 }
 
-/** A URL fit for a log line: no password. */
+/** A Database setting fit for a log line: a URL's password left out (a file path as it is). */
 export function redactUrl(url: string): string {
+  if (!isPostgresUrl(url)) return url;
   try {
     const u = new URL(url);
     if (u.password !== '') u.password = '***';

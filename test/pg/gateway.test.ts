@@ -1,0 +1,90 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfigDocument } from '../../src/config/index.js';
+import { startServing } from '../../src/service/gateway.js';
+import type { RunningPgGateway } from '../../src/service/pg-gateway.js';
+import { traceEventPg } from '../../src/store/pg/trace.js';
+import { specEvent } from '../support/events.js';
+import { ORG, organization, TOKEN, testDocument } from '../support/gateway.js';
+import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
+import { waitFor } from '../support/wait.js';
+
+/** The real gateway on a real PostgreSQL, receiving over HTTP and delivering to a loopback receiver. */
+describe.skipIf(!postgresAvailable())('the gateway on PostgreSQL', () => {
+  let server: TestPostgres;
+  let receiver: Receiver;
+  const running: RunningPgGateway[] = [];
+  beforeAll(async () => {
+    server = await startPostgres();
+  });
+  afterAll(() => server?.stop());
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((g) => g.stop()));
+    await receiver?.close();
+  });
+
+  async function start(document: Record<string, unknown>): Promise<RunningPgGateway> {
+    const gateway = (await startServing({ config: parseConfigDocument(document) })) as RunningPgGateway;
+    running.push(gateway);
+    return gateway;
+  }
+
+  const publish = (gateway: RunningPgGateway, body: unknown) =>
+    fetch(`${gateway.url}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('selects PostgreSQL for a postgres:// Database, accepts an event over HTTP and delivers it', async () => {
+    receiver = await startReceiver();
+    const url = await server.createDatabase();
+    const gateway = await start(
+      testDocument(url, {
+        organizations: [organization(ORG, [{ endpoint: `${receiver.url}/hook`, webhook: { Secret: 's3' } }])],
+      }),
+    );
+    expect(gateway.store).toBeDefined();
+    const event = specEvent('UserStatus', ORG);
+    const response = await publish(gateway, event);
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ Results: [{ Id: event.Id, Matched: 1, Duplicate: false }] });
+    const [request] = await receiver.waitFor(1);
+    expect(JSON.parse(request?.body ?? '')).toEqual(event);
+    expect(request?.headers['x-benemen-token']).toBe('s3');
+    expect(request?.headers['x-benemen-event']).toBe('UserStatus');
+    await waitFor(
+      async () => (await traceEventPg(gateway.database.pool, event.Id)).deliveries[0]?.state === 'delivered',
+      'the delivery recorded as delivered',
+    );
+    // The same Id again is a duplicate, and nothing more is sent.
+    expect(await (await publish(gateway, event)).json()).toEqual({
+      Results: [{ Id: event.Id, Matched: 1, Duplicate: true }],
+    });
+    expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
+  });
+
+  it('applies a configuration change made through one instance to the routing of another within a second', async () => {
+    receiver = await startReceiver();
+    const url = await server.createDatabase();
+    const first = organization(ORG, [{ endpoint: `${receiver.url}/first` }]);
+    const a = await start(testDocument(url, { organizations: [first] }));
+    const b = await start(testDocument(url, { organizations: [first] }));
+    await a.reload(
+      parseConfigDocument(
+        testDocument(url, { organizations: [organization(ORG, [{ endpoint: `${receiver.url}/second` }])] }),
+      ),
+    );
+    const changedAt = Date.now();
+    await waitFor(
+      () => b.router.webhookIds().some((id) => b.router.webhook(id)?.endpoint.endsWith('/second')),
+      'the other instance routing to the new endpoint',
+      1000,
+    );
+    expect(Date.now() - changedAt).toBeLessThan(1000);
+    const response = await publish(b, specEvent('UserStatus', ORG));
+    expect(response.status).toBe(202);
+    const [request] = await receiver.waitFor(1);
+    expect(request?.url).toBe('/second');
+  });
+});
