@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openPgDatabase, type PgDatabase } from '../../src/store/pg/database.js';
 import { FULL_RETRY_MS } from '../../src/store/pg/delivery-queue.js';
 import { PgStore } from '../../src/store/pg/pg-store.js';
+import { LOCKS } from '../../src/store/pg/sql.js';
 import { traceEventPg } from '../../src/store/pg/trace.js';
 import { openTestPgDatabase } from '../support/pg-store.js';
 import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
@@ -107,5 +108,56 @@ describe.skipIf(!postgresAvailable())('PostgreSQL store, several instances', () 
     await b.claim(2, Date.now(), 10);
     expect(await b.recoverInFlight()).toBe(1);
     expect(await a.recoverInFlight()).toBe(1);
+  });
+
+  it('keeps the retry timing when another instance makes the next attempt', async () => {
+    const [a, b] = await instances(2);
+    if (a === undefined || b === undefined) throw new Error('two stores');
+    await a.write([eventRecord('r', [1])], []);
+    const [first] = (await a.claim(1, Date.now(), 10)).deliveries;
+    const due = Date.now() + 400;
+    await a.record([
+      {
+        deliveryId: first?.id as number,
+        state: 'retrying',
+        attemptCount: 1,
+        nextAttemptAt: due,
+        finishedAt: null,
+        attempt: null,
+      },
+    ]);
+    expect(await b.claim(1, Date.now(), 10)).toEqual({ deliveries: [], nextDueAt: due });
+    await sleep(Math.max(0, due - Date.now()));
+    expect((await b.claim(1, Date.now(), 10)).deliveries).toMatchObject([
+      { id: first?.id, previousState: 'retrying', attemptCount: 1 },
+    ]);
+  });
+
+  it('prunes on one instance at a time: a pass finds the lock taken and leaves the rows to that one', async () => {
+    const [a] = await instances(1);
+    if (a === undefined) throw new Error('a store');
+    await a.write([eventRecord('old', [1])], []);
+    const [claimed] = (await a.claim(1, Date.now(), 10)).deliveries;
+    await a.record([
+      {
+        deliveryId: claimed?.id as number,
+        state: 'delivered',
+        attemptCount: 1,
+        nextAttemptAt: null,
+        finishedAt: Date.now(),
+        attempt: null,
+      },
+    ]);
+    const policy = { deliveredDays: 1, failedDays: 1, attemptsPerDelivery: 20 };
+    const later = () => Date.now() + 2 * 24 * 60 * 60 * 1000;
+    const other = await (pools.at(-1) as PgDatabase['pool']).connect();
+    try {
+      await other.query('SELECT pg_advisory_lock($1)', [LOCKS.prune]);
+      expect((await a.prune(policy, { now: later })).events).toBe(0);
+      await other.query('SELECT pg_advisory_unlock($1)', [LOCKS.prune]);
+    } finally {
+      other.release();
+    }
+    expect((await a.prune(policy, { now: later })).events).toBe(1);
   });
 });
