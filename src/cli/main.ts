@@ -4,6 +4,7 @@ import { DatabaseOpenError } from '../store/database.js';
 import { FILE_MISSING, SERVED_ELSEWHERE, StoreError } from '../store/store-error.js';
 import { CommandError } from './command-error.js';
 import { exportCommand, importCommand } from './import-export.js';
+import { configuredForPostgres, pgCommand } from './pg-commands.js';
 import { pruneCommand } from './prune.js';
 import { serve } from './serve.js';
 import { traceCommand } from './trace.js';
@@ -20,17 +21,19 @@ async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
   const flags = new Set(rest.filter((a) => a.startsWith('--')));
   const args = rest.filter((a) => !a.startsWith('--'));
+  if (command === 'import' && args[0] === undefined) throw new UsageError('import needs a FILE');
+  if (command === 'trace' && args[0] === undefined) throw new UsageError('trace needs an EVENT_ID');
+  const inspection = ['import', 'export', 'trace', 'prune'].includes(command);
+  if (inspection && usesPostgres(command, args)) return pgCommand(command, args, flags);
   switch (command) {
     case 'serve':
       return serve();
     case 'import':
-      if (args[0] === undefined) throw new UsageError('import needs a FILE');
-      return importCommand(args[0], flags.has('--dry-run'));
+      return importCommand(args[0] as string, flags.has('--dry-run'));
     case 'export':
       return exportCommand(args[0]);
     case 'trace':
-      if (args[0] === undefined) throw new UsageError('trace needs an EVENT_ID');
-      return traceCommand(args[0]);
+      return traceCommand(args[0] as string);
     case 'prune':
       return pruneCommand(flags.has('--dry-run'));
     case 'help':
@@ -43,6 +46,13 @@ async function main(argv: string[]): Promise<void> {
 }
 
 class UsageError extends Error {}
+
+/** The command's configuration keeps the store on PostgreSQL (import reads the FILE it is given). */
+function usesPostgres(command: string, args: string[]): boolean {
+  return configuredForPostgres(
+    command === 'import' ? { ...process.env, GATEWAY_CONFIG: args[0] } : process.env,
+  );
+}
 
 /** Store errors that refuse to start rather than fail: exit 2, as a bad configuration does. */
 const REFUSALS = new Set([SERVED_ELSEWHERE, FILE_MISSING]);

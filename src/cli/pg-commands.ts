@@ -1,0 +1,84 @@
+import { applyConfigPg } from '../config/apply-pg.js';
+import { formatChange, loadConfig, retentionPolicy } from '../config/index.js';
+import { isPostgresUrl, openPgDatabase, type PgDatabase } from '../store/pg/database.js';
+import { prunePass } from '../store/pg/pruner.js';
+import { traceEventPg } from '../store/pg/trace.js';
+import { formatTrace } from '../support/format-trace.js';
+import { CommandError } from './command-error.js';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True when the configuration the environment names keeps its store on PostgreSQL. */
+export function configuredForPostgres(env: Record<string, string | undefined> = process.env): boolean {
+  return isPostgresUrl(loadConfig({ env }).config.gateway.Database);
+}
+
+/**
+ * The CLI commands on a PostgreSQL store. `import` writes through the same serialised transaction as
+ * the instances, which NOTIFY makes follow within a second; `trace` and `prune` read and prune beside
+ * running instances (a prune pass waits for none: if an instance is pruning, it removes nothing).
+ */
+export async function pgCommand(command: string, args: string[], flags: Set<string>): Promise<void> {
+  const dryRun = flags.has('--dry-run');
+  const env = command === 'import' ? { ...process.env, GATEWAY_CONFIG: args[0] } : process.env;
+  const { config } = loadConfig({ env });
+  const database = await openPgDatabase(config.gateway.Database, { poolSize: 2 });
+  try {
+    switch (command) {
+      case 'import':
+        return await importPg(database, config, dryRun);
+      case 'trace':
+        return await tracePg(database, args[0] as string);
+      case 'prune':
+        return await prunePg(database, config, dryRun);
+      default:
+        throw new CommandError(
+          `${command}: not available on a PostgreSQL database yet (Gateway.Database ${database.where})`,
+          2,
+        );
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+async function importPg(
+  database: PgDatabase,
+  config: ReturnType<typeof loadConfig>['config'],
+  dryRun: boolean,
+) {
+  const changes = await applyConfigPg(database.pool, config, { dryRun });
+  for (const change of changes) process.stdout.write(`${formatChange(change)}\n`);
+  const verb = dryRun ? 'would apply' : 'applied';
+  process.stdout.write(
+    `${changes.length === 0 ? 'no changes' : `${verb} ${changes.length} change(s)`} to ${database.where}\n`,
+  );
+}
+
+async function tracePg(database: PgDatabase, eventId: string) {
+  if (!GUID.test(eventId))
+    throw new CommandError(
+      `trace: "${eventId}" is not an event Id: an Id is a Guid (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`,
+      2,
+    );
+  const trace = await traceEventPg(database.pool, eventId);
+  process.stdout.write(`${formatTrace(eventId, trace).join('\n')}\n`);
+  if (trace.event === null) process.exitCode = 1;
+}
+
+async function prunePg(
+  database: PgDatabase,
+  config: ReturnType<typeof loadConfig>['config'],
+  dryRun: boolean,
+) {
+  const { removed, ran } = await prunePass(database.pool, retentionPolicy(config.gateway), { dry: dryRun });
+  if (!ran) {
+    process.stdout.write(`another gateway instance is pruning ${database.where} now: nothing removed\n`);
+    return;
+  }
+  const verb = dryRun ? 'would remove' : 'removed';
+  process.stdout.write(
+    `${verb} ${removed.events} event(s), ${removed.deliveries} delivery(ies), ${removed.attempts} attempt(s) and ` +
+      `${removed.tombstones} tombstone(s) of pruned events from ${database.where}\n`,
+  );
+}
