@@ -24,6 +24,11 @@ import { closeServer, listenOn } from './listen.js';
 /** The safety net under LISTEN/NOTIFY: how often the revision is read and every lane looks for due work. */
 const CONFIG_POLL_MS = 250;
 const DELIVERY_POLL_MS = 5_000;
+/**
+ * Outcomes are recorded this late at most: a recorded outcome is what frees a place under the webhook's
+ * limit across instances, so the engine's default (tuned for SQLite's commits) would idle the lanes.
+ */
+const OUTCOME_FLUSH_MS = 2;
 
 export interface StartPgGatewayOptions {
   config: ParsedConfig;
@@ -134,6 +139,8 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
     maxInFlightPerEndpoint: gateway.Delivery.MaxInFlightPerEndpoint,
     retention: retentionPolicy(gateway),
     onTakeover: (webhookIds) => engine?.wake(webhookIds),
+    // A lane that found its webhook's places all taken claims again as soon as its outcomes free one.
+    onRoom: (webhookIds) => engine?.wake(webhookIds),
   });
   const closeOnFailure = async (error: unknown) => {
     await store.close().catch(() => {});
@@ -167,6 +174,7 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
     logger,
     // Every delivery goes through a claim, which keeps MaxInFlightPerEndpoint across all instances.
     handOff: false,
+    outcomeFlushMs: OUTCOME_FLUSH_MS,
   });
   engine = running;
   let producerTokens = gateway.ProducerTokens;

@@ -36,6 +36,11 @@ export interface EngineOptions extends EngineSettings {
    * keeps across several instances (the PostgreSQL store's claims) covers fresh deliveries too.
    */
   handOff?: boolean;
+  /**
+   * How late outcomes are recorded at most (OUTCOME_FLUSH_MS by default). A store that counts recorded
+   * outcomes as freeing a webhook's places (the PostgreSQL store's limit across instances) wants it short.
+   */
+  outcomeFlushMs?: number;
   now?: () => number;
   random?: () => number;
 }
@@ -514,7 +519,7 @@ export class DeliveryEngine implements DeliveryIntake {
     if (this.outcomes.length >= OUTCOME_FLUSH_SIZE) this.flush();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setTimeout(() => this.flush(), OUTCOME_FLUSH_MS);
+      setTimeout(() => this.flush(), this.o.outcomeFlushMs ?? OUTCOME_FLUSH_MS);
     }
   }
 

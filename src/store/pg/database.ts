@@ -7,7 +7,14 @@ import * as schema from './schema/index.js';
 export type PgSchema = typeof schema;
 
 export interface PgDatabase {
+  /** Connections that commit durably (synchronous_commit on): accepted events and configuration. */
   pool: pg.Pool;
+  /**
+   * Connections for claims, outcomes and releases, committed without waiting for the WAL flush
+   * (synchronous_commit off): one lost to a crash of the server means a repeated attempt, which
+   * at-least-once delivery keyed by Id already allows; the next durable commit flushes them too.
+   */
+  relaxed: pg.Pool;
   db: NodePgDatabase<PgSchema>;
   /** The URL with its password left out, for logs and messages. */
   where: string;
@@ -62,21 +69,27 @@ const types = {
  * migrates again).
  */
 export async function openPgDatabase(url: string, options: OpenPgOptions = {}): Promise<PgDatabase> {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
+  const size = options.poolSize ?? 10;
+  const pool = new pg.Pool({ connectionString: url, max: size, types });
+  const relaxed = new pg.Pool({
+    connectionString: url,
+    max: Math.max(2, Math.ceil(size / 2)),
+    types,
+    options: '-c synchronous_commit=off',
+  });
   // An idle connection the server dropped must not end the process; the next query reconnects.
   pool.on('error', () => {});
+  relaxed.on('error', () => {});
+  const close = async () => {
+    await Promise.all([pool.end(), relaxed.end()]);
+  };
   try {
     if (options.migrate !== false) await migrateLocked(pool);
   } catch (error) {
-    await pool.end();
+    await close();
     throw error;
   }
-  return {
-    pool,
-    db: drizzle({ client: pool, schema }),
-    where: redactUrl(url),
-    close: () => pool.end(),
-  };
+  return { pool, relaxed, db: drizzle({ client: pool, schema }), where: redactUrl(url), close };
 }
 
 async function migrateLocked(pool: pg.Pool): Promise<void> {

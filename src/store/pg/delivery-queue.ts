@@ -6,7 +6,7 @@ import type {
   RecordResult,
   ReleasedDelivery,
 } from '../delivery-store.js';
-import { HELD_STATE_OF, inTransaction, LOCKS } from './sql.js';
+import { HELD_STATE_OF, LOCKS } from './sql.js';
 
 /** What the queue needs to know of the instance it runs in. */
 export interface QueueSettings {
@@ -52,67 +52,90 @@ export class DeliveryQueue {
    */
   async claim(webhookId: number, now: number, limit: number): Promise<ClaimResult> {
     const { instanceId, leaseMs, maxInFlightPerEndpoint } = this.settings;
-    return inTransaction(this.pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCKS.claim, webhookId]);
-      const open = await client.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM deliveries
-          WHERE webhook_id = $1 AND state = 'in_flight' AND lease_expires_at > $2`,
-        [webhookId, now],
-      );
-      const room = Math.max(0, maxInFlightPerEndpoint - (open.rows[0]?.n ?? 0));
-      const take = Math.min(limit, room);
-      let rows: ClaimedRow[] = [];
-      if (take > 0) {
-        const claimed = await client.query<ClaimedRow>(
-          `WITH due AS (
-             SELECT d.id, CASE WHEN d.state = 'in_flight'
-                               THEN CASE WHEN d.attempt_count = 0 THEN 'pending' ELSE 'retrying' END
-                               ELSE d.state END AS previous
-               FROM deliveries d
-              WHERE d.webhook_id = $1
-                AND ((d.state IN ('pending', 'retrying') AND d.next_attempt_at <= $2)
-                  OR (d.state = 'in_flight' AND d.lease_expires_at <= $2))
-              ORDER BY d.next_attempt_at, d.id LIMIT $3
-              FOR UPDATE SKIP LOCKED)
-           UPDATE deliveries d SET state = 'in_flight', lease_owner = $4, lease_expires_at = $5
-             FROM due, events e
-            WHERE d.id = due.id AND e.seq = d.event_seq
-           RETURNING d.id, d.webhook_id AS "webhookId", due.previous AS "previousState",
-                     d.attempt_count AS "attemptCount", e.event_type AS "eventType",
-                     e.expires_at AS "expiresAt", e.payload, d.next_attempt_at AS "nextAttemptAt"`,
-          [webhookId, now, take, instanceId, now + leaseMs],
-        );
-        rows = claimed.rows.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
-      }
-      const deliveries = rows.map(({ nextAttemptAt: _, ...delivery }) => delivery);
-      if (deliveries.length >= limit) return { deliveries, nextDueAt: null };
-      const next = await client.query<{ at: number | null }>(
-        `SELECT min(next_attempt_at) AS at FROM deliveries
-          WHERE webhook_id = $1 AND state IN ('pending', 'retrying')`,
-        [webhookId],
-      );
-      const at = next.rows[0]?.at ?? null;
-      // Due now but no room: ask again shortly, once an instance has recorded outcomes.
-      if (at !== null && at <= now && deliveries.length === take && take < limit)
-        return { deliveries, nextDueAt: now + FULL_RETRY_MS };
-      return { deliveries, nextDueAt: at };
-    });
+    const [w, t, n, max, until] = [webhookId, now, limit, maxInFlightPerEndpoint, now + leaseMs].map(integer);
+    // One round trip: the simple protocol runs the statements in order, each with a fresh snapshot, so the
+    // count of open deliveries is read after the lock, when no other claim of this webhook can run.
+    const results = await this.script(
+      `BEGIN;
+       SELECT pg_advisory_xact_lock(${LOCKS.claim}, ${w});
+       WITH open AS (SELECT count(*) AS n FROM deliveries
+                      WHERE webhook_id = ${w} AND state = 'in_flight' AND lease_expires_at > ${t}),
+            due AS (
+              SELECT d.id, CASE WHEN d.state = 'in_flight'
+                                THEN CASE WHEN d.attempt_count = 0 THEN 'pending' ELSE 'retrying' END
+                                ELSE d.state END AS previous
+                FROM deliveries d
+               WHERE d.webhook_id = ${w}
+                 AND ((d.state IN ('pending', 'retrying') AND d.next_attempt_at <= ${t})
+                   OR (d.state = 'in_flight' AND d.lease_expires_at <= ${t}))
+               ORDER BY d.next_attempt_at, d.id
+               LIMIT greatest(0, least(${n}, ${max} - (SELECT n FROM open)))
+               FOR UPDATE SKIP LOCKED)
+       UPDATE deliveries d SET state = 'in_flight', lease_owner = ${quote(instanceId)}, lease_expires_at = ${until}
+         FROM due, events e
+        WHERE d.id = due.id AND e.seq = d.event_seq
+       RETURNING d.id, d.webhook_id AS "webhookId", due.previous AS "previousState",
+                 d.attempt_count AS "attemptCount", e.event_type AS "eventType",
+                 e.expires_at AS "expiresAt", e.payload, d.next_attempt_at AS "nextAttemptAt";
+       SELECT (SELECT count(*) FROM deliveries
+                WHERE webhook_id = ${w} AND state = 'in_flight' AND lease_expires_at > ${t})::int AS open,
+              (SELECT min(next_attempt_at) FROM deliveries
+                WHERE webhook_id = ${w} AND state IN ('pending', 'retrying')) AS at;
+       COMMIT;`,
+    );
+    const rows = (results[2]?.rows ?? []) as ClaimedRow[];
+    const after = results[3]?.rows[0] as { open: number; at: number | null };
+    const deliveries = rows
+      .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
+      .map(({ nextAttemptAt: _, ...delivery }) => delivery);
+    if (deliveries.length >= limit) return { deliveries, nextDueAt: null };
+    // Due now but the webhook's places were all taken: ask again shortly, once outcomes free some.
+    const full = after.open >= maxInFlightPerEndpoint;
+    if (after.at !== null && after.at <= now && full) return { deliveries, nextDueAt: now + FULL_RETRY_MS };
+    return { deliveries, nextDueAt: after.at };
+  }
+
+  private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await work(client);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Runs several statements in one round trip; a failure rolls back before the connection is reused. */
+  private async script(text: string): Promise<pg.QueryResult[]> {
+    const client = await this.pool.connect();
+    try {
+      return (await client.query(text)) as unknown as pg.QueryResult[];
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   /**
    * Writes the outcomes and their attempts in one transaction; if that fails, one by one, so a row that
    * cannot be written fails alone.
    */
-  async record(outcomes: readonly Outcome[], keepAttempts: number): Promise<RecordResult> {
-    if (outcomes.length === 0) return { failed: [] };
+  async record(
+    outcomes: readonly Outcome[],
+    keepAttempts: number,
+  ): Promise<RecordResult & { webhookIds: number[] }> {
+    if (outcomes.length === 0) return { failed: [], webhookIds: [] };
     try {
-      await inTransaction(this.pool, (client) => this.writeOutcomes(client, outcomes, keepAttempts));
-      return { failed: [] };
+      const webhookIds = await this.withClient((client) =>
+        this.writeOutcomes(client, outcomes, keepAttempts),
+      );
+      return { failed: [], webhookIds };
     } catch {
       const failed: RecordResult['failed'] = [];
       for (const o of outcomes) {
         try {
-          await inTransaction(this.pool, (client) => this.writeOutcomes(client, [o], keepAttempts));
+          await this.withClient((client) => this.writeOutcomes(client, [o], keepAttempts));
         } catch (error) {
           failed.push({
             deliveryId: o.deliveryId,
@@ -121,29 +144,43 @@ export class DeliveryQueue {
           });
         }
       }
-      return { failed };
+      return { failed, webhookIds: [] };
     }
   }
 
+  /** One statement (atomic by itself): the deliveries' new states and their attempts. */
   private async writeOutcomes(
     client: pg.PoolClient,
     outcomes: readonly Outcome[],
     keepAttempts: number,
-  ): Promise<void> {
+  ): Promise<number[]> {
     const col = <T>(pick: (o: Outcome) => T) => outcomes.map(pick);
+    // The attempt happened whatever became of the lease: it is part of the delivery's history.
+    const attempts = outcomes.flatMap((o) => (o.attempt === null ? [] : [o.attempt]));
+    const a = <T>(pick: (x: (typeof attempts)[number]) => T) => attempts.map(pick);
     // A retry asked for after the webhook was paused or deleted is held or cancelled instead.
-    await client.query(
-      `UPDATE deliveries d
-          SET state = CASE WHEN o.state = 'retrying' THEN coalesce(${held}, 'retrying') ELSE o.state END,
-              attempt_count = o.attempts, next_attempt_at = coalesce(o.next_at, d.next_attempt_at),
-              last_attempt_at = coalesce(o.started_at, d.last_attempt_at), last_status = o.status,
-              last_error_class = o.error_class, last_error = o.error,
-              finished_at = CASE WHEN o.state = 'retrying' AND ${held} = 'cancelled' THEN $10 ELSE o.finished_at END,
-              lease_owner = NULL, lease_expires_at = NULL
-         FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::int[], $7::text[],
-                     $8::text[], $9::bigint[])
-              AS o(id, state, attempts, next_at, started_at, status, error_class, error, finished_at)
-        WHERE d.id = o.id AND d.state = 'in_flight' AND d.lease_owner = $11`,
+    const updated = await client.query<{ webhook_id: number }>(
+      `WITH o AS (
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::int[],
+                              $7::text[], $8::text[], $9::bigint[])
+                AS o(id, state, attempts, next_at, started_at, status, error_class, error, finished_at)),
+       updated AS (
+         UPDATE deliveries d
+            SET state = CASE WHEN o.state = 'retrying' THEN coalesce(${held}, 'retrying') ELSE o.state END,
+                attempt_count = o.attempts, next_attempt_at = coalesce(o.next_at, d.next_attempt_at),
+                last_attempt_at = coalesce(o.started_at, d.last_attempt_at), last_status = o.status,
+                last_error_class = o.error_class, last_error = o.error,
+                finished_at = CASE WHEN o.state = 'retrying' AND ${held} = 'cancelled' THEN $10 ELSE o.finished_at END,
+                lease_owner = NULL, lease_expires_at = NULL
+           FROM o
+          WHERE d.id = o.id AND d.state = 'in_flight' AND d.lease_owner = $11
+         RETURNING d.webhook_id),
+       inserted AS (
+         INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code, error_class,
+                               error_message, response_snippet)
+         SELECT * FROM unnest($12::bigint[], $13::int[], $14::bigint[], $15::int[], $16::int[], $17::text[],
+                              $18::text[], $19::text[]))
+       SELECT DISTINCT webhook_id FROM updated`,
       [
         col((o) => o.deliveryId),
         col((o) => o.state),
@@ -156,16 +193,6 @@ export class DeliveryQueue {
         col((o) => o.finishedAt),
         Date.now(),
         this.settings.instanceId,
-      ],
-    );
-    // The attempt happened whatever became of the lease: it is part of the delivery's history.
-    const attempts = outcomes.flatMap((o) => (o.attempt === null ? [] : [o.attempt]));
-    if (attempts.length === 0) return;
-    const a = <T>(pick: (x: (typeof attempts)[number]) => T) => attempts.map(pick);
-    await client.query(
-      `INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code, error_class, error_message, response_snippet)
-       SELECT * FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[])`,
-      [
         a((x) => x.deliveryId),
         a((x) => x.attemptNo),
         a((x) => x.startedAt),
@@ -176,7 +203,8 @@ export class DeliveryQueue {
         a((x) => x.responseSnippet),
       ],
     );
-    // Keeps the newest AttemptsPerDelivery attempts of the deliveries just attempted.
+    // Keeps the newest AttemptsPerDelivery attempts of the deliveries just attempted (a clean-up: rows a
+    // failed trim leaves are trimmed by the delivery's next attempt).
     const over = attempts.filter((x) => x.attemptNo > keepAttempts);
     if (over.length > 0)
       await client.query(
@@ -184,6 +212,7 @@ export class DeliveryQueue {
           WHERE t.delivery_id = o.id AND t.attempt_no <= o.below`,
         [over.map((x) => x.deliveryId), over.map((x) => x.attemptNo - keepAttempts)],
       );
+    return updated.rows.map((r) => r.webhook_id);
   }
 
   /** Hands claimed deliveries back unattempted, to the state they had (or held, or cancelled). */
@@ -249,6 +278,17 @@ export class DeliveryQueue {
     );
     return result.rows.map((r) => r.webhook_id);
   }
+}
+
+/** A number inlined into SQL: an integer, or the statement is refused before it is sent. */
+function integer(value: number): number {
+  if (!Number.isSafeInteger(value)) throw new Error(`internal: ${value} is not an integer`);
+  return value;
+}
+
+/** A string inlined into SQL as a literal. */
+function quote(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
 }
 
 /** Errors of the connection or the server's state (not of a row): the write may succeed later. */

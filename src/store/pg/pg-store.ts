@@ -26,6 +26,8 @@ export interface PgStoreOptions {
   prune?: boolean;
   /** Told of webhooks whose deliveries may now be claimed: their leases expired (instances that died). */
   onTakeover?: (webhookIds: number[]) => void;
+  /** Told of webhooks whose outcomes were just recorded: they have room under their limit again. */
+  onRoom?: (webhookIds: number[]) => void;
 }
 
 /**
@@ -49,6 +51,7 @@ export class PgStore {
   private pruneTimer: NodeJS.Timeout | null = null;
   private pruning: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private readonly onRoom: ((webhookIds: number[]) => void) | undefined;
 
   constructor(
     private readonly database: PgDatabase,
@@ -61,8 +64,9 @@ export class PgStore {
       leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
       maxInFlightPerEndpoint: options.maxInFlightPerEndpoint ?? 16,
     };
-    this.queue = new DeliveryQueue(this.pool, this.settings);
+    this.queue = new DeliveryQueue(database.relaxed, this.settings);
     this.retention = options.retention ?? DEFAULT_RETENTION;
+    this.onRoom = options.onRoom;
     const every = Math.max(Math.floor(this.settings.leaseMs / 3), 50);
     this.every(every, () => this.queue.renewLeases(Date.now()));
     if (options.onTakeover !== undefined) {
@@ -99,9 +103,12 @@ export class PgStore {
   }
 
   async record(outcomes: readonly Outcome[]): Promise<RecordResult> {
-    const result = await this.call(() => this.queue.record(outcomes, this.retention.attemptsPerDelivery));
-    if (result.failed.some((f) => f.retryable)) this.lastFailureAt = Date.now();
-    return result;
+    const { failed, webhookIds } = await this.call(() =>
+      this.queue.record(outcomes, this.retention.attemptsPerDelivery),
+    );
+    if (failed.some((f) => f.retryable)) this.lastFailureAt = Date.now();
+    if (webhookIds.length > 0) this.onRoom?.(webhookIds);
+    return { failed };
   }
 
   release(deliveries: readonly ReleasedDelivery[]): Promise<void> {
