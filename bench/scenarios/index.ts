@@ -6,6 +6,7 @@ import { isolation } from './isolation.js';
 import { latency } from './latency.js';
 import { matcher } from './matcher.js';
 import { peer } from './peer.js';
+import { postgres } from './postgres.js';
 import { reload } from './reload.js';
 import { retention } from './retention.js';
 import { throughput } from './throughput.js';
@@ -21,5 +22,6 @@ export const SCENARIOS: readonly Scenario[] = [
   backlog,
   retention,
   reload,
+  postgres,
   peer,
 ];

@@ -9,7 +9,6 @@ import {
   retentionPolicy,
 } from '../config/index.js';
 import { DeliveryEngine, type DeliveryTransport } from '../delivery/engine/engine.js';
-import { HttpTransport } from '../delivery/transport/http-transport.js';
 import { createApp } from '../http/app.js';
 import { type Logger, silentLogger } from '../log/logger.js';
 import { Router } from '../routing/router.js';
@@ -18,13 +17,13 @@ import { type GatewayDatabase, isMigrated, openDatabase } from '../store/databas
 import { isPostgresUrl } from '../store/pg/database.js';
 import { SqliteRoutingSource } from '../store/routing-source.js';
 import { StoreClient } from '../store/thread/store-client.js';
-import { USER_AGENT } from '../version.js';
 import { ConfigWorker } from './config-thread/config-worker.js';
-import { Configuration, destinationPolicy, logChanges } from './configuration.js';
+import { Configuration, logChanges } from './configuration.js';
 import { Directory } from './directory.js';
 import { EventRecorder } from './event-recorder.js';
 import { closeServer, listenOn } from './listen.js';
 import { type RunningPgGateway, startPgGateway } from './pg-gateway.js';
+import { httpTransport } from './transport.js';
 
 export interface StartGatewayOptions {
   config: ParsedConfig;
@@ -99,14 +98,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
   const router = new Router(new SqliteRoutingSource(database.sqlite));
   const delivery = gateway.Delivery;
-  const http =
-    options.transport === undefined
-      ? new HttpTransport({
-          policy: destinationPolicy(delivery),
-          userAgent: USER_AGENT,
-          maxConnectionsPerOrigin: delivery.MaxInFlightPerEndpoint,
-        })
-      : null;
+  const http = options.transport === undefined ? httpTransport(delivery) : null;
   const engine = new DeliveryEngine({
     store,
     router,

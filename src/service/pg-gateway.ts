@@ -5,7 +5,6 @@ import { applyConfigPg } from '../config/apply-pg.js';
 import { type Change, loadConfig, type ParsedConfig, parseListen, retentionPolicy } from '../config/index.js';
 import type { GatewaySection } from '../config/schema.js';
 import { DeliveryEngine, type DeliveryTransport } from '../delivery/engine/engine.js';
-import { HttpTransport } from '../delivery/transport/http-transport.js';
 import { createApp } from '../http/app.js';
 import { type Logger, silentLogger } from '../log/logger.js';
 import { Router } from '../routing/router.js';
@@ -15,11 +14,11 @@ import { openPgDatabase, type PgDatabase, redactUrl } from '../store/pg/database
 import { PgListener } from '../store/pg/listener.js';
 import { PgStore } from '../store/pg/pg-store.js';
 import { PgRoutingSource } from '../store/pg/routing-source.js';
-import { USER_AGENT } from '../version.js';
 import { refuseRestartOnly } from './config-thread/config-work.js';
 import { destinationPolicy, logChanges } from './configuration.js';
 import { EventRecorder } from './event-recorder.js';
 import { closeServer, listenOn } from './listen.js';
+import { httpTransport } from './transport.js';
 
 /** The safety net under LISTEN/NOTIFY: how often the revision is read and every lane looks for due work. */
 const CONFIG_POLL_MS = 250;
@@ -157,14 +156,7 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
   }
 
   const delivery = gateway.Delivery;
-  const http =
-    options.transport === undefined
-      ? new HttpTransport({
-          policy: destinationPolicy(delivery),
-          userAgent: USER_AGENT,
-          maxConnectionsPerOrigin: delivery.MaxInFlightPerEndpoint,
-        })
-      : null;
+  const http = options.transport === undefined ? httpTransport(delivery) : null;
   const running = new DeliveryEngine({
     store,
     router,

@@ -1,21 +1,18 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type pg from 'pg';
-import { addCounts, noCounts, type PruneCounts, type RetentionPolicy, STEP_BUDGET_MS } from '../pruner.js';
+import {
+  addCounts,
+  type Candidate,
+  noCounts,
+  type PruneCounts,
+  type RetentionPolicy,
+  STEP_BUDGET_MS,
+} from '../pruner.js';
 import { LOCKS } from './sql.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MIN_BATCH = 8;
 const MAX_BATCH = 4096;
-
-interface Candidate {
-  seq: number;
-  id: string;
-  acceptedAt: number;
-  kept: number;
-  failed: number;
-  deliveries: number;
-  attempts: number;
-}
 
 /**
  * Gateway.Retention on PostgreSQL: the same rules as the SQLite pruner (store/pruner.ts), in steps of

@@ -1,32 +1,6 @@
 import type pg from 'pg';
 
-/*
- * The shapes routing reads (routing/source.ts declares the port), spelled out as in
- * store/routing-source.ts so the store depends on nothing above it.
- */
-interface WebhookTarget {
-  id: number;
-  webhookId: string;
-  organizationId: string;
-  endpoint: string;
-  secret: string | null;
-  insecureSsl: boolean;
-  timeoutMs: number;
-  retryScheduleSeconds: readonly number[] | null;
-  enabled: boolean;
-}
-interface RoutingSubscription {
-  webhookId: number;
-  organizationId: string;
-  eventType: string;
-  entityId: string | null;
-  securityGroupId: string | null;
-  allEntities: boolean;
-}
-interface Revised<K> {
-  key: K;
-  revision: number;
-}
+import type { GroupMembership, Revised, RoutingSubscription, WebhookTarget } from '../routing-source.js';
 
 /** One consistent reading of the configuration tables. */
 interface Mirror {
@@ -154,7 +128,7 @@ export class PgRoutingSource {
     );
   }
 
-  memberships(): { organizationId: string; securityGroupId: string; entityId: string }[] {
+  memberships(): GroupMembership[] {
     return [...this.mirror.groups.values()].flatMap((g) =>
       g.members.map((entityId) => ({ organizationId: g.organizationId, securityGroupId: g.id, entityId })),
     );
