@@ -55,22 +55,27 @@ export class DeliveryQueue {
     const [w, t, n, max, until] = [webhookId, now, limit, maxInFlightPerEndpoint, now + leaseMs].map(integer);
     // One round trip: the simple protocol runs the statements in order, each with a fresh snapshot, so the
     // count of open deliveries is read after the lock, when no other claim of this webhook can run.
+    // Deliveries whose lease expired (their instance died) are first made waiting again, so the claim
+    // itself is one ordered read of the waiting rows' index, however many wait.
     const results = await this.script(
       `BEGIN;
        SELECT pg_advisory_xact_lock(${LOCKS.claim}, ${w});
+       UPDATE deliveries d SET state = ${WAITING_AGAIN}, lease_owner = NULL, lease_expires_at = NULL
+        WHERE d.webhook_id = ${w} AND d.state = 'in_flight' AND d.lease_expires_at <= ${t};
        WITH open AS (SELECT count(*) AS n FROM deliveries
                       WHERE webhook_id = ${w} AND state = 'in_flight' AND lease_expires_at > ${t}),
-            due AS (
-              SELECT d.id, CASE WHEN d.state = 'in_flight'
-                                THEN CASE WHEN d.attempt_count = 0 THEN 'pending' ELSE 'retrying' END
-                                ELSE d.state END AS previous
+            -- A constant limit here lets the planner see a handful of rows (a computed one made it
+            -- join the whole table); the room left is then taken from them in due order.
+            locked AS (
+              SELECT d.id, d.state AS previous, d.next_attempt_at
                 FROM deliveries d
-               WHERE d.webhook_id = ${w}
-                 AND ((d.state IN ('pending', 'retrying') AND d.next_attempt_at <= ${t})
-                   OR (d.state = 'in_flight' AND d.lease_expires_at <= ${t}))
-               ORDER BY d.next_attempt_at, d.id
-               LIMIT greatest(0, least(${n}, ${max} - (SELECT n FROM open)))
-               FOR UPDATE SKIP LOCKED)
+               WHERE d.webhook_id = ${w} AND d.state IN ('pending', 'retrying') AND d.next_attempt_at <= ${t}
+               ORDER BY d.next_attempt_at
+               LIMIT ${integer(Math.min(limit, maxInFlightPerEndpoint))}
+               FOR UPDATE SKIP LOCKED),
+            due AS (
+              SELECT id, previous FROM locked ORDER BY next_attempt_at
+               LIMIT greatest(0, ${max} - (SELECT n FROM open)))
        UPDATE deliveries d SET state = 'in_flight', lease_owner = ${quote(instanceId)}, lease_expires_at = ${until}
          FROM due, events e
         WHERE d.id = due.id AND e.seq = d.event_seq
@@ -83,8 +88,8 @@ export class DeliveryQueue {
                 WHERE webhook_id = ${w} AND state IN ('pending', 'retrying')) AS at;
        COMMIT;`,
     );
-    const rows = (results[2]?.rows ?? []) as ClaimedRow[];
-    const after = results[3]?.rows[0] as { open: number; at: number | null };
+    const rows = (results[3]?.rows ?? []) as ClaimedRow[];
+    const after = results[4]?.rows[0] as { open: number; at: number | null };
     const deliveries = rows
       .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
       .map(({ nextAttemptAt: _, ...delivery }) => delivery);
