@@ -9,7 +9,6 @@ import type { PgDatabase } from './database.js';
 import { DeliveryQueue, isConnectionError, type QueueSettings } from './delivery-queue.js';
 import { writeEvents } from './event-writes.js';
 import { prunePass } from './pruner.js';
-import { inTransaction } from './sql.js';
 
 /** A store call waiting longer than this, or one failed this recently, makes the gateway unready. */
 const WRITE_STALL_MS = 3_000;
@@ -93,9 +92,7 @@ export class PgStore {
 
   write(records: readonly EventRecord[], handOffs: HandOffs): Promise<StoredEvent[]> {
     if (records.length === 0) return Promise.resolve([]);
-    return this.call(() =>
-      inTransaction(this.pool, (client) => writeEvents(client, this.settings, records, handOffs, Date.now())),
-    );
+    return this.call(() => writeEvents(this.pool, this.settings, records, handOffs, Date.now()));
   }
 
   claim(webhookId: number, now: number, limit: number): Promise<ClaimResult> {
