@@ -160,4 +160,24 @@ describe.skipIf(!postgresAvailable())('PostgreSQL store, several instances', () 
     }
     expect((await a.prune(policy, { now: later })).events).toBe(1);
   });
+
+  it('writes batches that arrive together in one statement, and a batch it refuses fails alone', async () => {
+    const [a] = await instances(1);
+    if (a === undefined) throw new Error('a store');
+    const results = await Promise.allSettled([
+      a.write([eventRecord('g1', [1])], []),
+      a.write([eventRecord('bad', [99])], []),
+      a.write([eventRecord('g2', [2]), eventRecord('g1', [2])], []),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(results[2]).toMatchObject({
+      value: [
+        { id: 'g2', duplicate: false },
+        { id: 'g1', duplicate: true, matched: 1 },
+      ],
+    });
+    const pool = pools.at(-1) as PgDatabase['pool'];
+    expect((await traceEventPg(pool, 'bad')).event).toBeNull();
+    expect((await traceEventPg(pool, 'g1')).deliveries).toHaveLength(1);
+  });
 });

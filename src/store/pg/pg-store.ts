@@ -12,6 +12,18 @@ import { prunePass } from './pruner.js';
 
 /** A store call waiting longer than this, or one failed this recently, makes the gateway unready. */
 const WRITE_STALL_MS = 3_000;
+/** Statements writing events at once: while they run, new batches gather into the next one. */
+const WRITES_IN_FLIGHT = 4;
+/** Events per statement at most (whole batches are never split). */
+const MAX_EVENTS_PER_WRITE = 512;
+
+interface QueuedWrite {
+  records: readonly EventRecord[];
+  handOffs: HandOffs;
+  resolve: (stored: StoredEvent[]) => void;
+  reject: (error: unknown) => void;
+}
+
 /** Default lease of a delivery in flight (Gateway.Delivery.LeaseSeconds). */
 export const DEFAULT_LEASE_MS = 30_000;
 
@@ -50,6 +62,9 @@ export class PgStore {
   private pruneTimer: NodeJS.Timeout | null = null;
   private pruning: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private readonly queued: QueuedWrite[] = [];
+  private writesInFlight = 0;
+  private writeScheduled = false;
   private readonly onRoom: ((webhookIds: number[]) => void) | undefined;
 
   constructor(
@@ -90,9 +105,74 @@ export class PgStore {
     this.settings.maxInFlightPerEndpoint = limit;
   }
 
+  /**
+   * Resolves once the batch is committed; all of it is recorded or none. Batches that arrive while the
+   * writes in flight are busy share one statement (group commit, as the SQLite store's writer does), so
+   * the server flushes its WAL once for all of them; a group that fails is written again batch by batch,
+   * so a batch the store refuses fails alone.
+   */
   write(records: readonly EventRecord[], handOffs: HandOffs): Promise<StoredEvent[]> {
     if (records.length === 0) return Promise.resolve([]);
-    return this.call(() => writeEvents(this.pool, this.settings, records, handOffs, Date.now()));
+    return new Promise((resolve, reject) => {
+      this.queued.push({ records, handOffs, resolve, reject });
+      this.scheduleWrites();
+    });
+  }
+
+  private scheduleWrites(): void {
+    if (this.writeScheduled || this.writesInFlight >= WRITES_IN_FLIGHT || this.queued.length === 0) return;
+    this.writeScheduled = true;
+    setImmediate(() => {
+      this.writeScheduled = false;
+      while (this.writesInFlight < WRITES_IN_FLIGHT && this.queued.length > 0) {
+        const group = this.takeGroup();
+        this.writesInFlight++;
+        void this.writeGroup(group).finally(() => {
+          this.writesInFlight--;
+          this.scheduleWrites();
+        });
+      }
+    });
+  }
+
+  /** Whole batches, up to MAX_EVENTS_PER_WRITE events (one batch at least). */
+  private takeGroup(): QueuedWrite[] {
+    let events = 0;
+    let taken = 0;
+    while (taken < this.queued.length) {
+      const size = (this.queued[taken] as QueuedWrite).records.length;
+      if (taken > 0 && events + size > MAX_EVENTS_PER_WRITE) break;
+      events += size;
+      taken++;
+    }
+    return this.queued.splice(0, taken);
+  }
+
+  private async writeGroup(group: readonly QueuedWrite[]): Promise<void> {
+    const write = (batches: readonly QueuedWrite[]) =>
+      this.call(() =>
+        writeEvents(
+          this.pool,
+          this.settings,
+          batches.flatMap((b) => b.records),
+          batches.flatMap((b) => b.records.map((_, i) => b.handOffs[i] ?? [])),
+          Date.now(),
+        ),
+      );
+    try {
+      const stored = await write(group);
+      let at = 0;
+      for (const batch of group) {
+        batch.resolve(stored.slice(at, at + batch.records.length));
+        at += batch.records.length;
+      }
+    } catch (error) {
+      if (group.length === 1) {
+        (group[0] as QueuedWrite).reject(error);
+        return;
+      }
+      for (const batch of group) await write([batch]).then(batch.resolve, batch.reject);
+    }
   }
 
   claim(webhookId: number, now: number, limit: number): Promise<ClaimResult> {
@@ -130,9 +210,11 @@ export class PgStore {
     return prunePass(this.pool, policy, options).then((pass) => pass.removed);
   }
 
-  /** Stops the timers and closes the pool; calls in flight finish first. */
+  /** Commits the writes queued, stops the timers and closes the pools. */
   async close(): Promise<void> {
     if (this.closed) return;
+    // Writes already queued are committed first (a producer in process was told nothing yet).
+    while (this.queued.length > 0 || this.writesInFlight > 0) await new Promise((r) => setTimeout(r, 5));
     this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
     if (this.pruneTimer !== null) clearTimeout(this.pruneTimer);
