@@ -6,7 +6,7 @@ import { passIntervalMs } from '../prune-runner.js';
 import { DEFAULT_RETENTION, type PruneCounts, type RetentionPolicy } from '../pruner.js';
 import { StoreError } from '../store-error.js';
 import type { PgDatabase } from './database.js';
-import { DeliveryQueue, isConnectionError, type QueueSettings } from './delivery-queue.js';
+import { DeliveryQueue, FULL_RETRY_MS, isConnectionError, type QueueSettings } from './delivery-queue.js';
 import { writeEvents } from './event-writes.js';
 import { prunePass } from './pruner.js';
 
@@ -63,6 +63,8 @@ export class PgStore {
   private pruning: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly queued: QueuedWrite[] = [];
+  /** Webhooks found full by this instance's last claim, until when (see claim). */
+  private readonly fullUntil = new Map<number, number>();
   private writesInFlight = 0;
   private writeScheduled = false;
   private readonly onRoom: ((webhookIds: number[]) => void) | undefined;
@@ -175,8 +177,18 @@ export class PgStore {
     }
   }
 
-  claim(webhookId: number, now: number, limit: number): Promise<ClaimResult> {
-    return this.call(() => this.queue.claim(webhookId, now, limit));
+  /**
+   * A webhook whose last claim here found all its places taken is not asked again until this instance
+   * recorded an outcome of it or FULL_RETRY_MS passed (another instance may have freed a place): new
+   * events arriving meanwhile would otherwise each cost a claim that finds no room.
+   */
+  async claim(webhookId: number, now: number, limit: number): Promise<ClaimResult> {
+    const until = this.fullUntil.get(webhookId);
+    if (until !== undefined && now < until) return { deliveries: [], nextDueAt: until };
+    const result = await this.call(() => this.queue.claim(webhookId, now, limit));
+    if (result.nextDueAt === now + FULL_RETRY_MS) this.fullUntil.set(webhookId, result.nextDueAt);
+    else this.fullUntil.delete(webhookId);
+    return result;
   }
 
   async record(outcomes: readonly Outcome[]): Promise<RecordResult> {
@@ -184,6 +196,7 @@ export class PgStore {
       this.queue.record(outcomes, this.retention.attemptsPerDelivery),
     );
     if (failed.some((f) => f.retryable)) this.lastFailureAt = Date.now();
+    for (const id of webhookIds) this.fullUntil.delete(id);
     if (webhookIds.length > 0) this.onRoom?.(webhookIds);
     return { failed };
   }
