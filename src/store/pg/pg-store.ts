@@ -65,6 +65,8 @@ export class PgStore {
   private readonly queued: QueuedWrite[] = [];
   /** Webhooks found full by this instance's last claim, until when (see claim). */
   private readonly fullUntil = new Map<number, number>();
+  /** Outcome writes so far: a claim that overlapped one does not mark its webhook full. */
+  private recorded = 0;
   private writesInFlight = 0;
   private writeScheduled = false;
   private readonly onRoom: ((webhookIds: number[]) => void) | undefined;
@@ -185,8 +187,11 @@ export class PgStore {
   async claim(webhookId: number, now: number, limit: number): Promise<ClaimResult> {
     const until = this.fullUntil.get(webhookId);
     if (until !== undefined && now < until) return { deliveries: [], nextDueAt: until };
+    const recorded = this.recorded;
     const result = await this.call(() => this.queue.claim(webhookId, now, limit));
-    if (result.nextDueAt === now + FULL_RETRY_MS) this.fullUntil.set(webhookId, result.nextDueAt);
+    // An outcome recorded while the claim ran may have freed a place the claim could not see.
+    if (result.nextDueAt === now + FULL_RETRY_MS && this.recorded === recorded)
+      this.fullUntil.set(webhookId, result.nextDueAt);
     else this.fullUntil.delete(webhookId);
     return result;
   }
@@ -196,6 +201,7 @@ export class PgStore {
       this.queue.record(outcomes, this.retention.attemptsPerDelivery),
     );
     if (failed.some((f) => f.retryable)) this.lastFailureAt = Date.now();
+    this.recorded++;
     for (const id of webhookIds) this.fullUntil.delete(id);
     if (webhookIds.length > 0) this.onRoom?.(webhookIds);
     return { failed };
