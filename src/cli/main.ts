@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-import { ConfigError } from '../config/index.js';
+import { ConfigError, loadConfig } from '../config/index.js';
 import { DatabaseOpenError } from '../store/database.js';
+import { isPostgresUrl } from '../store/pg/url.js';
 import { FILE_MISSING, SERVED_ELSEWHERE, StoreError } from '../store/store-error.js';
 import { CommandError } from './command-error.js';
 import { exportCommand, importCommand } from './import-export.js';
-import { configuredForPostgres, pgCommand } from './pg-commands.js';
 import { pruneCommand } from './prune.js';
 import { serve } from './serve.js';
 import { traceCommand } from './trace.js';
@@ -24,7 +24,10 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'import' && args[0] === undefined) throw new UsageError('import needs a FILE');
   if (command === 'trace' && args[0] === undefined) throw new UsageError('trace needs an EVENT_ID');
   const inspection = ['import', 'export', 'trace', 'prune'].includes(command);
-  if (inspection && usesPostgres(command, args)) return pgCommand(command, args, flags);
+  if (inspection && usesPostgres(command, args)) {
+    const { pgCommand } = await import('./pg-commands.js');
+    return pgCommand(command, args, flags);
+  }
   switch (command) {
     case 'serve':
       return serve();
@@ -49,9 +52,8 @@ class UsageError extends Error {}
 
 /** The command's configuration keeps the store on PostgreSQL (import reads the FILE it is given). */
 function usesPostgres(command: string, args: string[]): boolean {
-  return configuredForPostgres(
-    command === 'import' ? { ...process.env, GATEWAY_CONFIG: args[0] } : process.env,
-  );
+  const env = command === 'import' ? { ...process.env, GATEWAY_CONFIG: args[0] } : process.env;
+  return isPostgresUrl(loadConfig({ env }).config.gateway.Database);
 }
 
 /** Store errors that refuse to start rather than fail: exit 2, as a bad configuration does. */

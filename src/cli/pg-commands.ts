@@ -1,6 +1,6 @@
 import { applyConfigPg } from '../config/apply-pg.js';
 import { formatChange, loadConfig, retentionPolicy } from '../config/index.js';
-import { isPostgresUrl, openPgDatabase, type PgDatabase } from '../store/pg/database.js';
+import { openPgDatabase, type PgDatabase } from '../store/pg/database.js';
 import { prunePass } from '../store/pg/pruner.js';
 import { traceEventPg } from '../store/pg/trace.js';
 import { formatTrace } from '../support/format-trace.js';
@@ -8,13 +8,8 @@ import { CommandError } from './command-error.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** True when the configuration the environment names keeps its store on PostgreSQL. */
-export function configuredForPostgres(env: Record<string, string | undefined> = process.env): boolean {
-  return isPostgresUrl(loadConfig({ env }).config.gateway.Database);
-}
-
 /**
- * The CLI commands on a PostgreSQL store. `import` writes through the same serialised transaction as
+ * The CLI commands on a PostgreSQL store (main.ts loads this module only for such a store). `import` writes through the same serialised transaction as
  * the instances, which NOTIFY makes follow within a second; `trace` and `prune` read and prune beside
  * running instances (a prune pass waits for none: if an instance is pruning, it removes nothing).
  */

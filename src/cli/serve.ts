@@ -4,7 +4,7 @@ import { createLogger } from '../log/logger.js';
 import { coalescing } from '../service/configuration.js';
 import { startServing } from '../service/gateway.js';
 import { limitHeapGrowth } from '../service/heap-growth.js';
-import { redactUrl } from '../service/pg-gateway.js';
+import { redactUrl } from '../store/pg/url.js';
 import { CommandError } from './command-error.js';
 import { startFailure } from './start-failure.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isPostgresUrl } from '../store/pg/database.js';
+import { isPostgresUrl } from '../store/pg/url.js';
 import { ConfigError } from './config-error.js';
 import { parseJsonText } from './json-text.js';
 import { LISTEN_FORMAT, parseListen } from './listen.js';

@@ -1,28 +1,21 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { EventBus } from '../bus/event-bus.js';
-import {
-  applyConfig,
-  type Change,
-  type ParsedConfig,
-  parseListen,
-  retentionPolicy,
-} from '../config/index.js';
+import { applyConfig, type Change, type ParsedConfig, retentionPolicy } from '../config/index.js';
 import { DeliveryEngine, type DeliveryTransport } from '../delivery/engine/engine.js';
 import { createApp } from '../http/app.js';
 import { type Logger, silentLogger } from '../log/logger.js';
 import { Router } from '../routing/router.js';
 import { LocalPublisher } from '../sdk/local-publisher.js';
 import { type GatewayDatabase, isMigrated, openDatabase } from '../store/database.js';
-import { isPostgresUrl } from '../store/pg/database.js';
+import { isPostgresUrl } from '../store/pg/url.js';
 import { SqliteRoutingSource } from '../store/routing-source.js';
 import { StoreClient } from '../store/thread/store-client.js';
 import { ConfigWorker } from './config-thread/config-worker.js';
 import { Configuration, logChanges } from './configuration.js';
 import { Directory } from './directory.js';
 import { EventRecorder } from './event-recorder.js';
-import { closeServer, listenOn } from './listen.js';
-import { type RunningPgGateway, startPgGateway } from './pg-gateway.js';
+import { closeServer, serveApi } from './listen.js';
+import type { RunningPgGateway } from './pg-gateway.js';
 import { httpTransport } from './transport.js';
 
 export interface StartGatewayOptions {
@@ -69,8 +62,11 @@ export interface ServingGateway {
  * The store selection: Gateway.Database as a postgres:// URL runs the gateway on PostgreSQL (several
  * instances may share it); anything else is a SQLite file, as startGateway serves it.
  */
-export function startServing(options: StartGatewayOptions): Promise<RunningGateway | RunningPgGateway> {
-  return isPostgresUrl(options.config.gateway.Database) ? startPgGateway(options) : startGateway(options);
+export async function startServing(options: StartGatewayOptions): Promise<RunningGateway | RunningPgGateway> {
+  if (!isPostgresUrl(options.config.gateway.Database)) return startGateway(options);
+  // Loaded only when used: a SQLite gateway never loads node-postgres.
+  const { startPgGateway } = await import('./pg-gateway.js');
+  return startPgGateway(options);
 }
 
 /** Starts the whole gateway on SQLite: store, configuration, routing, delivery engine and HTTP API. */
@@ -135,8 +131,6 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   let server: Server | null = null;
   let url: string | null = null;
   if (options.http !== false) {
-    const listen = parseListen(gateway.Listen);
-    if (listen === null) throw new Error(`Invalid Listen address ${gateway.Listen}`);
     const app = createApp({
       bus,
       directory,
@@ -148,11 +142,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         isShuttingDown: () => shuttingDown,
       },
     });
-    server = await listenOn(app.fetch, listen.host, listen.port);
-    const address = server.address() as AddressInfo;
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    url = `http://${host}:${address.port}`;
-    logger.info({ url }, 'gateway listening');
+    ({ server, url } = await serveApi(app.fetch, gateway.Listen, logger));
   }
 
   return {

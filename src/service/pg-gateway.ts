@@ -1,8 +1,7 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { EventBus } from '../bus/event-bus.js';
 import { applyConfigPg } from '../config/apply-pg.js';
-import { type Change, loadConfig, type ParsedConfig, parseListen, retentionPolicy } from '../config/index.js';
+import { type Change, loadConfig, type ParsedConfig, retentionPolicy } from '../config/index.js';
 import type { GatewaySection } from '../config/schema.js';
 import { DeliveryEngine, type DeliveryTransport } from '../delivery/engine/engine.js';
 import { createApp } from '../http/app.js';
@@ -10,14 +9,14 @@ import { type Logger, silentLogger } from '../log/logger.js';
 import { Router } from '../routing/router.js';
 import { LocalPublisher } from '../sdk/local-publisher.js';
 import { replaceSecurityGroupMembersPg } from '../store/pg/config/security-groups.js';
-import { openPgDatabase, type PgDatabase, redactUrl } from '../store/pg/database.js';
+import { openPgDatabase, type PgDatabase } from '../store/pg/database.js';
 import { PgListener } from '../store/pg/listener.js';
 import { PgStore } from '../store/pg/pg-store.js';
 import { PgRoutingSource } from '../store/pg/routing-source.js';
 import { refuseRestartOnly } from './config-thread/config-work.js';
 import { destinationPolicy, logChanges } from './configuration.js';
 import { EventRecorder } from './event-recorder.js';
-import { closeServer, listenOn } from './listen.js';
+import { closeServer, serveApi } from './listen.js';
 import { httpTransport } from './transport.js';
 
 /** The safety net under LISTEN/NOTIFY: how often the revision is read and every lane looks for due work. */
@@ -213,8 +212,6 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
   let server: Server | null = null;
   let url: string | null = null;
   if (options.http !== false) {
-    const listen = parseListen(gateway.Listen);
-    if (listen === null) throw new Error(`Invalid Listen address ${gateway.Listen}`);
     const app = createApp({
       bus,
       directory: {
@@ -227,11 +224,7 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
         isShuttingDown: () => shuttingDown,
       },
     });
-    server = await listenOn(app.fetch, listen.host, listen.port);
-    const address = server.address() as AddressInfo;
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    url = `http://${host}:${address.port}`;
-    logger.info({ url }, 'gateway listening');
+    ({ server, url } = await serveApi(app.fetch, gateway.Listen, logger));
   }
 
   return {
@@ -258,5 +251,3 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
     },
   };
 }
-
-export { redactUrl };

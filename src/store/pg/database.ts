@@ -3,6 +3,9 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import * as schema from './schema/index.js';
+import { isPostgresUrl, redactUrl } from './url.js';
+
+export { isPostgresUrl, redactUrl };
 
 export type PgSchema = typeof schema;
 
@@ -33,23 +36,6 @@ export const PG_MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle-pg',
 
 /** Every instance migrating at start takes this lock first, so instances starting together migrate once. */
 const MIGRATION_LOCK = 7_261_001;
-
-/** True for a Gateway.Database that names a PostgreSQL server rather than a SQLite file. */
-export function isPostgresUrl(database: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(database);
-}
-
-/** A Database setting fit for a log line: a URL's password left out (a file path as it is). */
-export function redactUrl(url: string): string {
-  if (!isPostgresUrl(url)) return url;
-  try {
-    const u = new URL(url);
-    if (u.password !== '') u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://(unparsable URL)';
-  }
-}
 
 // bigint columns hold milliseconds and row ids, all far below 2^53: read them as numbers, on these pools
 // only (pg's global type table is left alone).
