@@ -19,6 +19,7 @@ import { type GatewayDatabase, isMigrated, openDatabase } from '../store/databas
 import { SqliteRoutingSource } from '../store/routing-source.js';
 import { StoreClient } from '../store/thread/store-client.js';
 import { USER_AGENT } from '../version.js';
+import { configurationAdmin } from './config-admin.js';
 import { ConfigWorker } from './config-thread/config-worker.js';
 import { Configuration, destinationPolicy, logChanges } from './configuration.js';
 import { Directory } from './directory.js';
@@ -133,7 +134,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       bus,
       directory,
       producerTokens: () => producerTokens,
-      admin: { adminTokens: () => adminTokens },
+      admin: { adminTokens: () => adminTokens, configuration: configurationAdmin(configuration, database) },
       logger,
       health: {
         isReady: () =>
