@@ -2,6 +2,7 @@ import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import {
   applyConfig,
   applyEdit,
+  applyReloaded,
   type Change,
   type GatewaySection,
   type OrganizationEdit,
@@ -103,7 +104,7 @@ export class Configuration {
   /** Applies a validated document in this thread (in-process callers); throws ConfigError, changing nothing. */
   apply(config: ParsedConfig): Change[] {
     refuseRestartOnly(config.gateway, this.gateway);
-    const changes = applyConfig(this.o.database, config);
+    const changes = applyReloaded(this.o.database, config);
     this.afterApply(changes, config.gateway);
     return changes;
   }

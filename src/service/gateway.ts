@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { EventBus } from '../bus/event-bus.js';
 import {
-  applyConfig,
+  applyAtStart,
   type Change,
   type ParsedConfig,
   parseListen,
@@ -76,7 +76,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       logger.error({ err: error }, 'the store failed: events can no longer be accepted');
     },
   });
-  logChanges(logger, applyConfig(database, options.config));
+  // The file's Organizations apply only when they changed since last applied: the store, which the admin
+  // API changes, is the source of truth.
+  const applied = applyAtStart(database, options.config);
+  if (applied === null) logger.info('configuration file unchanged since last applied: the store is kept as it is');
+  else logChanges(logger, applied);
 
   const router = new Router(new SqliteRoutingSource(database.sqlite));
   const delivery = gateway.Delivery;
