@@ -14,5 +14,5 @@ export { type ParsedConfig, parseConfigDocument } from './parse.js';
 export { type Change, type ChangeKind, type ChangeOp, formatChange, planChanges } from './plan.js';
 export * from './resources.js';
 export { retentionPolicy } from './retention.js';
-export { applyAtStart, applyReloaded, organizationsHash } from './start-document.js';
 export * from './schema.js';
+export { applyAtStart, applyReloaded, organizationsHash } from './start-document.js';

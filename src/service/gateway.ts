@@ -79,7 +79,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // The file's Organizations apply only when they changed since last applied: the store, which the admin
   // API changes, is the source of truth.
   const applied = applyAtStart(database, options.config);
-  if (applied === null) logger.info('configuration file unchanged since last applied: the store is kept as it is');
+  if (applied === null)
+    logger.info('configuration file unchanged since last applied: the store is kept as it is');
   else logChanges(logger, applied);
 
   const router = new Router(new SqliteRoutingSource(database.sqlite));

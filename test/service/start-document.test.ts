@@ -14,11 +14,19 @@ afterEach(() => {
 function documentFor(dbFile: string, endpoints: string[]) {
   return testDocument(dbFile, {
     adminTokens: [ADMIN],
-    organizations: [organization(ORG, endpoints.map((endpoint) => ({ endpoint })))],
+    organizations: [
+      organization(
+        ORG,
+        endpoints.map((endpoint) => ({ endpoint })),
+      ),
+    ],
   });
 }
 
-async function endpointsAfterStart(document: Record<string, unknown>, change?: (url: string) => Promise<void>) {
+async function endpointsAfterStart(
+  document: Record<string, unknown>,
+  change?: (url: string) => Promise<void>,
+) {
   const gateway = await startGateway({ config: parseConfigDocument(document) });
   try {
     await change?.(gateway.url as string);
@@ -53,10 +61,11 @@ describe('the configuration file at start', () => {
       audit = (await adminCall(url, 'GET', '/v1/admin/audit?Resource=webhook')).body.Items as typeof audit;
     });
     expect(after).toEqual(['http://127.0.0.1:9/c']);
-    expect(audit.slice(0, 3).map((e) => `${e.Actor} ${e.Action}`).sort()).toEqual([
-      'document create',
-      'document delete',
-      'document delete',
-    ]);
+    expect(
+      audit
+        .slice(0, 3)
+        .map((e) => `${e.Actor} ${e.Action}`)
+        .sort(),
+    ).toEqual(['document create', 'document delete', 'document delete']);
   });
 });
