@@ -1,5 +1,6 @@
 import { createRoute, type z } from '@hono/zod-openapi';
 import { ADMIN_SECURITY, errorResponses, jsonBody } from './openapi.js';
+import { editorOnly } from './principal.js';
 import { ETAG_HEADER, IF_MATCH, listQuery, pageOf } from './resource.js';
 
 export const json = <T>(schema: T) => ({ 'application/json': { schema } });
@@ -62,7 +63,7 @@ export function resourceRoutes<
       method: 'post',
       path: r.base,
       summary: r.summaries.post,
-      middleware: [jsonBody],
+      middleware: [editorOnly, jsonBody],
       request: { params: r.listParams, body: body(r.createBody) },
       responses: {
         201: { ...answer, description: 'Created' },
@@ -74,7 +75,7 @@ export function resourceRoutes<
       method: 'patch',
       path: r.item,
       summary: r.summaries.patch,
-      middleware: [jsonBody],
+      middleware: [editorOnly, jsonBody],
       request: { params: r.itemParams, headers: IF_MATCH, body: body(r.patchBody) },
       responses: { 200: answer, ...errorResponses(400, 401, 403, 404, 409, 412, 415, 428) },
     }),
@@ -83,6 +84,7 @@ export function resourceRoutes<
       method: 'delete',
       path: r.item,
       summary: r.summaries.delete,
+      middleware: [editorOnly],
       request: { params: r.itemParams, headers: IF_MATCH },
       responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 409, 412, 428) },
     }),

@@ -5,6 +5,7 @@ import { json, resourceRoutes } from '../crud.js';
 import { etagOf, requireIfMatch } from '../etag.js';
 import { ADMIN_SECURITY, adminRouter, errorResponses, jsonBody } from '../openapi.js';
 import { organizationParams } from '../organizations/schema.js';
+import { editorOnly } from '../principal.js';
 import { ETAG_HEADER, editOrganization, IF_MATCH, page, readOrganization, withEtag } from '../resource.js';
 import {
   createWebhookBody,
@@ -41,7 +42,7 @@ const secret = createRoute({
   tags: ['webhooks'],
   summary: 'Sets, rotates or removes the Secret (editor); If-Match is checked when given',
   security: ADMIN_SECURITY,
-  middleware: [jsonBody],
+  middleware: [editorOnly, jsonBody],
   request: { params: webhookParams, headers: IF_MATCH, body: { required: true, content: json(secretBody) } },
   responses: {
     200: { description: 'The webhook', headers: ETAG_HEADER, content: json(webhookViewSchema) },
