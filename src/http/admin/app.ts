@@ -2,12 +2,15 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AdminTokenDocument } from '../../config/index.js';
 import { requireAdmin } from './auth.js';
 import { refuseInvalid } from './openapi.js';
+import { type SupportOperations, supportRoutes } from './ops/index.js';
 import type { AdminEnv } from './principal.js';
 import { getToken } from './token/get.js';
 
 export interface AdminDeps {
   /** The admin tokens in force: a reload may change them. */
   adminTokens: () => readonly AdminTokenDocument[];
+  /** Support's operations (src/service/support/); their routes are left out without them. */
+  support?: SupportOperations;
 }
 
 /**
@@ -19,5 +22,6 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono<AdminEnv> {
   const admin = new OpenAPIHono<AdminEnv>({ defaultHook: refuseInvalid() });
   admin.use('*', requireAdmin(deps.adminTokens));
   admin.route('/', getToken());
+  if (deps.support !== undefined) supportRoutes(admin, deps.support);
   return admin;
 }

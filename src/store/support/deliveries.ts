@@ -31,6 +31,18 @@ export function findWebhook(
   return row === undefined ? null : { ...row, enabled: row.enabled === 1 };
 }
 
+/** The webhook of a store row, deleted or not. */
+export function webhookOfRow(sqlite: BetterSqlite3.Database, rowId: number): WebhookRef | null {
+  const row = sqlite
+    .prepare(
+      `SELECT id AS rowId, webhook_id AS webhookId, organization_id AS organizationId, endpoint, enabled,
+              deleted_at AS deletedAt
+         FROM webhooks WHERE id = ?`,
+    )
+    .get(rowId) as (Omit<WebhookRef, 'enabled'> & { enabled: number }) | undefined;
+  return row === undefined ? null : { ...row, enabled: row.enabled === 1 };
+}
+
 export interface DeliverySummary {
   deliveryId: number;
   eventId: string;
