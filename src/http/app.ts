@@ -12,6 +12,7 @@ import { docsRoutes } from './routes/docs/get.js';
 import { getEventTypes } from './routes/event-types/get.js';
 import { postEvents } from './routes/events/post.js';
 import { getHealth, type HealthProbe } from './routes/health/get.js';
+import { getMetrics, type MetricsEndpoint } from './routes/metrics/get.js';
 import { putSecurityGroup } from './routes/security-groups/put.js';
 
 export interface AppDeps {
@@ -22,6 +23,8 @@ export interface AppDeps {
   health: HealthProbe;
   logger: Logger;
   admin: AdminDeps;
+  /** GET /metrics (left out without it). */
+  metrics?: MetricsEndpoint;
 }
 
 export function createApp(deps: AppDeps): OpenAPIHono {
@@ -44,6 +47,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.use('/v1/organizations/*', producers);
   app.route('/v1/organizations', putSecurityGroup(deps.directory));
   app.route('/v1/admin', createAdminApp(deps.admin));
+  if (deps.metrics !== undefined) app.route('/', getMetrics(deps.metrics));
   app.openAPIRegistry.registerComponent('securitySchemes', 'AdminToken', {
     type: 'http',
     scheme: 'bearer',
