@@ -4,7 +4,7 @@ import { serve } from '@hono/node-server';
 import type { EventBus } from '../bus/event-bus.js';
 import { EVENT_TYPES } from '../catalogue/index.js';
 import {
-  applyConfig,
+  applyAtStart,
   type Change,
   type ParsedConfig,
   parseListen,
@@ -22,6 +22,7 @@ import { SqliteRoutingSource } from '../store/routing-source.js';
 import { waitingCounts } from '../store/support/waiting.js';
 import { StoreClient } from '../store/thread/store-client.js';
 import { USER_AGENT } from '../version.js';
+import { configurationAdmin } from './config-admin.js';
 import { ConfigWorker } from './config-thread/config-worker.js';
 import { Configuration, destinationPolicy, logChanges } from './configuration.js';
 import { Directory } from './directory.js';
@@ -80,7 +81,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       logger.error({ err: error }, 'the store failed: events can no longer be accepted');
     },
   });
-  logChanges(logger, applyConfig(database, options.config));
+  // The file's Organizations apply only when they changed since last applied: the store, which the admin
+  // API changes, is the source of truth.
+  const applied = applyAtStart(database, options.config);
+  if (applied === null)
+    logger.info('configuration file unchanged since last applied: the store is kept as it is');
+  else logChanges(logger, applied);
 
   const router = new Router(new SqliteRoutingSource(database.sqlite));
   const delivery = gateway.Delivery;
@@ -148,7 +154,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       bus,
       directory,
       producerTokens: () => producerTokens,
-      admin: { adminTokens: () => adminTokens, support },
+      admin: {
+        adminTokens: () => adminTokens,
+        configuration: configurationAdmin(configuration, database),
+        support,
+      },
       metrics: { token: () => configuration.settings.MetricsToken, render: () => metrics.render() },
       logger,
       health: {
