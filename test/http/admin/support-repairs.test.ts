@@ -220,6 +220,11 @@ describe('test send', () => {
     expect((await post(testPath(FLAKY), { EventType: 'UserStatus' }, VIEWER.Token)).status).toBe(403);
     expect((await post(testPath(FLAKY), { EventType: 'UserStatus' }, SCOPED.Token)).status).toBe(404);
     expect((await post(testPath(OTHER_HOOK), { EventType: 'UserStatus' })).status).toBe(404);
+    // A paused webhook can be tried before it is enabled again.
+    expect((await post(testPath(PAUSED), { EventType: 'UserStatus' })).body).toMatchObject({
+      Ok: true,
+      StatusCode: 200,
+    });
   });
 });
 
