@@ -13,6 +13,7 @@ import { docsRoutes, OPENAPI_INFO } from './routes/docs/get.js';
 import { getEventTypes } from './routes/event-types/get.js';
 import { postEvents } from './routes/events/post.js';
 import { getHealth, type HealthProbe } from './routes/health/get.js';
+import { getMetrics, type MetricsEndpoint } from './routes/metrics/get.js';
 import { putSecurityGroup } from './routes/security-groups/put.js';
 
 export interface AppDeps {
@@ -23,6 +24,8 @@ export interface AppDeps {
   health: HealthProbe;
   logger: Logger;
   admin: AdminDeps;
+  /** GET /metrics (left out without it). */
+  metrics?: MetricsEndpoint;
 }
 
 export function createApp(deps: AppDeps): OpenAPIHono {
@@ -45,6 +48,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.use('/v1/organizations/*', producers);
   app.route('/v1/organizations', putSecurityGroup(deps.directory));
   app.route('/v1/admin', createAdminApp(deps.admin));
+  if (deps.metrics !== undefined) app.route('/', getMetrics(deps.metrics));
   declareRoutes(app);
   app.route(
     '/',

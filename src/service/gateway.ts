@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { EventBus } from '../bus/event-bus.js';
+import type { EventBus } from '../bus/event-bus.js';
+import { EVENT_TYPES } from '../catalogue/index.js';
 import {
   applyAtStart,
   type Change,
@@ -13,10 +14,12 @@ import { DeliveryEngine, type DeliveryTransport } from '../delivery/engine/engin
 import { HttpTransport } from '../delivery/transport/http-transport.js';
 import { createApp } from '../http/app.js';
 import { type Logger, silentLogger } from '../log/logger.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { Router } from '../routing/router.js';
 import { LocalPublisher } from '../sdk/local-publisher.js';
 import { type GatewayDatabase, isMigrated, openDatabase } from '../store/database.js';
 import { SqliteRoutingSource } from '../store/routing-source.js';
+import { waitingCounts } from '../store/support/waiting.js';
 import { StoreClient } from '../store/thread/store-client.js';
 import { USER_AGENT } from '../version.js';
 import { configurationAdmin } from './config-admin.js';
@@ -24,6 +27,8 @@ import { ConfigWorker } from './config-thread/config-worker.js';
 import { Configuration, destinationPolicy, logChanges } from './configuration.js';
 import { Directory } from './directory.js';
 import { EventRecorder } from './event-recorder.js';
+import { startSupport } from './support/index.js';
+import { CountedBus, countingSink } from './support/metrics.js';
 
 export interface StartGatewayOptions {
   config: ParsedConfig;
@@ -93,7 +98,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           maxConnectionsPerOrigin: delivery.MaxInFlightPerEndpoint,
         })
       : null;
+  // Counters the hot paths add to; the gauges read the store and the lanes when /metrics is scraped.
+  const metrics = new GatewayMetrics(EVENT_TYPES, {
+    waiting: () => waitingCounts(database.sqlite),
+    openBreakers: () => engine.snapshot().filter((lane) => lane.breaker === 'open').length,
+  });
   const engine = new DeliveryEngine({
+    observer: {
+      attempted: (errorClass, durationMs) => metrics.attempt(errorClass, durationMs),
+      finished: (state) => metrics.deliveryFinished(state),
+    },
     store,
     router,
     transport: http ?? (options.transport as DeliveryTransport),
@@ -101,7 +115,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     maxInFlightPerEndpoint: delivery.MaxInFlightPerEndpoint,
     logger,
   });
-  const bus = new EventBus(router, new EventRecorder(store, engine));
+  const bus = new CountedBus(router, countingSink(new EventRecorder(store, engine), metrics), metrics);
   let producerTokens = gateway.ProducerTokens;
   let adminTokens = gateway.AdminTokens;
   const configuration = new Configuration({
@@ -128,6 +142,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const directory = new Directory(configuration);
   await engine.start();
   configuration.watch(options.configPollMs ?? 250);
+  const { support, jobs } = startSupport({ sqlite: database.sqlite, store, engine, router, logger });
 
   let shuttingDown = false;
   let server: Server | null = null;
@@ -139,7 +154,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       bus,
       directory,
       producerTokens: () => producerTokens,
-      admin: { adminTokens: () => adminTokens, configuration: configurationAdmin(configuration, database) },
+      admin: {
+        adminTokens: () => adminTokens,
+        configuration: configurationAdmin(configuration, database),
+        support,
+      },
+      metrics: { token: () => configuration.settings.MetricsToken, render: () => metrics.render() },
       logger,
       health: {
         isReady: () =>
@@ -169,6 +189,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       // Requests in flight (a group PUT among them) finish first; the configuration thread closes after.
       if (server !== null) await closeServer(server);
       await configuration.close();
+      // Recovery jobs stop between batches and stay running in the store: the next start resumes them.
+      await jobs.stop();
       await engine.stop(options.shutdownGraceMs ?? 10_000);
       // Commits writes still queued (in-process producers), then closes the store's connection.
       await store.close();
