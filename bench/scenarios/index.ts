@@ -9,6 +9,7 @@ import { peer } from './peer.js';
 import { postgres } from './postgres.js';
 import { reload } from './reload.js';
 import { retention } from './retention.js';
+import { supportQueries } from './support-queries.js';
 import { throughput } from './throughput.js';
 
 /** In run order: peer comes last, so it can reuse the gateway's throughput and latency figures. */
@@ -23,5 +24,6 @@ export const SCENARIOS: readonly Scenario[] = [
   retention,
   reload,
   postgres,
+  supportQueries,
   peer,
 ];

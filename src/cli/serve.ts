@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../log/logger.js';
 import { coalescing } from '../service/configuration.js';
-import { startServing } from '../service/gateway.js';
+import type { startServing } from '../service/gateway.js';
 import { limitHeapGrowth } from '../service/heap-growth.js';
 import { redactUrl } from '../store/pg/url.js';
 import { CommandError } from './command-error.js';
@@ -62,6 +62,8 @@ export async function serve(): Promise<void> {
     'starting gateway',
   );
   try {
+    // Loaded here, not at the top: the other commands (export, trace, ...) need none of the HTTP API.
+    const { startServing } = await import('../service/gateway.js');
     gateway = await startServing({ config, logger });
   } catch (error) {
     throw startFailure(error, config.gateway) ?? error;

@@ -44,6 +44,7 @@ describe('parseConfigDocument: defaults', () => {
         Database: './data/gateway.db',
         Postgres: { PoolSize: 10, LeaseSeconds: 30 },
         ProducerTokens: [],
+        AdminTokens: [],
         Delivery: {
           RetryScheduleSeconds: [5, 30, 120, 600, 1800, 3600],
           AllowHttp: false,
@@ -51,7 +52,7 @@ describe('parseConfigDocument: defaults', () => {
           AllowPrivateNetworks: false,
           MaxInFlightPerEndpoint: 16,
         },
-        Retention: { DeliveredDays: 7, FailedDays: 30, AttemptsPerDelivery: 20 },
+        Retention: { DeliveredDays: 7, FailedDays: 30, AttemptsPerDelivery: 20, AuditDays: 365 },
       },
       organizations: [],
     });

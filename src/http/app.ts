@@ -1,13 +1,19 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { EventBus } from '../bus/event-bus.js';
 import { isStoreRefusal, type MembershipDirectory } from '../bus/ports.js';
+import { ConfigError } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
+import { type AdminDeps, createAdminApp } from './admin/app.js';
 import { type ProducerEnv, type ProducerToken, requireBearer } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
+import { declareRoutes, registerEventSchemas } from './routes/declarations.js';
+import { docsRoutes, OPENAPI_INFO } from './routes/docs/get.js';
 import { getEventTypes } from './routes/event-types/get.js';
 import { postEvents } from './routes/events/post.js';
 import { getHealth, type HealthProbe } from './routes/health/get.js';
+import { getMetrics, type MetricsEndpoint } from './routes/metrics/get.js';
 import { putSecurityGroup } from './routes/security-groups/put.js';
 
 export interface AppDeps {
@@ -17,10 +23,13 @@ export interface AppDeps {
   producerTokens: () => readonly ProducerToken[];
   health: HealthProbe;
   logger: Logger;
+  admin: AdminDeps;
+  /** GET /metrics (left out without it). */
+  metrics?: MetricsEndpoint;
 }
 
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+export function createApp(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono();
   let tokens = deps.producerTokens();
   let check = requireBearer(tokens);
   const producers: MiddlewareHandler<ProducerEnv> = (c, next) => {
@@ -38,6 +47,13 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/v1/events', postEvents(deps.bus));
   app.use('/v1/organizations/*', producers);
   app.route('/v1/organizations', putSecurityGroup(deps.directory));
+  app.route('/v1/admin', createAdminApp(deps.admin));
+  if (deps.metrics !== undefined) app.route('/', getMetrics(deps.metrics));
+  declareRoutes(app);
+  app.route(
+    '/',
+    docsRoutes(() => describeApp(app)),
+  );
 
   app.notFound((c) =>
     c.json(errorBody(new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)), 404),
@@ -45,6 +61,9 @@ export function createApp(deps: AppDeps): Hono {
   // The single place errors become responses: known ones keep their code, the rest are 500 and logged.
   app.onError((error, c) => {
     if (error instanceof ApiError) return c.json(errorBody(error), error.status);
+    // A configuration change refused by the document's own validation: its problems, paths and all.
+    if (error instanceof ConfigError)
+      return c.json(errorBody(new ApiError('BAD_REQUEST', 'Invalid configuration', error.problems)), 400);
     if (error instanceof HTTPException && error.status < 500) {
       return c.json(errorBody(new ApiError('BAD_REQUEST', error.message)), error.status);
     }
@@ -62,4 +81,10 @@ export function createApp(deps: AppDeps): Hono {
     return c.json(errorBody(new ApiError('INTERNAL', 'Internal error')), 500);
   });
   return app;
+}
+
+/** The app's OpenAPI 3.1 document (GET /openapi.json). */
+export function describeApp(app: OpenAPIHono) {
+  registerEventSchemas(app);
+  return app.getOpenAPI31Document(OPENAPI_INFO);
 }

@@ -1,9 +1,14 @@
 import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import {
   applyConfig,
+  applyEdit,
+  applyReloaded,
   type Change,
   type GatewaySection,
+  type OrganizationEdit,
   type ParsedConfig,
+  readStoredAdminTokens,
+  refuseStoredTokenClash,
   retentionPolicy,
 } from '../config/index.js';
 import type { DeliveryEngine } from '../delivery/engine/engine.js';
@@ -20,6 +25,8 @@ import type { ConfigWorker } from './config-thread/config-worker.js';
 /** Gateway settings a reload applies to the running parts. */
 export interface LiveSettings {
   setProducerTokens(tokens: GatewaySection['ProducerTokens']): void;
+  /** The file's admin tokens, with its producer tokens (an admin token created over the API may equal neither). */
+  setAdminTokens(gateway: Pick<GatewaySection, 'AdminTokens' | 'ProducerTokens'>): void;
   setDestinationPolicy(policy: DestinationPolicy): void;
   setRetention(policy: RetentionPolicy): void;
 }
@@ -100,8 +107,47 @@ export class Configuration {
   /** Applies a validated document in this thread (in-process callers); throws ConfigError, changing nothing. */
   apply(config: ParsedConfig): Change[] {
     refuseRestartOnly(config.gateway, this.gateway);
-    const changes = applyConfig(this.o.database, config);
+    refuseStoredTokenClash(config.gateway, readStoredAdminTokens(this.o.database));
+    const changes = applyReloaded(this.o.database, config);
     this.afterApply(changes, config.gateway);
+    return changes;
+  }
+
+  /** The Gateway section in force (the file's, as last started or reloaded). */
+  get running(): GatewaySection {
+    return this.gateway;
+  }
+
+  /**
+   * An admin's change of one organization (the admin API): validated as a document would be, written
+   * with its audit entries in one transaction, then routing and lanes follow as after a reload (a webhook
+   * paused holds its waiting deliveries, a deleted one cancels them; attempts in flight record their
+   * outcome). Throws ConfigError, or what `edit` throws, having changed nothing.
+   */
+  editOrganization(actor: string, organizationId: string, edit: OrganizationEdit, dryRun = false): Change[] {
+    const changes = applyEdit(this.o.database, organizationId, edit, {
+      actor,
+      delivery: this.gateway.Delivery,
+      dryRun,
+    });
+    if (!dryRun) {
+      logChanges(this.o.logger, changes);
+      this.catchUp();
+    }
+    return changes;
+  }
+
+  /**
+   * A document applied over the admin API (PUT /v1/admin/config): its Organizations as desired state,
+   * audited under `actor`. Its Gateway section, if any, must be the one in force: that section is the
+   * file's, changed there and reloaded.
+   */
+  applyDocument(actor: string, config: ParsedConfig, dryRun: boolean): Change[] {
+    const changes = applyConfig(this.o.database, config, { actor, dryRun });
+    if (!dryRun) {
+      logChanges(this.o.logger, changes);
+      this.catchUp();
+    }
     return changes;
   }
 
@@ -157,6 +203,11 @@ export class Configuration {
     this.watcher.unref();
   }
 
+  /** The Gateway section in force (the last one applied). */
+  get settings(): GatewaySection {
+    return this.gateway;
+  }
+
   /** Stops watching the store and closes the configuration thread. */
   async close(): Promise<void> {
     clearInterval(this.watcher);
@@ -172,6 +223,7 @@ export class Configuration {
 
   private applyGateway(next: GatewaySection): void {
     this.o.live.setProducerTokens(next.ProducerTokens);
+    this.o.live.setAdminTokens(next);
     this.o.live.setDestinationPolicy(destinationPolicy(next.Delivery));
     this.o.live.setRetention(retentionPolicy(next));
     this.o.engine.updateSettings({

@@ -1,21 +1,36 @@
 import type { Server } from 'node:http';
-import { EventBus } from '../bus/event-bus.js';
-import { applyConfig, type Change, type ParsedConfig, retentionPolicy } from '../config/index.js';
+import type { EventBus } from '../bus/event-bus.js';
+import { EVENT_TYPES } from '../catalogue/index.js';
+import {
+  applyAtStart,
+  applyConfig,
+  type Change,
+  type ParsedConfig,
+  readStoredAdminTokens,
+  refuseStoredTokenClash,
+  retentionPolicy,
+} from '../config/index.js';
 import { DeliveryEngine, type DeliveryTransport } from '../delivery/engine/engine.js';
 import { createApp } from '../http/app.js';
 import { type Logger, silentLogger } from '../log/logger.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { Router } from '../routing/router.js';
 import { LocalPublisher } from '../sdk/local-publisher.js';
 import { type GatewayDatabase, isMigrated, openDatabase } from '../store/database.js';
 import { isPostgresUrl } from '../store/pg/url.js';
 import { SqliteRoutingSource } from '../store/routing-source.js';
+import { waitingCounts } from '../store/support/waiting.js';
 import { StoreClient } from '../store/thread/store-client.js';
+import { AdminTokenRegistry } from './admin-tokens.js';
+import { configurationAdmin } from './config-admin.js';
 import { ConfigWorker } from './config-thread/config-worker.js';
 import { Configuration, logChanges } from './configuration.js';
 import { Directory } from './directory.js';
 import { EventRecorder } from './event-recorder.js';
 import { closeServer, serveApi } from './listen.js';
 import type { RunningPgGateway } from './pg-gateway.js';
+import { startSupport } from './support/index.js';
+import { CountedBus, countingSink } from './support/metrics.js';
 import { httpTransport } from './transport.js';
 
 export interface StartGatewayOptions {
@@ -78,6 +93,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       'Gateway.Database names a PostgreSQL server: start it with startServing or startPgGateway',
     );
   const database = openDatabase(gateway.Database);
+  try {
+    // The file may not take the Name or the token of one created over the admin API (stored).
+    refuseStoredTokenClash(gateway, readStoredAdminTokens(database));
+  } catch (error) {
+    database.close();
+    throw error;
+  }
 
   let storeFailure: Error | null = null;
   // Events, claims and outcomes go through the store thread, so SQLite never holds this event loop. The
@@ -90,12 +112,26 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       logger.error({ err: error }, 'the store failed: events can no longer be accepted');
     },
   });
-  logChanges(logger, applyConfig(database, options.config));
+  // The file's Organizations apply only when they changed since last applied: the store, which the admin
+  // API changes, is the source of truth.
+  const applied = applyAtStart(database, options.config);
+  if (applied === null)
+    logger.info('configuration file unchanged since last applied: the store is kept as it is');
+  else logChanges(logger, applied);
 
   const router = new Router(new SqliteRoutingSource(database.sqlite));
   const delivery = gateway.Delivery;
   const http = options.transport === undefined ? httpTransport(delivery) : null;
+  // Counters the hot paths add to; the gauges read the store and the lanes when /metrics is scraped.
+  const metrics = new GatewayMetrics(EVENT_TYPES, {
+    waiting: () => waitingCounts(database.sqlite),
+    openBreakers: () => engine.snapshot().filter((lane) => lane.breaker === 'open').length,
+  });
   const engine = new DeliveryEngine({
+    observer: {
+      attempted: (errorClass, durationMs) => metrics.attempt(errorClass, durationMs),
+      finished: (state) => metrics.deliveryFinished(state),
+    },
     store,
     router,
     transport: http ?? (options.transport as DeliveryTransport),
@@ -103,8 +139,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     maxInFlightPerEndpoint: delivery.MaxInFlightPerEndpoint,
     logger,
   });
-  const bus = new EventBus(router, new EventRecorder(store, engine));
+  const bus = new CountedBus(router, countingSink(new EventRecorder(store, engine), metrics), metrics);
   let producerTokens = gateway.ProducerTokens;
+  const adminTokens = new AdminTokenRegistry(database, gateway, logger);
   const configuration = new Configuration({
     database,
     worker: await ConfigWorker.open(gateway.Database, database),
@@ -116,6 +153,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       setProducerTokens: (tokens) => {
         producerTokens = tokens;
       },
+      setAdminTokens: (tokens) => adminTokens.setFileTokens(tokens),
       setDestinationPolicy: (policy) => http?.setPolicy(policy),
       setRetention: (policy) =>
         store
@@ -126,6 +164,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const directory = new Directory(configuration);
   await engine.start();
   configuration.watch(options.configPollMs ?? 250);
+  const { support, jobs } = startSupport({ sqlite: database.sqlite, store, engine, router, logger });
 
   let shuttingDown = false;
   let server: Server | null = null;
@@ -135,6 +174,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       bus,
       directory,
       producerTokens: () => producerTokens,
+      admin: {
+        adminTokens: adminTokens.inForce,
+        tokens: adminTokens,
+        gateway: () => configuration.running,
+        configuration: configurationAdmin(configuration, database),
+        support,
+      },
+      metrics: { token: () => configuration.settings.MetricsToken, render: () => metrics.render() },
       logger,
       health: {
         isReady: () =>
@@ -160,6 +207,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       // Requests in flight (a group PUT among them) finish first; the configuration thread closes after.
       if (server !== null) await closeServer(server);
       await configuration.close();
+      // Recovery jobs stop between batches and stay running in the store: the next start resumes them.
+      await jobs.stop();
       await engine.stop(options.shutdownGraceMs ?? 10_000);
       // Commits writes still queued (in-process producers), then closes the store's connection.
       await store.close();

@@ -17,6 +17,7 @@ import { refuseRestartOnly } from './config-thread/config-work.js';
 import { destinationPolicy, logChanges } from './configuration.js';
 import { EventRecorder } from './event-recorder.js';
 import { closeServer, serveApi } from './listen.js';
+import { pgAdminDeps } from './pg-admin.js';
 import { httpTransport } from './transport.js';
 
 /** The safety net under LISTEN/NOTIFY: how often the revision is read and every lane looks for due work. */
@@ -169,6 +170,7 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
   });
   engine = running;
   let producerTokens = gateway.ProducerTokens;
+  let inForce = gateway;
   const configuration = new PgConfiguration({
     database,
     source,
@@ -177,6 +179,7 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
     logger,
     running: gateway,
     applyGateway: (next) => {
+      inForce = next;
       producerTokens = next.ProducerTokens;
       http?.setPolicy(destinationPolicy(next.Delivery));
       void store.retain(retentionPolicy(next));
@@ -218,6 +221,7 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
         replaceMembers: (org, group, ids) => configuration.replaceGroupMembers(org, group, ids),
       },
       producerTokens: () => producerTokens,
+      admin: pgAdminDeps({ adminTokens: () => inForce.AdminTokens, gateway: () => inForce }),
       logger,
       health: {
         isReady: () => store.healthy() && listener.listening,

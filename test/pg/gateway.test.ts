@@ -3,6 +3,7 @@ import { parseConfigDocument } from '../../src/config/index.js';
 import { startServing } from '../../src/service/gateway.js';
 import type { RunningPgGateway } from '../../src/service/pg-gateway.js';
 import { traceEventPg } from '../../src/store/pg/trace.js';
+import { ADMIN, adminCall, VIEWER } from '../support/admin.js';
 import { specEvent } from '../support/events.js';
 import { ORG, organization, TOKEN, testDocument } from '../support/gateway.js';
 import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
@@ -62,6 +63,39 @@ describe.skipIf(!postgresAvailable())('the gateway on PostgreSQL', () => {
       Results: [{ Id: event.Id, Matched: 1, Duplicate: true }],
     });
     expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
+  });
+
+  it('answers the admin API parts built on SQLite with 501 NOT_IMPLEMENTED in the error shape, and serves the rest', async () => {
+    const url = await server.createDatabase();
+    const gateway = await start(
+      testDocument(url, { adminTokens: [ADMIN, VIEWER], organizations: [organization(ORG, [])] }),
+    );
+    const base = gateway.url as string;
+    expect((await adminCall(base, 'GET', '/v1/admin/organizations', { token: null })).status).toBe(401);
+    expect((await adminCall(base, 'GET', '/v1/admin/token')).body).toMatchObject({ Name: ADMIN.Name });
+    const tokens = await adminCall(base, 'GET', '/v1/admin/tokens');
+    expect(tokens.status).toBe(200);
+    expect(JSON.stringify(tokens.body)).not.toContain(ADMIN.Token);
+    expect((await adminCall(base, 'GET', '/v1/admin/gateway')).status).toBe(200);
+    const refused: [string, string, unknown?][] = [
+      ['GET', '/v1/admin/organizations'],
+      ['GET', `/v1/admin/organizations/${ORG}`],
+      ['GET', '/v1/admin/config'],
+      ['GET', '/v1/admin/audit'],
+      ['POST', '/v1/admin/tokens', { Name: 'new', Role: 'viewer' }],
+      ['GET', `/v1/admin/events?OrganizationId=${ORG}`],
+      ['GET', '/v1/admin/events/00000000-0000-4000-8000-000000000000'],
+      ['GET', '/v1/admin/deliveries/1'],
+    ];
+    for (const [method, path, body] of refused) {
+      const answer = await adminCall(base, method, path, body === undefined ? {} : { body });
+      expect({ path, status: answer.status }).toEqual({ path, status: 501 });
+      expect(answer.body).toEqual({
+        Error: { Code: 'NOT_IMPLEMENTED', Message: expect.stringContaining('PostgreSQL') },
+      });
+    }
+    // The refusals changed nothing and the gateway still serves.
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 
   it('applies a configuration change made through one instance to the routing of another within a second', async () => {

@@ -104,7 +104,15 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       const [d] = (await t.trace('a')).deliveries;
       expect(d).toMatchObject({ state: 'delivered', attemptCount: 1 });
       expect(d?.attempts).toEqual([
-        { attemptNo: 1, startedAt: at, durationMs: 3, statusCode: 200, errorClass: null, errorMessage: null },
+        {
+          attemptNo: 1,
+          startedAt: at,
+          durationMs: 3,
+          statusCode: 200,
+          errorClass: null,
+          errorMessage: null,
+          responseSnippet: null,
+        },
       ]);
     });
 
@@ -140,7 +148,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       await t.store.write([eventRecord('done', [1]), eventRecord('waiting', [2])], []);
       const [claimed] = (await t.store.claim(1, Date.now(), 10)).deliveries;
       await t.store.record([delivered(claimed?.id as number, Date.now())]);
-      const policy = { deliveredDays: 1, failedDays: 30, attemptsPerDelivery: 20 };
+      const policy = { deliveredDays: 1, failedDays: 30, attemptsPerDelivery: 20, auditDays: 365 };
       expect((await t.prune(policy, Date.now())).events).toBe(0);
       expect(await t.prune(policy, Date.now() + 2 * DAY)).toMatchObject({
         events: 1,

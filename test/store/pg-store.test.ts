@@ -150,7 +150,7 @@ describe.skipIf(!postgresAvailable())('PostgreSQL store, several instances', () 
         attempt: null,
       },
     ]);
-    const policy = { deliveredDays: 1, failedDays: 1, attemptsPerDelivery: 20 };
+    const policy = { deliveredDays: 1, failedDays: 1, attemptsPerDelivery: 20, auditDays: 365 };
     const later = () => Date.now() + 2 * 24 * 60 * 60 * 1000;
     const other = await (pools.at(-1) as PgDatabase['pool']).connect();
     try {

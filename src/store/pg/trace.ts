@@ -22,8 +22,8 @@ export async function traceEventPg(pool: pg.Pool, eventId: string): Promise<Even
     );
     return { event: null, pruned: pruned.rows[0] ?? null, deliveries: [], subscriptions: [] };
   }
-  const deliveries = await pool.query<Omit<EventTrace['deliveries'][number], 'attempts'> & { id: number }>(
-    `SELECT d.id, w.webhook_id AS "webhookId", w.endpoint, w.description, d.state,
+  const deliveries = await pool.query<Omit<EventTrace['deliveries'][number], 'attempts'>>(
+    `SELECT d.id AS "deliveryId", w.webhook_id AS "webhookId", w.endpoint, w.description, d.state,
             d.attempt_count AS "attemptCount", d.next_attempt_at AS "nextAttemptAt"
        FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.event_seq = $1 ORDER BY w.endpoint COLLATE "C"`,
     [event.seq],
@@ -33,11 +33,12 @@ export async function traceEventPg(pool: pg.Pool, eventId: string): Promise<Even
   >(
     `SELECT delivery_id AS "deliveryId", attempt_no AS "attemptNo", started_at AS "startedAt",
             duration_ms AS "durationMs", status_code AS "statusCode", error_class AS "errorClass",
-            error_message AS "errorMessage"
+            error_message AS "errorMessage", response_snippet AS "responseSnippet"
        FROM attempts WHERE delivery_id = ANY($1::bigint[]) ORDER BY attempt_no`,
-    [deliveries.rows.map((d) => d.id)],
+    [deliveries.rows.map((d) => d.deliveryId)],
   );
   const subscriptions = await pool.query<{
+    webhookId: string;
     endpoint: string;
     webhookEnabled: boolean;
     enabled: boolean;
@@ -46,7 +47,7 @@ export async function traceEventPg(pool: pg.Pool, eventId: string): Promise<Even
     allEntities: boolean;
     member: number;
   }>(
-    `SELECT w.endpoint, w.enabled AS "webhookEnabled", s.enabled, s.entity_id AS "entityId",
+    `SELECT w.webhook_id AS "webhookId", w.endpoint, w.enabled AS "webhookEnabled", s.enabled, s.entity_id AS "entityId",
             s.security_group_id AS "securityGroupId", s.all_entities AS "allEntities",
             (SELECT count(*)::int FROM security_group_members m
               WHERE m.organization_id = w.organization_id AND m.security_group_id = s.security_group_id
@@ -59,11 +60,14 @@ export async function traceEventPg(pool: pg.Pool, eventId: string): Promise<Even
   return {
     event: summary,
     pruned: null,
-    deliveries: deliveries.rows.map(({ id: deliveryId, ...d }) => ({
+    deliveries: deliveries.rows.map((d) => ({
       ...d,
-      attempts: attempts.rows.filter((a) => a.deliveryId === deliveryId).map(({ deliveryId: _d, ...a }) => a),
+      attempts: attempts.rows
+        .filter((a) => a.deliveryId === d.deliveryId)
+        .map(({ deliveryId: _d, ...a }) => a),
     })),
     subscriptions: subscriptions.rows.map((s) => ({
+      webhookId: s.webhookId,
       endpoint: s.endpoint,
       webhookEnabled: s.webhookEnabled,
       enabled: s.enabled,
@@ -72,7 +76,11 @@ export async function traceEventPg(pool: pg.Pool, eventId: string): Promise<Even
         : s.entityId !== null
           ? `EntityId=${s.entityId}`
           : `SecurityGroupId=${s.securityGroupId}`,
-      entityInGroup: s.securityGroupId === null ? null : s.member > 0,
+      isEntity:
+        s.allEntities || s.entityId === null
+          ? null
+          : s.entityId.toLowerCase() === event.entityId.toLowerCase(),
+      entityInGroup: s.allEntities || s.securityGroupId === null ? null : s.member > 0,
     })),
   };
 }

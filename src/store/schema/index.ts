@@ -1,4 +1,7 @@
+export * from './admin-tokens.js';
+export * from './applied-documents.js';
 export * from './attempts.js';
+export * from './audit-log.js';
 export * from './deliveries.js';
 export * from './events.js';
 export * from './organizations.js';
@@ -7,4 +10,6 @@ export * from './security-group-members.js';
 export * from './security-groups.js';
 export * from './store-marks.js';
 export * from './subscriptions.js';
+export * from './support-jobs.js';
+export * from './test-attempts.js';
 export * from './webhooks.js';
