@@ -31,7 +31,7 @@ CREATE TABLE `test_attempts` (
 CREATE INDEX `test_attempts_webhook_idx` ON `test_attempts` (`webhook_id`,`started_at`);--> statement-breakpoint
 ALTER TABLE `deliveries` ADD `requeued_from` text;--> statement-breakpoint
 CREATE INDEX `deliveries_webhook_state_created_idx` ON `deliveries` (`webhook_id`,`state`,`created_at`);--> statement-breakpoint
-CREATE INDEX `deliveries_webhook_attempted_idx` ON `deliveries` (`webhook_id`,`last_attempt_at`,`last_status`,`last_error_class`);--> statement-breakpoint
+CREATE INDEX `deliveries_webhook_attempted_idx` ON `deliveries` (`webhook_id`,`last_attempt_at`);--> statement-breakpoint
 CREATE INDEX `events_org_accepted_idx` ON `events` (`organization_id`,`accepted_at`);--> statement-breakpoint
 CREATE INDEX `events_org_type_accepted_idx` ON `events` (`organization_id`,`event_type`,`accepted_at`);--> statement-breakpoint
 CREATE INDEX `events_org_entity_accepted_idx` ON `events` (`organization_id`,`entity_id`,`accepted_at`);

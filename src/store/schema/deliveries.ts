@@ -54,15 +54,9 @@ export const deliveries = sqliteTable(
     // Resuming a webhook and expiring what it holds read only its paused rows.
     index('deliveries_paused_idx').on(t.webhookId).where(sql`${t.state} = 'paused'`),
     // Support's reads: one webhook's deliveries by state and age (lists, waiting counts, recovery), and
-    // its recently attempted ones (health over the last hour; last success and failure, read from the
-    // index alone, which is why it carries the last outcome).
+    // its recently attempted ones (health over the last hour, last success and failure).
     index('deliveries_webhook_state_created_idx').on(t.webhookId, t.state, t.createdAt),
-    index('deliveries_webhook_attempted_idx').on(
-      t.webhookId,
-      t.lastAttemptAt,
-      t.lastStatus,
-      t.lastErrorClass,
-    ),
+    index('deliveries_webhook_attempted_idx').on(t.webhookId, t.lastAttemptAt),
   ],
 );
 
