@@ -8,8 +8,8 @@ import type { Logger } from '../log/logger.js';
 import { type AdminDeps, createAdminApp } from './admin/app.js';
 import { type ProducerEnv, type ProducerToken, requireBearer } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
-import { declareRoutes } from './routes/declarations.js';
-import { docsRoutes } from './routes/docs/get.js';
+import { declareRoutes, registerEventSchemas } from './routes/declarations.js';
+import { docsRoutes, OPENAPI_INFO } from './routes/docs/get.js';
 import { getEventTypes } from './routes/event-types/get.js';
 import { postEvents } from './routes/events/post.js';
 import { getHealth, type HealthProbe } from './routes/health/get.js';
@@ -50,7 +50,10 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.route('/v1/admin', createAdminApp(deps.admin));
   if (deps.metrics !== undefined) app.route('/', getMetrics(deps.metrics));
   declareRoutes(app);
-  app.route('/', docsRoutes(app));
+  app.route(
+    '/',
+    docsRoutes(() => describeApp(app)),
+  );
 
   app.notFound((c) =>
     c.json(errorBody(new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)), 404),
@@ -78,4 +81,10 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     return c.json(errorBody(new ApiError('INTERNAL', 'Internal error')), 500);
   });
   return app;
+}
+
+/** The app's OpenAPI 3.1 document (GET /openapi.json). */
+export function describeApp(app: OpenAPIHono) {
+  registerEventSchemas(app);
+  return app.getOpenAPI31Document(OPENAPI_INFO);
 }
