@@ -3,7 +3,6 @@ import type { EventBus } from '../bus/event-bus.js';
 import { EVENT_TYPES } from '../catalogue/index.js';
 import {
   applyAtStart,
-  applyConfig,
   type Change,
   type ParsedConfig,
   readStoredAdminTokens,

@@ -140,6 +140,8 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
     onTakeover: (webhookIds) => engine?.wake(webhookIds),
     // A lane that found its webhook's places all taken claims again as soon as its outcomes free one.
     onRoom: (webhookIds) => engine?.wake(webhookIds),
+    // A place an attempt frees is claimed again with its outcome, in the same round trip.
+    claimWithOutcomes: true,
   });
   const closeOnFailure = async (error: unknown) => {
     await store.close().catch(() => {});

@@ -43,6 +43,58 @@ describe.skipIf(!postgresAvailable())('PostgreSQL store, several instances', () 
     expect(trace.deliveries).toHaveLength(2);
   });
 
+  it("claims a webhook's next deliveries with its outcomes, within the limit across instances, and hands back what no lane takes", async () => {
+    const rooms: number[][] = [];
+    const [a, b] = await instances(2, {
+      maxInFlightPerEndpoint: 2,
+      claimWithOutcomes: true,
+      onRoom: (ids) => rooms.push(ids),
+    });
+    if (a === undefined || b === undefined) throw new Error('two stores');
+    const pool = pools.at(-1) as PgDatabase['pool'];
+    await a.write(
+      Array.from({ length: 5 }, (_, i) => eventRecord(`w${i}`, [1])),
+      [],
+    );
+    const states = async () =>
+      (
+        await pool.query<{ state: string; n: number }>(
+          'SELECT state, count(*)::int AS n FROM deliveries GROUP BY state ORDER BY state',
+        )
+      ).rows;
+    const now = Date.now();
+    const first = await a.claim(1, now, 10);
+    expect(first.deliveries).toHaveLength(2);
+    const done = (id: number) => ({
+      deliveryId: id,
+      state: 'delivered' as const,
+      attemptCount: 1,
+      nextAttemptAt: null,
+      finishedAt: now,
+      attempt: null,
+    });
+    await a.record([done((first.deliveries[0] as { id: number }).id)]);
+    // The place the outcome freed was taken in the same transaction, before any claim: the limit holds.
+    expect(await states()).toEqual([
+      { state: 'delivered', n: 1 },
+      { state: 'in_flight', n: 2 },
+      { state: 'pending', n: 2 },
+    ]);
+    expect(rooms).toEqual([[1]]);
+    expect((await b.claim(1, Date.now(), 10)).deliveries).toEqual([]);
+    // The lane's next claim gets it; the webhook is full, so it is told to ask again shortly.
+    const next = await a.claim(1, Date.now(), 10);
+    expect(next.deliveries).toHaveLength(1);
+    expect(first.deliveries.map((d) => d.id)).not.toContain(next.deliveries[0]?.id);
+    expect(next.nextDueAt).not.toBeNull();
+    // Claimed with an outcome but not asked for: back in the store within half a second, for anyone.
+    await a.record([done((first.deliveries[1] as { id: number }).id)]);
+    expect((await states()).find((r) => r.state === 'in_flight')?.n).toBe(2);
+    await sleep(700);
+    expect((await states()).find((r) => r.state === 'in_flight')?.n).toBe(1);
+    expect((await b.claim(1, Date.now(), 10)).deliveries).toHaveLength(1);
+  });
+
   it('never claims a delivery for two instances, and holds the limit across them', async () => {
     const [a, b] = await instances(2, { maxInFlightPerEndpoint: 5 });
     if (a === undefined || b === undefined) throw new Error('two stores');

@@ -39,6 +39,9 @@ const WAITING_AGAIN = `coalesce(${held}, CASE WHEN d.attempt_count = 0 THEN 'pen
  * the delivery over) cannot overwrite the other's work.
  */
 export class DeliveryQueue {
+  /** The webhook of every delivery this queue claimed and has not yet recorded or released. */
+  private readonly claimed = new Map<number, number>();
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly settings: QueueSettings,
@@ -51,16 +54,25 @@ export class DeliveryQueue {
    * only one of them may take.
    */
   async claim(webhookId: number, now: number, limit: number): Promise<ClaimResult> {
-    const { instanceId, leaseMs, maxInFlightPerEndpoint } = this.settings;
-    const [w, t, n, max, until] = [webhookId, now, limit, maxInFlightPerEndpoint, now + leaseMs].map(integer);
     // One round trip: the simple protocol runs the statements in order, each with a fresh snapshot, so the
     // count of open deliveries is read after the lock, when no other claim of this webhook can run.
+    const results = await this.script(
+      `BEGIN; ${lockStatement(webhookId)} ${this.claimStatements(webhookId, now, limit)} COMMIT;`,
+    );
+    const { full: _, ...claim } = this.claimResult(results, 2, now, limit);
+    return claim;
+  }
+
+  /**
+   * The statements of one webhook's claim, to run after its advisory lock (three results: the expired
+   * leases made waiting again, the rows claimed, the room and the next due time left).
+   */
+  private claimStatements(webhookId: number, now: number, limit: number): string {
+    const { instanceId, leaseMs, maxInFlightPerEndpoint } = this.settings;
+    const [w, t, max, until] = [webhookId, now, maxInFlightPerEndpoint, now + leaseMs].map(integer);
     // Deliveries whose lease expired (their instance died) are first made waiting again, so the claim
     // itself is one ordered read of the waiting rows' index, however many wait.
-    const results = await this.script(
-      `BEGIN;
-       SELECT pg_advisory_xact_lock(${LOCKS.claim}, ${w});
-       UPDATE deliveries d SET state = ${WAITING_AGAIN}, lease_owner = NULL, lease_expires_at = NULL
+    return `UPDATE deliveries d SET state = ${WAITING_AGAIN}, lease_owner = NULL, lease_expires_at = NULL
         WHERE d.webhook_id = ${w} AND d.state = 'in_flight' AND d.lease_expires_at <= ${t};
        WITH open AS (SELECT count(*) AS n FROM deliveries
                       WHERE webhook_id = ${w} AND state = 'in_flight' AND lease_expires_at > ${t}),
@@ -85,19 +97,78 @@ export class DeliveryQueue {
        SELECT (SELECT count(*) FROM deliveries
                 WHERE webhook_id = ${w} AND state = 'in_flight' AND lease_expires_at > ${t})::int AS open,
               (SELECT min(next_attempt_at) FROM deliveries
-                WHERE webhook_id = ${w} AND state IN ('pending', 'retrying')) AS at;
-       COMMIT;`,
-    );
-    const rows = (results[3]?.rows ?? []) as ClaimedRow[];
-    const after = results[4]?.rows[0] as { open: number; at: number | null };
+                WHERE webhook_id = ${w} AND state IN ('pending', 'retrying')) AS at;`;
+  }
+
+  /**
+   * The claim whose three results start at `at` (see claimStatements); `full`: no place of the webhook's
+   * limit was left after it.
+   */
+  private claimResult(
+    results: pg.QueryResult[],
+    at: number,
+    now: number,
+    limit: number,
+  ): ClaimResult & { full: boolean } {
+    const rows = (results[at + 1]?.rows ?? []) as ClaimedRow[];
+    const after = results[at + 2]?.rows[0] as { open: number; at: number | null };
     const deliveries = rows
       .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
       .map(({ nextAttemptAt: _, ...delivery }) => delivery);
-    if (deliveries.length >= limit) return { deliveries, nextDueAt: null };
+    for (const d of deliveries) this.claimed.set(d.id, d.webhookId);
+    const full = after.open >= this.settings.maxInFlightPerEndpoint;
+    if (deliveries.length >= limit) return { deliveries, nextDueAt: null, full };
     // Due now but the webhook's places were all taken: ask again shortly, once outcomes free some.
-    const full = after.open >= maxInFlightPerEndpoint;
-    if (after.at !== null && after.at <= now && full) return { deliveries, nextDueAt: now + FULL_RETRY_MS };
-    return { deliveries, nextDueAt: after.at };
+    if (after.at !== null && after.at <= now && full)
+      return { deliveries, nextDueAt: now + FULL_RETRY_MS, full };
+    return { deliveries, nextDueAt: after.at, full };
+  }
+
+  /**
+   * Records outcomes and, in the same transaction and round trip, claims the next due deliveries of
+   * their webhooks (up to `limit` each, within the room the limit across instances leaves), so a place an
+   * attempt frees is taken again without a claim of its own. Each webhook's advisory lock is taken first,
+   * in id order (claims take one lock only, so no two scripts wait on each other in a cycle). If the
+   * script fails, the outcomes are recorded as record() does, and nothing is claimed.
+   */
+  async recordAndClaim(
+    outcomes: readonly Outcome[],
+    keepAttempts: number,
+    limit: number,
+  ): Promise<RecordResult & { webhookIds: number[]; claims: Map<number, ClaimResult & { full: boolean }> }> {
+    const claims = new Map<number, ClaimResult & { full: boolean }>();
+    if (outcomes.length === 0) return { failed: [], webhookIds: [], claims };
+    const webhooks = [...new Set(outcomes.flatMap((o) => this.claimed.get(o.deliveryId) ?? []))].sort(
+      (a, b) => a - b,
+    );
+    for (const o of outcomes) this.claimed.delete(o.deliveryId);
+    const now = Date.now();
+    const trim = outcomeTrim(outcomes, keepAttempts, inlineArray);
+    const statements = [
+      'BEGIN;',
+      // Values are inlined as literals (the simple protocol takes no parameters): quote() relies on this.
+      'SET LOCAL standard_conforming_strings = on;',
+      ...webhooks.map(lockStatement),
+      `${outcomeStatement(outcomes, now, this.settings.instanceId, inlineArray)};`,
+      ...(trim === null ? [] : [`${trim.text};`]),
+      ...webhooks.map((w) => this.claimStatements(w, now, limit)),
+      'COMMIT;',
+    ];
+    let results: pg.QueryResult[];
+    try {
+      results = await this.script(statements.join('\n'));
+    } catch {
+      const recorded = await this.record(outcomes, keepAttempts);
+      return { ...recorded, claims };
+    }
+    const updated = 2 + webhooks.length;
+    const webhookIds = (results[updated]?.rows ?? []).map((r: { webhook_id: number }) => r.webhook_id);
+    let at = updated + 1 + (trim === null ? 0 : 1);
+    for (const w of webhooks) {
+      claims.set(w, this.claimResult(results, at, now, limit));
+      at += 3;
+    }
+    return { failed: [], webhookIds, claims };
   }
 
   private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -131,6 +202,7 @@ export class DeliveryQueue {
     keepAttempts: number,
   ): Promise<RecordResult & { webhookIds: number[] }> {
     if (outcomes.length === 0) return { failed: [], webhookIds: [] };
+    for (const o of outcomes) this.claimed.delete(o.deliveryId);
     try {
       const webhookIds = await this.withClient((client) =>
         this.writeOutcomes(client, outcomes, keepAttempts),
@@ -159,70 +231,28 @@ export class DeliveryQueue {
     outcomes: readonly Outcome[],
     keepAttempts: number,
   ): Promise<number[]> {
-    const col = <T>(pick: (o: Outcome) => T) => outcomes.map(pick);
-    // The attempt happened whatever became of the lease: it is part of the delivery's history.
-    const attempts = outcomes.flatMap((o) => (o.attempt === null ? [] : [o.attempt]));
-    const a = <T>(pick: (x: (typeof attempts)[number]) => T) => attempts.map(pick);
-    // A retry asked for after the webhook was paused or deleted is held or cancelled instead.
+    const values: unknown[] = [];
+    const param = (items: readonly unknown[], type: string) => {
+      values.push(items);
+      return `$${values.length}::${type}[]`;
+    };
     const updated = await client.query<{ webhook_id: number }>(
-      `WITH o AS (
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::int[],
-                              $7::text[], $8::text[], $9::bigint[])
-                AS o(id, state, attempts, next_at, started_at, status, error_class, error, finished_at)),
-       updated AS (
-         UPDATE deliveries d
-            SET state = CASE WHEN o.state = 'retrying' THEN coalesce(${held}, 'retrying') ELSE o.state END,
-                attempt_count = o.attempts, next_attempt_at = coalesce(o.next_at, d.next_attempt_at),
-                last_attempt_at = coalesce(o.started_at, d.last_attempt_at), last_status = o.status,
-                last_error_class = o.error_class, last_error = o.error,
-                finished_at = CASE WHEN o.state = 'retrying' AND ${held} = 'cancelled' THEN $10 ELSE o.finished_at END,
-                lease_owner = NULL, lease_expires_at = NULL
-           FROM o
-          WHERE d.id = o.id AND d.state = 'in_flight' AND d.lease_owner = $11
-         RETURNING d.webhook_id),
-       inserted AS (
-         INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code, error_class,
-                               error_message, response_snippet)
-         SELECT * FROM unnest($12::bigint[], $13::int[], $14::bigint[], $15::int[], $16::int[], $17::text[],
-                              $18::text[], $19::text[]))
-       SELECT DISTINCT webhook_id FROM updated`,
-      [
-        col((o) => o.deliveryId),
-        col((o) => o.state),
-        col((o) => o.attemptCount),
-        col((o) => o.nextAttemptAt),
-        col((o) => o.attempt?.startedAt ?? null),
-        col((o) => o.attempt?.statusCode ?? null),
-        col((o) => o.attempt?.errorClass ?? (o.state === 'expired' ? 'expired' : null)),
-        col((o) => o.attempt?.errorMessage ?? null),
-        col((o) => o.finishedAt),
-        Date.now(),
-        this.settings.instanceId,
-        a((x) => x.deliveryId),
-        a((x) => x.attemptNo),
-        a((x) => x.startedAt),
-        a((x) => Math.round(x.durationMs)),
-        a((x) => x.statusCode),
-        a((x) => x.errorClass),
-        a((x) => x.errorMessage),
-        a((x) => x.responseSnippet),
-      ],
+      outcomeStatement(outcomes, Date.now(), this.settings.instanceId, param),
+      values,
     );
-    // Keeps the newest AttemptsPerDelivery attempts of the deliveries just attempted (a clean-up: rows a
-    // failed trim leaves are trimmed by the delivery's next attempt).
-    const over = attempts.filter((x) => x.attemptNo > keepAttempts);
-    if (over.length > 0)
-      await client.query(
-        `DELETE FROM attempts t USING unnest($1::bigint[], $2::int[]) AS o(id, below)
-          WHERE t.delivery_id = o.id AND t.attempt_no <= o.below`,
-        [over.map((x) => x.deliveryId), over.map((x) => x.attemptNo - keepAttempts)],
-      );
+    const trimValues: unknown[] = [];
+    const trim = outcomeTrim(outcomes, keepAttempts, (items, type) => {
+      trimValues.push(items);
+      return `$${trimValues.length}::${type}[]`;
+    });
+    if (trim !== null) await client.query(trim.text, trimValues);
     return updated.rows.map((r) => r.webhook_id);
   }
 
   /** Hands claimed deliveries back unattempted, to the state they had (or held, or cancelled). */
   async release(deliveries: readonly ReleasedDelivery[]): Promise<void> {
     if (deliveries.length === 0) return;
+    for (const d of deliveries) this.claimed.delete(d.id);
     await this.pool.query(
       `UPDATE deliveries d SET state = coalesce(${held}, r.previous),
               finished_at = CASE WHEN ${held} = 'cancelled' THEN $3 ELSE d.finished_at END,
@@ -303,4 +333,81 @@ export function isConnectionError(error: unknown): boolean {
   // Class 08 (connection), 53 (insufficient resources), 57 (operator intervention), 40 (rollback), and
   // the socket's own codes.
   return /^(08|53|57|40|58)/.test(code) || /^E[A-Z]+$/.test(code);
+}
+
+/** How a column of values enters a statement: a parameter, or an inlined ARRAY literal. */
+type ArrayArg = (items: readonly (string | number | null)[], type: 'bigint' | 'int' | 'text') => string;
+
+/** An ARRAY literal of integers or strings, typed (an empty one too). */
+const inlineArray: ArrayArg = (items, type) =>
+  `ARRAY[${items.map((v) => (v === null ? 'NULL' : typeof v === 'number' ? integer(v) : quote(v))).join(',')}]::${type}[]`;
+
+const lockStatement = (webhookId: number) =>
+  `SELECT pg_advisory_xact_lock(${LOCKS.claim}, ${integer(webhookId)});`;
+
+/**
+ * The statement writing outcomes (the deliveries' new states) and their attempts, answering the webhooks
+ * whose rows it updated. A retry asked for after the webhook was paused or deleted is held or cancelled
+ * instead; only rows this instance still holds the lease of are updated, while the attempt is kept
+ * whatever became of the lease: it is part of the delivery's history.
+ */
+function outcomeStatement(outcomes: readonly Outcome[], now: number, owner: string, arg: ArrayArg): string {
+  const col = (pick: (o: Outcome) => string | number | null, type: 'bigint' | 'int' | 'text') =>
+    arg(outcomes.map(pick), type);
+  const attempts = outcomes.flatMap((o) => (o.attempt === null ? [] : [o.attempt]));
+  const a = (
+    pick: (x: (typeof attempts)[number]) => string | number | null,
+    type: 'bigint' | 'int' | 'text',
+  ) => arg(attempts.map(pick), type);
+  return `WITH o AS (
+       SELECT * FROM unnest(${col((o) => o.deliveryId, 'bigint')}, ${col((o) => o.state, 'text')},
+                            ${col((o) => o.attemptCount, 'int')}, ${col((o) => o.nextAttemptAt, 'bigint')},
+                            ${col((o) => o.attempt?.startedAt ?? null, 'bigint')},
+                            ${col((o) => o.attempt?.statusCode ?? null, 'int')},
+                            ${col((o) => o.attempt?.errorClass ?? (o.state === 'expired' ? 'expired' : null), 'text')},
+                            ${col((o) => o.attempt?.errorMessage ?? null, 'text')}, ${col((o) => o.finishedAt, 'bigint')})
+              AS o(id, state, attempts, next_at, started_at, status, error_class, error, finished_at)),
+     updated AS (
+       UPDATE deliveries d
+          SET state = CASE WHEN o.state = 'retrying' THEN coalesce(${held}, 'retrying') ELSE o.state END,
+              attempt_count = o.attempts, next_attempt_at = coalesce(o.next_at, d.next_attempt_at),
+              last_attempt_at = coalesce(o.started_at, d.last_attempt_at), last_status = o.status,
+              last_error_class = o.error_class, last_error = o.error,
+              finished_at = CASE WHEN o.state = 'retrying' AND ${held} = 'cancelled' THEN ${integer(now)} ELSE o.finished_at END,
+              lease_owner = NULL, lease_expires_at = NULL
+         FROM o
+        WHERE d.id = o.id AND d.state = 'in_flight' AND d.lease_owner = ${quote(owner)}
+       RETURNING d.webhook_id),
+     inserted AS (
+       INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code, error_class,
+                             error_message, response_snippet)
+       SELECT * FROM unnest(${a((x) => x.deliveryId, 'bigint')}, ${a((x) => x.attemptNo, 'int')},
+                            ${a((x) => x.startedAt, 'bigint')}, ${a((x) => Math.round(x.durationMs), 'int')},
+                            ${a((x) => x.statusCode, 'int')}, ${a((x) => x.errorClass, 'text')},
+                            ${a((x) => x.errorMessage, 'text')}, ${a((x) => x.responseSnippet, 'text')}))
+     SELECT DISTINCT webhook_id FROM updated`;
+}
+
+/**
+ * Keeps the newest AttemptsPerDelivery attempts of the deliveries just attempted (a clean-up: rows a
+ * failed trim leaves are trimmed by the delivery's next attempt); null when none has more.
+ */
+function outcomeTrim(
+  outcomes: readonly Outcome[],
+  keepAttempts: number,
+  arg: ArrayArg,
+): { text: string } | null {
+  const over = outcomes.flatMap((o) =>
+    o.attempt !== null && o.attempt.attemptNo > keepAttempts ? [o.attempt] : [],
+  );
+  if (over.length === 0) return null;
+  return {
+    text: `DELETE FROM attempts t USING unnest(${arg(
+      over.map((x) => x.deliveryId),
+      'bigint',
+    )}, ${arg(
+      over.map((x) => x.attemptNo - keepAttempts),
+      'int',
+    )}) AS o(id, below) WHERE t.delivery_id = o.id AND t.attempt_no <= o.below`,
+  };
 }

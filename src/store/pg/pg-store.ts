@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { ClaimResult, Outcome, RecordResult, ReleasedDelivery } from '../delivery-store.js';
+import type {
+  ClaimedDelivery,
+  ClaimResult,
+  Outcome,
+  RecordResult,
+  ReleasedDelivery,
+} from '../delivery-store.js';
 import type { EventRecord, HandOffs, StoredEvent } from '../event-writer.js';
 import { passIntervalMs } from '../prune-runner.js';
 import { DEFAULT_RETENTION, type PruneCounts, type RetentionPolicy } from '../pruner.js';
@@ -24,6 +30,12 @@ interface QueuedWrite {
   reject: (error: unknown) => void;
 }
 
+/**
+ * How long deliveries claimed with recorded outcomes wait for their lane's claim: a lane that does not
+ * ask by then (its webhook paused, its breaker opened) gets them back in the store for any instance.
+ */
+const CLAIMED_AHEAD_KEEP_MS = 500;
+
 /** Default lease of a delivery in flight (Gateway.Delivery.LeaseSeconds). */
 export const DEFAULT_LEASE_MS = 30_000;
 
@@ -39,6 +51,22 @@ export interface PgStoreOptions {
   onTakeover?: (webhookIds: number[]) => void;
   /** Told of webhooks whose outcomes were just recorded: they have room under their limit again. */
   onRoom?: (webhookIds: number[]) => void;
+  /**
+   * Claim the next deliveries of a webhook in the same round trip as its outcomes (default false): the
+   * next claim of its lane is then answered from them, without a round trip of its own. For a store
+   * behind a delivery engine, which claims again as soon as it is told of room (onRoom).
+   */
+  claimWithOutcomes?: boolean;
+}
+
+/** Deliveries claimed with outcomes, waiting for their lane's claim. */
+interface ClaimedAhead {
+  deliveries: ClaimedDelivery[];
+  /** What the claim answered about the rest (ClaimResult.nextDueAt), for the lane that takes them all. */
+  nextDueAt: number | null;
+  /** No place of the webhook's limit was left: a lane taking them all need not ask the store for more. */
+  full: boolean;
+  timer: NodeJS.Timeout;
 }
 
 /**
@@ -62,6 +90,8 @@ export class PgStore {
   private pruneTimer: NodeJS.Timeout | null = null;
   private pruning: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** close() began: outcomes still arriving claim nothing more. */
+  private closing = false;
   private readonly queued: QueuedWrite[] = [];
   /** Webhooks found full by this instance's last claim, until when (see claim). */
   private readonly fullUntil = new Map<number, number>();
@@ -70,6 +100,8 @@ export class PgStore {
   private writesInFlight = 0;
   private writeScheduled = false;
   private readonly onRoom: ((webhookIds: number[]) => void) | undefined;
+  private readonly claimWithOutcomes: boolean;
+  private readonly ahead = new Map<number, ClaimedAhead>();
 
   constructor(
     private readonly database: PgDatabase,
@@ -85,6 +117,7 @@ export class PgStore {
     this.queue = new DeliveryQueue(database.relaxed, this.settings);
     this.retention = options.retention ?? DEFAULT_RETENTION;
     this.onRoom = options.onRoom;
+    this.claimWithOutcomes = options.claimWithOutcomes ?? false;
     const every = Math.max(Math.floor(this.settings.leaseMs / 3), 50);
     this.every(every, () => this.queue.renewLeases(Date.now()));
     if (options.onTakeover !== undefined) {
@@ -185,6 +218,25 @@ export class PgStore {
    * events arriving meanwhile would otherwise each cost a claim that finds no room.
    */
   async claim(webhookId: number, now: number, limit: number): Promise<ClaimResult> {
+    const ahead = this.ahead.get(webhookId);
+    if (ahead !== undefined) {
+      const deliveries = ahead.deliveries.splice(0, limit);
+      if (ahead.deliveries.length > 0) return { deliveries, nextDueAt: null };
+      clearTimeout(ahead.timer);
+      this.ahead.delete(webhookId);
+      if (deliveries.length >= limit || ahead.full)
+        return { deliveries, nextDueAt: deliveries.length >= limit ? null : ahead.nextDueAt };
+      // Places were left: what was committed since may be due, so the store is asked for the rest.
+      const rest = await this.claimFromStore(webhookId, now, limit - deliveries.length).catch(() => ({
+        deliveries: [],
+        nextDueAt: now + FULL_RETRY_MS,
+      }));
+      return { deliveries: [...deliveries, ...rest.deliveries], nextDueAt: rest.nextDueAt };
+    }
+    return this.claimFromStore(webhookId, now, limit);
+  }
+
+  private async claimFromStore(webhookId: number, now: number, limit: number): Promise<ClaimResult> {
     const until = this.fullUntil.get(webhookId);
     if (until !== undefined && now < until) return { deliveries: [], nextDueAt: until };
     const recorded = this.recorded;
@@ -197,14 +249,53 @@ export class PgStore {
   }
 
   async record(outcomes: readonly Outcome[]): Promise<RecordResult> {
-    const { failed, webhookIds } = await this.call(() =>
-      this.queue.record(outcomes, this.retention.attemptsPerDelivery),
+    const keep = this.retention.attemptsPerDelivery;
+    const { failed, webhookIds, claims } = await this.call(() =>
+      this.claimWithOutcomes && !this.closing
+        ? this.queue.recordAndClaim(outcomes, keep, this.settings.maxInFlightPerEndpoint)
+        : this.queue.record(outcomes, keep).then((r) => ({ ...r, claims: new Map() })),
     );
     if (failed.some((f) => f.retryable)) this.lastFailureAt = Date.now();
     this.recorded++;
     for (const id of webhookIds) this.fullUntil.delete(id);
-    if (webhookIds.length > 0) this.onRoom?.(webhookIds);
+    for (const [webhookId, claim] of claims) this.keepAhead(webhookId, claim);
+    const room = [...new Set([...webhookIds, ...claims.keys()])];
+    if (room.length > 0) this.onRoom?.(room);
     return { failed };
+  }
+
+  /** Deliveries claimed with outcomes wait here for their lane's next claim (CLAIMED_AHEAD_KEEP_MS at most). */
+  private keepAhead(webhookId: number, claim: ClaimResult & { full: boolean }): void {
+    const before = this.ahead.get(webhookId);
+    if (before !== undefined) {
+      before.deliveries.push(...claim.deliveries);
+      before.nextDueAt = claim.nextDueAt;
+      before.full = claim.full;
+      return;
+    }
+    // An empty answer is not kept: events committed after it would wait for the lane's next wake-up.
+    if (claim.deliveries.length === 0) return;
+    const timer = setTimeout(() => void this.releaseAhead(webhookId), CLAIMED_AHEAD_KEEP_MS);
+    timer.unref();
+    this.ahead.set(webhookId, {
+      deliveries: [...claim.deliveries],
+      nextDueAt: claim.nextDueAt,
+      full: claim.full,
+      timer,
+    });
+  }
+
+  /** Hands back what a lane did not take in time (or all of it at close). */
+  private async releaseAhead(webhookId: number): Promise<void> {
+    const ahead = this.ahead.get(webhookId);
+    if (ahead === undefined) return;
+    clearTimeout(ahead.timer);
+    this.ahead.delete(webhookId);
+    await this.queue
+      .release(ahead.deliveries.map((d) => ({ id: d.id, previousState: d.previousState })))
+      .catch(() => {
+        // The leases expire and the deliveries are taken over (or recovered at this instance's next start).
+      });
   }
 
   release(deliveries: readonly ReleasedDelivery[]): Promise<void> {
@@ -232,8 +323,10 @@ export class PgStore {
   /** Commits the writes queued, stops the timers and closes the pools. */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.closing = true;
     // Writes already queued are committed first (a producer in process was told nothing yet).
     while (this.queued.length > 0 || this.writesInFlight > 0) await new Promise((r) => setTimeout(r, 5));
+    await Promise.all([...this.ahead.keys()].map((id) => this.releaseAhead(id)));
     this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
     if (this.pruneTimer !== null) clearTimeout(this.pruneTimer);
