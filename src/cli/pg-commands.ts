@@ -1,10 +1,15 @@
+import { resolve } from 'node:path';
 import { applyConfigPg } from '../config/apply-pg.js';
+import { organizationDocument } from '../config/export.js';
 import { formatChange, loadConfig, retentionPolicy } from '../config/index.js';
+import { readStatePg } from '../store/pg/config/read-state.js';
 import { openPgDatabase, type PgDatabase } from '../store/pg/database.js';
 import { prunePass } from '../store/pg/pruner.js';
+import { inTransaction } from '../store/pg/sql.js';
 import { traceEventPg } from '../store/pg/trace.js';
 import { formatTrace } from '../support/format-trace.js';
 import { CommandError } from './command-error.js';
+import { writeSecret } from './import-export.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,6 +27,8 @@ export async function pgCommand(command: string, args: string[], flags: Set<stri
     switch (command) {
       case 'import':
         return await importPg(database, config, dryRun);
+      case 'export':
+        return await exportPg(database, config, args[0]);
       case 'trace':
         return await tracePg(database, args[0] as string);
       case 'prune':
@@ -48,6 +55,31 @@ async function importPg(
   process.stdout.write(
     `${changes.length === 0 ? 'no changes' : `${verb} ${changes.length} change(s)`} to ${database.where}\n`,
   );
+}
+
+/**
+ * `gateway export [FILE]` on PostgreSQL: the configuration as the instances route with it, read in one
+ * REPEATABLE READ snapshot (a change committed meanwhile is in it wholly or not at all), in the same
+ * document form as on SQLite, so it imports to the same state on either store. It holds secrets: FILE is
+ * written readable by its owner alone.
+ */
+async function exportPg(
+  database: PgDatabase,
+  config: ReturnType<typeof loadConfig>['config'],
+  file: string | undefined,
+) {
+  const organizations = await inTransaction(database.pool, async (client) => {
+    await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const ids = await client.query<{ id: string }>('SELECT id FROM organizations');
+    return readStatePg(
+      client,
+      ids.rows.map((r) => r.id),
+    );
+  });
+  const document = { Gateway: config.gateway, Organizations: organizations.map(organizationDocument) };
+  const text = `${JSON.stringify(document, null, 2)}\n`;
+  if (file === undefined) process.stdout.write(text);
+  else writeSecret(resolve(file), text);
 }
 
 async function tracePg(database: PgDatabase, eventId: string) {
