@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { applyPlannedPg, webhookOrganizationsPg } from '../store/pg/config/apply.js';
 import type { ApplyOptions } from './apply.js';
+import { auditEntries, DOCUMENT_ACTOR } from './audit.js';
 import { ConfigError } from './config-error.js';
 import type { ParsedConfig } from './parse.js';
 import { type Change, planChanges } from './plan.js';
@@ -39,7 +40,10 @@ export function applyConfigPg(
           message: `WebhookId ${row.webhookId} is a webhook of organization ${row.organizationId}, not of ${wanted.get(row.webhookId)}: leave it out or give a new one`,
         }));
       if (problems.length > 0) throw new ConfigError(problems);
-      return { changes: planChanges(current, desired), desired };
+      // The audit entries go into the same transaction as the changes they describe.
+      const audit =
+        options.dryRun === true ? [] : auditEntries(options.actor ?? DOCUMENT_ACTOR, current, desired);
+      return { changes: planChanges(current, desired), desired, audit };
     },
     options.dryRun === true,
   );

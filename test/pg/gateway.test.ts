@@ -98,6 +98,42 @@ describe.skipIf(!postgresAvailable())('the gateway on PostgreSQL', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 
+  it('audits configuration changes in the transaction that makes them, and nothing for a refused one', async () => {
+    const url = await server.createDatabase();
+    const document = (endpoint: string) =>
+      testDocument(url, {
+        organizations: [organization(ORG, [{ endpoint, webhook: { Secret: 'hidden-secret' } }])],
+      });
+    const gateway = await start(document('http://127.0.0.1:9/a'));
+    const audit = async () =>
+      (
+        await gateway.database.pool.query<{
+          actor: string;
+          resource: string;
+          action: string;
+          after: unknown;
+        }>('SELECT actor, resource, action, before, after FROM audit_log ORDER BY seq')
+      ).rows;
+    const atStart = await audit();
+    expect(atStart.map((r) => `${r.actor} ${r.resource} ${r.action}`)).toContain('document webhook create');
+    await gateway.reload(parseConfigDocument(document('http://127.0.0.1:9/b')));
+    const after = await audit();
+    expect(after.length).toBeGreaterThan(atStart.length);
+    expect(after.slice(atStart.length).every((r) => r.actor === 'document')).toBe(true);
+    expect(JSON.stringify(after)).not.toContain('hidden-secret');
+    // A refused change writes no audit entry.
+    const other = organization(`${ORG.slice(0, -1)}0`, [{ endpoint: 'http://127.0.0.1:9/c' }]);
+    const moved = testDocument(url, { organizations: [other] }) as {
+      Organizations: { Webhooks: { Webhook: Record<string, unknown> }[] }[];
+    };
+    const stolen = (
+      await gateway.database.pool.query<{ webhook_id: string }>('SELECT webhook_id FROM webhooks')
+    ).rows[0];
+    (moved.Organizations[0]?.Webhooks[0]?.Webhook as Record<string, unknown>).WebhookId = stolen?.webhook_id;
+    await expect(gateway.reload(parseConfigDocument(moved))).rejects.toThrow(/WebhookId/);
+    expect(await audit()).toHaveLength(after.length);
+  });
+
   it('applies a configuration change made through one instance to the routing of another within a second', async () => {
     receiver = await startReceiver();
     const url = await server.createDatabase();

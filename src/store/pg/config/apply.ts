@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Planned } from '../../config/apply-changes.js';
+import type { AuditEntry } from '../../config/audit.js';
 import type { ReadStateOptions } from '../../config/read-state.js';
 import type { Change, StoredOrgState } from '../../config/state.js';
 import { indexStates } from '../../config/write-changes.js';
@@ -47,14 +48,41 @@ export async function applyPlannedPg(
   return inTransaction(pool, async (client) => {
     if (!dryRun) await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.config]);
     const current = await readStatePg(client, organizationIds, read);
-    const { changes, desired } = await plan(current, client);
+    const { changes, desired, audit = [] } = await plan(current, client);
     if (!dryRun && changes.length > 0) {
+      const at = Date.now();
       const revision = await nextRevisionPg(client);
-      await writeChangesPg(client, changes, indexStates(current), indexStates(desired), Date.now(), revision);
+      await writeChangesPg(client, changes, indexStates(current), indexStates(desired), at, revision);
+      await writeAuditPg(client, audit, at);
       await announceRevision(client, revision);
     }
     return changes;
   });
+}
+
+/** Writes audit entries in one statement; call inside the transaction of the change they describe. */
+export async function writeAuditPg(
+  client: Queryable,
+  entries: readonly AuditEntry[],
+  at: number,
+): Promise<void> {
+  if (entries.length === 0) return;
+  const col = (pick: (e: AuditEntry) => unknown) => entries.map(pick);
+  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+  await client.query(
+    `INSERT INTO audit_log (at, actor, organization_id, resource, resource_id, action, before, after)
+     SELECT $1::bigint, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[])`,
+    [
+      at,
+      col((e) => e.actor),
+      col((e) => e.organizationId),
+      col((e) => e.resource),
+      col((e) => e.resourceId),
+      col((e) => e.action),
+      col((e) => json(e.before)),
+      col((e) => json(e.after)),
+    ],
+  );
 }
 
 /** The organization each of these WebhookIds belongs to (deleted webhooks included), for those that exist. */
