@@ -106,6 +106,7 @@ async function prunePg(
   const verb = dryRun ? 'would remove' : 'removed';
   process.stdout.write(
     `${verb} ${removed.events} event(s), ${removed.deliveries} delivery(ies), ${removed.attempts} attempt(s) and ` +
-      `${removed.tombstones} tombstone(s) of pruned events from ${database.where}\n`,
+      `${removed.tombstones} tombstone(s) of pruned events from ${database.where}\n` +
+      `${verb} ${removed.audit} audit log entry(ies) older than Retention.AuditDays (${config.gateway.Retention.AuditDays})\n`,
   );
 }

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigDocument } from '../../src/config/index.js';
 import { startServing } from '../../src/service/gateway.js';
 import type { RunningPgGateway } from '../../src/service/pg-gateway.js';
+import { prunePass } from '../../src/store/pg/pruner.js';
 import { traceEventPg } from '../../src/store/pg/trace.js';
 import { ADMIN, adminCall, VIEWER } from '../support/admin.js';
 import { specEvent } from '../support/events.js';
@@ -132,6 +133,12 @@ describe.skipIf(!postgresAvailable())('the gateway on PostgreSQL', () => {
     (moved.Organizations[0]?.Webhooks[0]?.Webhook as Record<string, unknown>).WebhookId = stolen?.webhook_id;
     await expect(gateway.reload(parseConfigDocument(moved))).rejects.toThrow(/WebhookId/);
     expect(await audit()).toHaveLength(after.length);
+    // Retention removes entries older than AuditDays, and only those.
+    const policy = { deliveredDays: 1, failedDays: 1, attemptsPerDelivery: 20, auditDays: 1 };
+    expect((await prunePass(gateway.database.pool, policy)).removed.audit).toBe(0);
+    const later = await prunePass(gateway.database.pool, policy, { now: () => Date.now() + 2 * 86_400_000 });
+    expect(later.removed.audit).toBe(after.length);
+    expect(await audit()).toEqual([]);
   });
 
   it('applies a configuration change made through one instance to the routing of another within a second', async () => {

@@ -48,6 +48,15 @@ export async function prunePass(
         if (dry || gone < batch) break;
         await nextTurn();
       }
+      // Audit log entries older than AuditDays, oldest first, in the same short steps.
+      for (;;) {
+        const started = performance.now();
+        const gone = await pruneAudit(client, Math.floor(now() - policy.auditDays * DAY_MS), batch, dry);
+        removed.audit += gone;
+        adapt(performance.now() - started);
+        if (dry || gone < batch) break;
+        await nextTurn();
+      }
       let after = 0;
       for (;;) {
         const started = performance.now();
@@ -65,6 +74,26 @@ export async function prunePass(
   } finally {
     client.release();
   }
+}
+
+async function pruneAudit(
+  client: pg.PoolClient,
+  before: number,
+  batch: number,
+  dry: boolean,
+): Promise<number> {
+  if (dry) {
+    const counted = await client.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM audit_log WHERE at <= $1',
+      [before],
+    );
+    return counted.rows[0]?.n ?? 0;
+  }
+  const deleted = await client.query(
+    'DELETE FROM audit_log WHERE seq IN (SELECT seq FROM audit_log WHERE at <= $1 ORDER BY at LIMIT $2)',
+    [before, batch],
+  );
+  return deleted.rowCount ?? 0;
 }
 
 async function pruneTombstones(
