@@ -42,7 +42,7 @@ export async function prunePass(
       };
       for (;;) {
         const started = performance.now();
-        const gone = await pruneTombstones(client, now(), batch, dry);
+        const gone = await pruneOld(client, 'tombstones', now(), batch, dry);
         removed.tombstones += gone;
         adapt(performance.now() - started);
         if (dry || gone < batch) break;
@@ -51,7 +51,13 @@ export async function prunePass(
       // Audit log entries older than AuditDays, oldest first, in the same short steps.
       for (;;) {
         const started = performance.now();
-        const gone = await pruneAudit(client, Math.floor(now() - policy.auditDays * DAY_MS), batch, dry);
+        const gone = await pruneOld(
+          client,
+          'audit',
+          Math.floor(now() - policy.auditDays * DAY_MS),
+          batch,
+          dry,
+        );
         removed.audit += gone;
         adapt(performance.now() - started);
         if (dry || gone < batch) break;
@@ -76,43 +82,31 @@ export async function prunePass(
   }
 }
 
-async function pruneAudit(
+/** Rows past their time, oldest first: the tombstones of pruned events, and old audit log entries. */
+const OLD_ROWS = {
+  tombstones: { table: 'pruned_events', key: 'id', at: 'forget_at' },
+  audit: { table: 'audit_log', key: 'seq', at: 'at' },
+} as const;
+
+/** Removes up to `batch` rows of the kind whose time is at or before `before` (a dry run counts them all). */
+async function pruneOld(
   client: pg.PoolClient,
+  kind: keyof typeof OLD_ROWS,
   before: number,
   batch: number,
   dry: boolean,
 ): Promise<number> {
+  const { table, key, at } = OLD_ROWS[kind];
   if (dry) {
     const counted = await client.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM audit_log WHERE at <= $1',
+      `SELECT count(*)::int AS n FROM ${table} WHERE ${at} <= $1`,
       [before],
     );
     return counted.rows[0]?.n ?? 0;
   }
   const deleted = await client.query(
-    'DELETE FROM audit_log WHERE seq IN (SELECT seq FROM audit_log WHERE at <= $1 ORDER BY at LIMIT $2)',
+    `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${at} <= $1 ORDER BY ${at} LIMIT $2)`,
     [before, batch],
-  );
-  return deleted.rowCount ?? 0;
-}
-
-async function pruneTombstones(
-  client: pg.PoolClient,
-  now: number,
-  batch: number,
-  dry: boolean,
-): Promise<number> {
-  if (dry) {
-    const counted = await client.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM pruned_events WHERE forget_at <= $1',
-      [now],
-    );
-    return counted.rows[0]?.n ?? 0;
-  }
-  const deleted = await client.query(
-    `DELETE FROM pruned_events WHERE id IN
-       (SELECT id FROM pruned_events WHERE forget_at <= $1 ORDER BY forget_at LIMIT $2)`,
-    [now, batch],
   );
   return deleted.rowCount ?? 0;
 }
