@@ -159,11 +159,13 @@ describe('webhookHealth', () => {
       [1, now - 5_000_000, 99, 500],
     ] as const) {
       sql(
-        `INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code) VALUES (?, 1, ?, ?, ?)`,
+        `INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code, error_class)
+         VALUES (?, 1, ?, ?, ?, ?)`,
         id,
         at,
         ms,
         status,
+        status === 200 ? null : 'http-status',
       );
     }
     const h = webhookHealth(store.database.sqlite, 1, now);
@@ -175,6 +177,11 @@ describe('webhookHealth', () => {
     expect(h.lastSuccessAt).toBe(now - 600_000);
     expect(h.lastFailure).toEqual({ at: now - 120_000, statusCode: 500, errorClass: 'http-status' });
     expect(windowStats([])).toEqual({ attempts: 0, successRate: null, p50Ms: null, p99Ms: null });
+    // Nothing attempted in the last hour: the most recently attempted deliveries tell.
+    const later = webhookHealth(store.database.sqlite, 1, now + 10 * 3_600_000);
+    expect(later.lastHour.attempts).toBe(0);
+    expect(later.lastSuccessAt).toBe(now - 600_000);
+    expect(later.lastFailure).toEqual({ at: now - 120_000, statusCode: 500, errorClass: 'http-status' });
   });
 });
 
