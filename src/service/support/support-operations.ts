@@ -14,6 +14,7 @@ import type {
   HealthJson,
   JobJson,
   TestAttemptJson,
+  TestRecordJson,
 } from '../../http/admin/ops/schema.js';
 import { ApiError } from '../../http/errors.js';
 import type { Router } from '../../routing/router.js';
@@ -30,6 +31,7 @@ import { listEvents } from '../../store/support/events.js';
 import { webhookHealth } from '../../store/support/health.js';
 import { getJob } from '../../store/support/jobs.js';
 import { countRecoverable } from '../../store/support/requeue.js';
+import { recentTestAttempts } from '../../store/support/test-attempts.js';
 import type { StoreClient } from '../../store/thread/store-client.js';
 import { subscriptionsFor, traceEvent } from '../../store/trace.js';
 import { sampleEvent } from '../../support/sample-event.js';
@@ -201,6 +203,23 @@ export class Support implements SupportOperations {
     if (this.getJob(jobId) === null) return null;
     await this.d.jobs.cancel(jobId);
     return this.getJob(jobId);
+  }
+
+  testsOf(organizationId: string, webhookId: string): TestRecordJson[] | null {
+    const webhook = findWebhook(this.d.sqlite, organizationId, webhookId);
+    if (webhook === null) return null;
+    return recentTestAttempts(this.d.sqlite, webhook.rowId).map((t) => ({
+      EventId: t.eventId,
+      EventType: t.eventType,
+      Ok: t.errorClass === null,
+      StartedAt: iso(t.startedAt),
+      DurationMs: t.durationMs,
+      StatusCode: t.statusCode,
+      ErrorClass: t.errorClass,
+      ErrorMessage: t.errorMessage,
+      ResponseSnippet: t.responseSnippet,
+      SentBy: t.sentBy,
+    }));
   }
 
   async testSend(

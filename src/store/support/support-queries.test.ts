@@ -7,6 +7,7 @@ import { listEvents } from './events.js';
 import { webhookHealth, windowStats } from './health.js';
 import { createJob, getJob, runJobBatch } from './jobs.js';
 import { busyUpTo, countRecoverable, requeueDelivery } from './requeue.js';
+import { recentTestAttempts, recordTestAttempt, TEST_ATTEMPTS_KEPT } from './test-attempts.js';
 
 let store: TestStore;
 beforeEach(() => {
@@ -182,6 +183,32 @@ describe('webhookHealth', () => {
     expect(later.lastHour.attempts).toBe(0);
     expect(later.lastSuccessAt).toBe(now - 600_000);
     expect(later.lastFailure).toEqual({ at: now - 120_000, statusCode: 500, errorClass: 'http-status' });
+  });
+});
+
+describe('test attempts', () => {
+  it('keeps the newest per webhook and reads them newest first', () => {
+    const db = store.database.sqlite;
+    seed(1);
+    for (let i = 1; i <= TEST_ATTEMPTS_KEPT + 5; i++) {
+      recordTestAttempt(db, {
+        webhookRowId: 1,
+        eventId: `t-${i}`,
+        eventType: 'UserStatus',
+        startedAt: i,
+        durationMs: 1,
+        statusCode: 200,
+        errorClass: null,
+        errorMessage: null,
+        responseSnippet: null,
+        sentBy: 'eddie',
+      });
+    }
+    const kept = recentTestAttempts(db, 1);
+    expect(kept).toHaveLength(TEST_ATTEMPTS_KEPT);
+    expect(kept[0]?.eventId).toBe(`t-${TEST_ATTEMPTS_KEPT + 5}`);
+    expect(kept.at(-1)?.eventId).toBe('t-6');
+    expect(db.prepare('SELECT count(*) FROM test_attempts').pluck().get()).toBe(TEST_ATTEMPTS_KEPT);
   });
 });
 
