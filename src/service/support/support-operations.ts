@@ -188,7 +188,16 @@ export class Support implements SupportOperations {
     if (webhook === null) return null;
     this.requireLive(webhook, 'recovered');
     const selection = { webhookRowId: webhook.rowId, ...r };
-    const job = await this.d.jobs.start(selection, countRecoverable(this.d.sqlite, selection), createdBy);
+    const { job, started } = await this.d.jobs.start(
+      selection,
+      countRecoverable(this.d.sqlite, selection),
+      createdBy,
+    );
+    if (!started)
+      throw new ApiError(
+        'CONFLICT',
+        `Webhook ${webhook.webhookId} has a recovery job running (JobId ${job.id}): wait for it or cancel it first`,
+      );
     return jobJson(job, webhook);
   }
 

@@ -344,8 +344,15 @@ describe('recover', () => {
     ).toBe(409);
 
     const before = flaky.requests.length;
-    const started = await post(recoverPath, { ...window(), States: ['delivered'] });
-    expect(started.status).toBe(202);
+    // Two at once (a double click): one runs, the other is 409 naming it, and nothing is sent twice.
+    const pair = await Promise.all([
+      post(recoverPath, { ...window(), States: ['delivered'] }),
+      post(recoverPath, { ...window(), States: ['delivered'] }),
+    ]);
+    expect(pair.map((p) => p.status).sort()).toEqual([202, 409]);
+    const started = pair.find((p) => p.status === 202) as (typeof pair)[number];
+    const twin = pair.find((p) => p.status === 409) as (typeof pair)[number];
+    expect((twin.body.Error as { Message: string }).Message).toContain(`JobId ${started.body.JobId}`);
     expect(started.headers.get('location')).toBe(`/v1/admin/jobs/${started.body.JobId}`);
     expect(started.body).toMatchObject({
       State: 'running',
