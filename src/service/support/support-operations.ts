@@ -133,11 +133,13 @@ export class Support implements SupportOperations {
       Deleted: webhook.deletedAt !== null,
       Breaker: (lane?.breaker ?? 'idle') as HealthJson['Breaker'],
       InFlight: lane?.inFlight ?? 0,
-      Waiting: h.waiting,
+      // What the lane has claimed but not yet started waits too (the store holds it as in flight).
+      Waiting: h.waiting + (lane?.queued ?? 0),
       OldestWaitingAgeSeconds:
         h.oldestWaitingCreatedAt === null ? null : Math.max(0, (now - h.oldestWaitingCreatedAt) / 1000),
       Last5Minutes: window(h.last5Minutes),
       LastHour: window(h.lastHour),
+      Sampled: h.sampled,
       LastSuccessAt: isoOrNull(h.lastSuccessAt),
       LastFailure:
         h.lastFailure === null

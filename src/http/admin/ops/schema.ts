@@ -112,6 +112,9 @@ export const healthSchema = z
     OldestWaitingAgeSeconds: z.number().nullable(),
     Last5Minutes: windowSchema,
     LastHour: windowSchema,
+    Sampled: z.boolean().openapi({
+      description: 'true when the windows are over the 2,000 most recently attempted deliveries only',
+    }),
     LastSuccessAt: nullableTime,
     LastFailure: z
       .object({ At: time, StatusCode: z.number().int().nullable(), ErrorClass: z.string().nullable() })
