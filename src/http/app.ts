@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { EventBus } from '../bus/event-bus.js';
 import { isStoreRefusal, type MembershipDirectory } from '../bus/ports.js';
+import { createConsole } from '../console/console.js';
 import type { Logger } from '../log/logger.js';
 import { type ProducerEnv, type ProducerToken, requireBearer } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
@@ -38,6 +39,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/v1/events', postEvents(deps.bus));
   app.use('/v1/organizations/*', producers);
   app.route('/v1/organizations', putSecurityGroup(deps.directory));
+  app.route('/console', createConsole({ api: (request) => app.fetch(request), logger: deps.logger }));
 
   app.notFound((c) =>
     c.json(errorBody(new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)), 404),
