@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { endpointUrlProblem } from '../delivery/policy/endpoint-url.js';
 import type { IssueLike } from '../problems.js';
 import { jsonPath } from '../problems.js';
@@ -45,6 +46,7 @@ export function crossReferenceIssues(document: unknown): IssueLike[] {
     allowAnyPort: delivery.AllowAnyPort === true,
     allowPrivateNetworks: delivery.AllowPrivateNetworks === true,
   };
+  issues.push(...adminTokenIssues(gateway));
   const organizationIds = new DuplicateFinder('OrganizationId', issues);
   // A WebhookId names one webhook in the whole store, so it may appear once in the whole document.
   const webhookIds = new DuplicateFinder('WebhookId', issues);
@@ -85,6 +87,41 @@ export function crossReferenceIssues(document: unknown): IssueLike[] {
         }
       }
     }
+  }
+  return issues;
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Admin token Names are unique (the audit log names the token), and no token opens two doors: an admin
+ * token equal to another admin token or to a producer token is refused, compared as SHA-256 digests.
+ */
+function adminTokenIssues(gateway: Record<string, unknown>): IssueLike[] {
+  const issues: IssueLike[] = [];
+  const names = new DuplicateFinder('Name', issues);
+  const digests = new Map<string, readonly PropertyKey[]>();
+  const producers = new Set(
+    (Array.isArray(gateway.ProducerTokens) ? gateway.ProducerTokens : []).flatMap((token: unknown) => {
+      const value = isRecord(token) ? text(token.Token) : text(token);
+      return value === undefined ? [] : [sha256(value)];
+    }),
+  );
+  for (const [i, token] of records(gateway.AdminTokens)) {
+    const path = ['Gateway', 'AdminTokens', i];
+    names.check(text(token.Name), [...path, 'Name']);
+    const plain = text(token.Token);
+    const digest = plain === undefined ? text(token.TokenSha256)?.toLowerCase() : sha256(plain);
+    if (digest === undefined) continue;
+    const key = plain === undefined ? 'TokenSha256' : 'Token';
+    const first = digests.get(digest);
+    if (first === undefined) digests.set(digest, [...path, key]);
+    else issues.push({ path: [...path, key], message: `is the same token as ${jsonPath(first)}` });
+    if (producers.has(digest))
+      issues.push({
+        path: [...path, key],
+        message: 'is also a producer token: admin and producer tokens must differ',
+      });
   }
   return issues;
 }

@@ -45,6 +45,31 @@ const producerTokenSchema = z.union(
 );
 export type ProducerTokenDocument = z.output<typeof producerTokenSchema>;
 
+export const ADMIN_ROLES = ['viewer', 'editor', 'admin'] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
+/**
+ * A token of the admin API (/v1/admin): viewer reads, editor also changes organizations' configuration,
+ * admin also the whole document. Given as the token itself or as its SHA-256 in hex, so the document
+ * need not hold the secret. Organizations confines it to those tenants.
+ */
+export const adminTokenSchema = z
+  .strictObject({
+    Name: z.string().min(1).max(100),
+    Token: z.string().min(16, 'must be at least 16 characters').optional(),
+    TokenSha256: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be a SHA-256 digest: 64 hex digits')
+      .optional(),
+    Role: z.enum(ADMIN_ROLES, { error: 'must be one of viewer, editor, admin' }),
+    Organizations: z.array(guid).min(1).optional(),
+  })
+  .superRefine((token, ctx) => {
+    const given = (token.Token === undefined ? 0 : 1) + (token.TokenSha256 === undefined ? 0 : 1);
+    if (given !== 1) ctx.addIssue({ code: 'custom', message: 'needs exactly one of Token and TokenSha256' });
+  }, whenObject);
+export type AdminTokenDocument = z.output<typeof adminTokenSchema>;
+
 export const gatewaySchema = z.strictObject({
   Listen: z
     .string()
@@ -52,6 +77,8 @@ export const gatewaySchema = z.strictObject({
     .default('127.0.0.1:8080'),
   Database: z.string().min(1).default('./data/gateway.db'),
   ProducerTokens: z.array(producerTokenSchema).default([]),
+  /** Tokens of the admin API; none means the admin API answers 401 to everyone. */
+  AdminTokens: z.array(adminTokenSchema).default([]),
   Delivery: deliverySchema.prefault({}),
   Retention: retentionSchema.prefault({}),
 });

@@ -1,11 +1,15 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { EventBus } from '../bus/event-bus.js';
 import { isStoreRefusal, type MembershipDirectory } from '../bus/ports.js';
+import { ConfigError } from '../config/index.js';
 import { createConsole } from '../console/console.js';
 import type { Logger } from '../log/logger.js';
+import { type AdminDeps, createAdminApp } from './admin/app.js';
 import { type ProducerEnv, type ProducerToken, requireBearer } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
+import { docsRoutes } from './routes/docs/get.js';
 import { getEventTypes } from './routes/event-types/get.js';
 import { postEvents } from './routes/events/post.js';
 import { getHealth, type HealthProbe } from './routes/health/get.js';
@@ -18,10 +22,11 @@ export interface AppDeps {
   producerTokens: () => readonly ProducerToken[];
   health: HealthProbe;
   logger: Logger;
+  admin: AdminDeps;
 }
 
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+export function createApp(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono();
   let tokens = deps.producerTokens();
   let check = requireBearer(tokens);
   const producers: MiddlewareHandler<ProducerEnv> = (c, next) => {
@@ -39,6 +44,18 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/v1/events', postEvents(deps.bus));
   app.use('/v1/organizations/*', producers);
   app.route('/v1/organizations', putSecurityGroup(deps.directory));
+  app.route('/v1/admin', createAdminApp(deps.admin));
+  app.openAPIRegistry.registerComponent('securitySchemes', 'AdminToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'One of Gateway.AdminTokens',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'ProducerToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'One of Gateway.ProducerTokens',
+  });
+  app.route('/', docsRoutes(app));
   app.route('/console', createConsole({ api: (request) => app.fetch(request), logger: deps.logger }));
 
   app.notFound((c) =>
@@ -47,6 +64,9 @@ export function createApp(deps: AppDeps): Hono {
   // The single place errors become responses: known ones keep their code, the rest are 500 and logged.
   app.onError((error, c) => {
     if (error instanceof ApiError) return c.json(errorBody(error), error.status);
+    // A configuration change refused by the document's own validation: its problems, paths and all.
+    if (error instanceof ConfigError)
+      return c.json(errorBody(new ApiError('BAD_REQUEST', 'Invalid configuration', error.problems)), 400);
     if (error instanceof HTTPException && error.status < 500) {
       return c.json(errorBody(new ApiError('BAD_REQUEST', error.message)), error.status);
     }

@@ -12,8 +12,12 @@ export const ERROR_STATUS = {
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
+  /** If-Match names a version the resource no longer has: someone changed it meanwhile. */
+  PRECONDITION_FAILED: 412,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** A change of a resource without If-Match: send the ETag read with it. */
+  PRECONDITION_REQUIRED: 428,
   NOT_READY: 503,
   SHUTTING_DOWN: 503,
   STORE_UNAVAILABLE: 503,

@@ -17,6 +17,8 @@ export const REDACTED_PATHS = [
   '*.token',
   'ProducerTokens',
   '*.ProducerTokens',
+  'AdminTokens',
+  '*.AdminTokens',
   'authorization',
   '*.authorization',
   '*.headers.authorization',

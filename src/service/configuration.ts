@@ -20,6 +20,7 @@ import type { ConfigWorker } from './config-thread/config-worker.js';
 /** Gateway settings a reload applies to the running parts. */
 export interface LiveSettings {
   setProducerTokens(tokens: GatewaySection['ProducerTokens']): void;
+  setAdminTokens(tokens: GatewaySection['AdminTokens']): void;
   setDestinationPolicy(policy: DestinationPolicy): void;
   setRetention(policy: RetentionPolicy): void;
 }
@@ -172,6 +173,7 @@ export class Configuration {
 
   private applyGateway(next: GatewaySection): void {
     this.o.live.setProducerTokens(next.ProducerTokens);
+    this.o.live.setAdminTokens(next.AdminTokens);
     this.o.live.setDestinationPolicy(destinationPolicy(next.Delivery));
     this.o.live.setRetention(retentionPolicy(next));
     this.o.engine.updateSettings({

@@ -97,6 +97,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   const bus = new EventBus(router, new EventRecorder(store, engine));
   let producerTokens = gateway.ProducerTokens;
+  let adminTokens = gateway.AdminTokens;
   const configuration = new Configuration({
     database,
     worker: await ConfigWorker.open(gateway.Database, database),
@@ -107,6 +108,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     live: {
       setProducerTokens: (tokens) => {
         producerTokens = tokens;
+      },
+      setAdminTokens: (tokens) => {
+        adminTokens = tokens;
       },
       setDestinationPolicy: (policy) => http?.setPolicy(policy),
       setRetention: (policy) =>
@@ -129,6 +133,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       bus,
       directory,
       producerTokens: () => producerTokens,
+      admin: { adminTokens: () => adminTokens },
       logger,
       health: {
         isReady: () =>

@@ -14,6 +14,7 @@ export interface TestConfig {
   organizations?: unknown[];
   delivery?: Record<string, unknown>;
   producerTokens?: string[];
+  adminTokens?: unknown[];
   retention?: Record<string, unknown>;
 }
 
@@ -24,6 +25,7 @@ export function testDocument(dbFile: string, config: TestConfig = {}): Record<st
       Listen: '127.0.0.1:0',
       Database: dbFile,
       ProducerTokens: config.producerTokens ?? [TOKEN],
+      ...(config.adminTokens === undefined ? {} : { AdminTokens: config.adminTokens }),
       Delivery: {
         RetryScheduleSeconds: [0.05, 0.05],
         AllowHttp: true,

@@ -1,4 +1,6 @@
+export * from './applied-documents.js';
 export * from './attempts.js';
+export * from './audit-log.js';
 export * from './deliveries.js';
 export * from './events.js';
 export * from './organizations.js';

@@ -1,0 +1,36 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../support/gateway.js';
+
+describe('the OpenAPI document and /docs', () => {
+  let gateway: TestGateway;
+  let url: string;
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+    url = gateway.url as string;
+  });
+  afterAll(() => gateway.cleanup());
+
+  it('serves a valid OpenAPI 3.1 document', async () => {
+    const response = await fetch(`${url}/openapi.json`);
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { openapi: string };
+    expect(document.openapi).toBe('3.1.0');
+    const result = await new Validator().validate(document as never);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('serves Swagger UI from the gateway itself, no CDN', async () => {
+    const page = await fetch(`${url}/docs`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).not.toMatch(/https?:\/\//);
+    for (const asset of [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string)) {
+      const file = await fetch(`${url}${asset}`);
+      expect([asset, file.status]).toEqual([asset, 200]);
+      expect((await file.arrayBuffer()).byteLength).toBeGreaterThan(10);
+    }
+    expect((await fetch(`${url}/docs/package.json`)).status).toBe(404);
+  });
+});
