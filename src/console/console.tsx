@@ -20,7 +20,16 @@ export interface ConsoleDeps {
   sessions?: SessionStore;
 }
 
-export type ConsoleEnv = { Variables: { session: Session; api: AdminApi } };
+import type { ConsoleEnv } from './console-env.js';
+import { auditPages } from './pages/audit.js';
+import { eventPages } from './pages/events.js';
+import { organizationPages } from './pages/organizations.js';
+import { recoverPages } from './pages/recover.js';
+import { simulatorPages } from './pages/simulator.js';
+import { tailPages } from './pages/tail.js';
+import { webhookPages } from './pages/webhook.js';
+
+export type { ConsoleEnv };
 
 /** What the admin API says about a token; null when it refuses it. */
 interface WhoAmI {
@@ -135,6 +144,13 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   });
 
   app.get('/', (c) => c.redirect(`${BASE}/organizations`, 303));
+  organizationPages(app);
+  webhookPages(app);
+  tailPages(app);
+  eventPages(app);
+  recoverPages(app);
+  simulatorPages(app);
+  auditPages(app);
 
   app.onError((error, c) => {
     deps.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'console page failed');

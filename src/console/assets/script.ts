@@ -17,6 +17,8 @@ export const SCRIPT = `
     }
   };
   localTimes(document);
+  // Forms with a tz field send the browser's offset, so the server reads datetime-local values as local time.
+  for (const tz of document.querySelectorAll('input[name="tz"]')) tz.value = String(new Date().getTimezoneOffset());
 
   // Validation as you type: POSTs the form to its data-check URL, shows the problems it answers.
   for (const form of document.querySelectorAll('form[data-check]')) {

@@ -1,0 +1,114 @@
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { ApiErrorBody } from '../admin-api.js';
+import type { ConsoleEnv } from '../console-env.js';
+import { Layout } from '../layout.js';
+
+export type ConsoleContext = Context<ConsoleEnv>;
+
+type Status = 200 | 400 | 403 | 404 | 409 | 412 | 422 | 428 | 500 | 503;
+
+/** A page inside the layout, for the signed-in session of this request. */
+export function render(c: ConsoleContext, title: string, body: Child, status: Status = 200) {
+  return c.html(
+    <Layout title={title} session={c.get('session')}>
+      {body}
+    </Layout>,
+    status,
+  );
+}
+
+/** An API refusal as a page: its status passed on (404 stays 404, 403 stays 403), its words shown. */
+export function renderApiError(
+  c: ConsoleContext,
+  title: string,
+  status: number,
+  error: ApiErrorBody['Error'],
+) {
+  const known = [400, 403, 404, 409, 412, 422, 428, 503];
+  return render(c, title, <ApiErrorView error={error} />, (known.includes(status) ? status : 500) as Status);
+}
+
+export function ApiErrorView({ error }: { error: ApiErrorBody['Error'] }) {
+  return (
+    <div class="error" role="alert">
+      <p>
+        {error.Message} <span class="muted">({error.Code})</span>
+      </p>
+      {(error.Problems ?? []).length > 0 && (
+        <ul>
+          {(error.Problems ?? []).map((p) => (
+            <li>
+              <code>{p.Path}</code>: {p.Message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** A one-line message carried over a redirect (?notice=...), shown at the top of the next page. */
+export function Notice({ c }: { c: ConsoleContext }) {
+  const notice = c.req.query('notice');
+  if (notice === undefined || notice === '') return null;
+  return (
+    <p class="notice" role="status">
+      {notice}
+    </p>
+  );
+}
+
+export const withNotice = (path: string, notice: string) =>
+  `${path}${path.includes('?') ? '&' : '?'}notice=${encodeURIComponent(notice)}`;
+
+/** The form's fields as strings (file uploads are not part of any console form). */
+export async function formOf(c: ConsoleContext): Promise<Record<string, string>> {
+  const body = await c.req.parseBody({ all: true });
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (typeof value === 'string') out[key] = value;
+    else if (Array.isArray(value)) out[key] = value.filter((v) => typeof v === 'string').join(',');
+  }
+  return out;
+}
+
+/** Every value of a repeated field (checkboxes). */
+export async function allOf(c: ConsoleContext, name: string): Promise<string[]> {
+  const body = await c.req.parseBody({ all: true });
+  const value = body[name];
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return [];
+}
+
+/**
+ * A `datetime-local` value in the viewer's zone (the script fills the form's `tz` field with the
+ * browser's offset; without it the value is read as UTC) as ISO 8601 UTC; "" stays undefined.
+ */
+export function localToIso(
+  value: string | undefined,
+  tzOffsetMinutes: string | undefined,
+): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const base = Date.parse(`${value.length === 16 ? `${value}:00` : value}Z`);
+  if (Number.isNaN(base)) return value;
+  const offset = Number(tzOffsetMinutes ?? 0);
+  return new Date(base + (Number.isFinite(offset) ? offset : 0) * 60_000).toISOString();
+}
+
+export const orgPath = (org: string) => `/console/organizations/${encodeURIComponent(org)}`;
+export const webhookPath = (org: string, id: string) => `${orgPath(org)}/webhooks/${encodeURIComponent(id)}`;
+export const eventPath = (id: string) => `/console/events/${encodeURIComponent(id)}`;
+
+export function StateBadge({ state }: { state: string }) {
+  return <span class={`state-${state}`}>{state}</span>;
+}
+
+export function age(seconds: number | null): string {
+  if (seconds === null) return '—';
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} d`;
+}

@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startTestGateway, type TestConfig, type TestGateway } from '../support/gateway.js';
+import { collectProblems, launchChromium } from './browser.js';
+
+/**
+ * The real gateway on a real SQLite file, with Chromium driving its console. Screenshots are written
+ * only when CONSOLE_SCREENSHOTS names a folder (`CONSOLE_SCREENSHOTS=docs/console npx vitest run test/console`),
+ * so an ordinary test run leaves the work tree as it was.
+ */
+export interface ConsoleHarness {
+  gateway: TestGateway;
+  browser: Browser;
+  url: string;
+  /** A fresh browser context signed in with this admin token, and the problems its pages showed. */
+  signIn(token: string): Promise<{ page: Page; problems: string[] }>;
+  screenshot(page: Page, name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startConsole(config: TestConfig): Promise<ConsoleHarness> {
+  const gateway = await startTestGateway(config);
+  const browser = await launchChromium();
+  const url = gateway.url as string;
+  return {
+    gateway,
+    browser,
+    url,
+    async signIn(token) {
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 900 },
+        timezoneId: 'Europe/Helsinki',
+      });
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      const problems = collectProblems(page);
+      await page.goto(`${url}/console/sign-in`);
+      await page.getByLabel('Admin token').fill(token);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(/\/console\/organizations/);
+      return { page, problems };
+    },
+    async screenshot(page, name) {
+      const folder = process.env.CONSOLE_SCREENSHOTS;
+      if (folder === undefined || folder === '') return;
+      mkdirSync(folder, { recursive: true });
+      await page.screenshot({ path: join(folder, `${name}.png`), fullPage: true });
+    },
+    async close() {
+      await browser.close();
+      await gateway.cleanup();
+    },
+  };
+}
