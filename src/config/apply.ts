@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { applyPlanned, webhookOrganizations } from '../store/config/apply-changes.js';
 import type { Change } from '../store/config/state.js';
 import type { GatewayDatabase } from '../store/database.js';
+import { auditEntries, DOCUMENT_ACTOR } from './audit.js';
 import { ConfigError } from './config-error.js';
 import type { ParsedConfig } from './parse.js';
 import { planChanges } from './plan.js';
@@ -10,11 +11,13 @@ import { type ResolvedOrgState, resolveWebhookIds } from './webhook-identity.js'
 export interface ApplyOptions {
   /** Compute and return the changes without writing anything. */
   dryRun?: boolean;
+  /** Who the audit log names (default `document`: a reload, an import, a start). */
+  actor?: string;
 }
 
 /**
  * Makes the stored configuration of the document's organizations equal to the document, in one
- * transaction (all or nothing), and returns what changed. Applying the same document again changes nothing.
+ * transaction (all or nothing) with its audit entries, and returns what changed. Applying the same document again changes nothing.
  * Throws ConfigError when the document names a WebhookId that belongs to another organization.
  */
 export function applyConfig(g: GatewayDatabase, parsed: ParsedConfig, options: ApplyOptions = {}): Change[] {
@@ -33,14 +36,16 @@ export function applyConfig(g: GatewayDatabase, parsed: ParsedConfig, options: A
     (current) => {
       const desired = resolveWebhookIds(current, parsed.organizations, randomUUID);
       refuseForeignWebhookIds(g, desired);
-      return { changes: planChanges(current, desired), desired };
+      const audit =
+        options.dryRun === true ? [] : auditEntries(options.actor ?? DOCUMENT_ACTOR, current, desired);
+      return { changes: planChanges(current, desired), desired, audit };
     },
     options.dryRun === true,
   );
 }
 
 /** A WebhookId names one webhook of one organization, deleted ones included: it cannot move. */
-function refuseForeignWebhookIds(g: GatewayDatabase, desired: readonly ResolvedOrgState[]): void {
+export function refuseForeignWebhookIds(g: GatewayDatabase, desired: readonly ResolvedOrgState[]): void {
   const wanted = new Map<string, string>();
   for (const org of desired) for (const w of org.webhooks) wanted.set(w.webhookId, org.organizationId);
   const problems = webhookOrganizations(g, [...wanted.keys()])

@@ -18,7 +18,7 @@ export function exportConfig(g: GatewayDatabase, gateway: GatewaySection): Confi
   return { Gateway: gateway, Organizations: readState(g).map(organizationDocument) };
 }
 
-function organizationDocument(org: StoredOrgState): OrganizationDocument {
+export function organizationDocument(org: StoredOrgState): OrganizationDocument {
   return {
     OrganizationId: org.organizationId,
     // Members go with the group only when the document owns them: producers keep theirs across imports.

@@ -43,6 +43,7 @@ describe('parseConfigDocument: defaults', () => {
         Listen: '127.0.0.1:8080',
         Database: './data/gateway.db',
         ProducerTokens: [],
+        AdminTokens: [],
         Delivery: {
           RetryScheduleSeconds: [5, 30, 120, 600, 1800, 3600],
           AllowHttp: false,

@@ -83,7 +83,7 @@ export const gatewaySchema = z.strictObject({
   Retention: retentionSchema.prefault({}),
 });
 
-const securityGroupSchema = z.strictObject({
+export const securityGroupSchema = z.strictObject({
   SecurityGroupId: guid,
   /** When given, the document owns the membership; when left out, producers maintain it. */
   EntityIds: z.array(guid).optional(),

@@ -1,8 +1,11 @@
 import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import {
   applyConfig,
+  applyEdit,
+  applyReloaded,
   type Change,
   type GatewaySection,
+  type OrganizationEdit,
   type ParsedConfig,
   retentionPolicy,
 } from '../config/index.js';
@@ -101,8 +104,46 @@ export class Configuration {
   /** Applies a validated document in this thread (in-process callers); throws ConfigError, changing nothing. */
   apply(config: ParsedConfig): Change[] {
     refuseRestartOnly(config.gateway, this.gateway);
-    const changes = applyConfig(this.o.database, config);
+    const changes = applyReloaded(this.o.database, config);
     this.afterApply(changes, config.gateway);
+    return changes;
+  }
+
+  /** The Gateway section in force (the file's, as last started or reloaded). */
+  get running(): GatewaySection {
+    return this.gateway;
+  }
+
+  /**
+   * An admin's change of one organization (the admin API): validated as a document would be, written
+   * with its audit entries in one transaction, then routing and lanes follow as after a reload (a webhook
+   * paused holds its waiting deliveries, a deleted one cancels them; attempts in flight record their
+   * outcome). Throws ConfigError, or what `edit` throws, having changed nothing.
+   */
+  editOrganization(actor: string, organizationId: string, edit: OrganizationEdit, dryRun = false): Change[] {
+    const changes = applyEdit(this.o.database, organizationId, edit, {
+      actor,
+      delivery: this.gateway.Delivery,
+      dryRun,
+    });
+    if (!dryRun) {
+      logChanges(this.o.logger, changes);
+      this.catchUp();
+    }
+    return changes;
+  }
+
+  /**
+   * A document applied over the admin API (PUT /v1/admin/config): its Organizations as desired state,
+   * audited under `actor`. Its Gateway section, if any, must be the one in force: that section is the
+   * file's, changed there and reloaded.
+   */
+  applyDocument(actor: string, config: ParsedConfig, dryRun: boolean): Change[] {
+    const changes = applyConfig(this.o.database, config, { actor, dryRun });
+    if (!dryRun) {
+      logChanges(this.o.logger, changes);
+      this.catchUp();
+    }
     return changes;
   }
 

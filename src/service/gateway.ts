@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { EventBus } from '../bus/event-bus.js';
 import {
-  applyConfig,
+  applyAtStart,
   type Change,
   type ParsedConfig,
   parseListen,
@@ -19,6 +19,7 @@ import { type GatewayDatabase, isMigrated, openDatabase } from '../store/databas
 import { SqliteRoutingSource } from '../store/routing-source.js';
 import { StoreClient } from '../store/thread/store-client.js';
 import { USER_AGENT } from '../version.js';
+import { configurationAdmin } from './config-admin.js';
 import { ConfigWorker } from './config-thread/config-worker.js';
 import { Configuration, destinationPolicy, logChanges } from './configuration.js';
 import { Directory } from './directory.js';
@@ -75,7 +76,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       logger.error({ err: error }, 'the store failed: events can no longer be accepted');
     },
   });
-  logChanges(logger, applyConfig(database, options.config));
+  // The file's Organizations apply only when they changed since last applied: the store, which the admin
+  // API changes, is the source of truth.
+  const applied = applyAtStart(database, options.config);
+  if (applied === null)
+    logger.info('configuration file unchanged since last applied: the store is kept as it is');
+  else logChanges(logger, applied);
 
   const router = new Router(new SqliteRoutingSource(database.sqlite));
   const delivery = gateway.Delivery;
@@ -133,7 +139,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       bus,
       directory,
       producerTokens: () => producerTokens,
-      admin: { adminTokens: () => adminTokens },
+      admin: { adminTokens: () => adminTokens, configuration: configurationAdmin(configuration, database) },
       logger,
       health: {
         isReady: () =>

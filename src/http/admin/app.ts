@@ -1,13 +1,21 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AdminTokenDocument } from '../../config/index.js';
+import { auditRoutes } from './audit/routes.js';
 import { requireAdmin } from './auth.js';
+import { configRoutes } from './config/routes.js';
+import type { ConfigurationAdmin } from './config-port.js';
 import { refuseInvalid } from './openapi.js';
+import { organizationRoutes } from './organizations/routes.js';
 import type { AdminEnv } from './principal.js';
+import { securityGroupRoutes } from './security-groups/routes.js';
+import { subscriptionRoutes } from './subscriptions/routes.js';
 import { getToken } from './token/get.js';
+import { webhookRoutes } from './webhooks/routes.js';
 
 export interface AdminDeps {
   /** The admin tokens in force: a reload may change them. */
   adminTokens: () => readonly AdminTokenDocument[];
+  configuration: ConfigurationAdmin;
 }
 
 /**
@@ -19,5 +27,11 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono<AdminEnv> {
   const admin = new OpenAPIHono<AdminEnv>({ defaultHook: refuseInvalid() });
   admin.use('*', requireAdmin(deps.adminTokens));
   admin.route('/', getToken());
+  admin.route('/', organizationRoutes(deps.configuration));
+  admin.route('/', webhookRoutes(deps.configuration));
+  admin.route('/', subscriptionRoutes(deps.configuration));
+  admin.route('/', securityGroupRoutes(deps.configuration));
+  admin.route('/', configRoutes(deps.configuration));
+  admin.route('/', auditRoutes(deps.configuration));
   return admin;
 }

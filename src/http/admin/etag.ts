@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { ApiError } from '../errors.js';
 
@@ -9,6 +9,14 @@ import { ApiError } from '../errors.js';
 export function etagOf(value: unknown): string {
   return `"${createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 27)}"`;
 }
+
+// Secrets enter ETags keyed by a key of this process: an ETag changes when the secret does, but cannot be
+// used to test guesses of it. ETags of webhooks with a secret change at a restart (a re-read fixes a 412).
+const SECRET_KEY = randomBytes(32);
+
+/** A secret as it enters an ETag. */
+export const secretTag = (secret: string | undefined): string | null =>
+  secret === undefined ? null : createHmac('sha256', SECRET_KEY).update(secret).digest('base64url');
 
 /**
  * A change must name the version it was made against: no If-Match is 428, one that names neither the

@@ -1,3 +1,4 @@
+import type { MiddlewareHandler } from 'hono';
 import type { AdminRole } from '../../config/index.js';
 import { ApiError } from '../errors.js';
 
@@ -47,3 +48,10 @@ export function requireUnscoped(principal: AdminPrincipal): void {
     `This acts on every organization; token "${principal.name}" is confined to some (Organizations)`,
   );
 }
+
+/** Route middleware: the whole gateway, for admins only (before the body is read). */
+export const wholeGatewayAdmin: MiddlewareHandler<AdminEnv> = async (c, next) => {
+  requireRole(c.get('admin'), 'admin');
+  requireUnscoped(c.get('admin'));
+  await next();
+};

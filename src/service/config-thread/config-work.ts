@@ -1,4 +1,4 @@
-import { applyConfig, ConfigError, loadConfig } from '../../config/index.js';
+import { applyReloaded, ConfigError, loadConfig } from '../../config/index.js';
 import { DocumentOwnsMembersError, replaceSecurityGroupMembers } from '../../store/config/security-groups.js';
 import type { GatewayDatabase } from '../../store/database.js';
 import type { ConfigFailure, ConfigRequest, ConfigResult, RunningSettings } from './protocol.js';
@@ -20,7 +20,7 @@ export function doConfigWork(database: GatewayDatabase, request: ConfigRequest):
   }
   const { config, path } = loadConfig({ env: request.env });
   refuseRestartOnly(config.gateway, request.running, path);
-  return { op: 'applyFile', changes: applyConfig(database, config), gateway: config.gateway };
+  return { op: 'applyFile', changes: applyReloaded(database, config), gateway: config.gateway };
 }
 
 /** A document that changes Listen or Database is refused whole: those need a restart. */

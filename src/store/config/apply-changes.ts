@@ -1,6 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { GatewayDatabase } from '../database.js';
 import { webhooks } from '../schema/index.js';
+import { type AuditEntry, writeAudit } from './audit.js';
 import { type ReadStateOptions, readState } from './read-state.js';
 import { nextRevision } from './revision.js';
 import type { Change, OrgState, StoredOrgState } from './state.js';
@@ -10,12 +11,14 @@ import { indexStates, writeChanges } from './write-changes.js';
 export interface Planned {
   changes: Change[];
   desired: readonly OrgState[];
+  /** What the changes do to each resource, written in the same transaction. */
+  audit?: readonly AuditEntry[];
 }
 
 /**
  * Reads the stored configuration of these organizations, lets `plan` work out the changes (it may also
  * read, through this store, within the same transaction) and writes them under the next configuration
- * revision. One transaction: all or nothing, and with IMMEDIATE the plan cannot go stale before it is
+ * revision, with their audit entries. One transaction: all or nothing, and with IMMEDIATE the plan cannot go stale before it is
  * written. A dry run only plans.
  */
 export function applyPlanned(
@@ -27,10 +30,12 @@ export function applyPlanned(
 ): Change[] {
   const run = g.sqlite.transaction(() => {
     const current = readState(g, organizationIds, read);
-    const { changes, desired } = plan(current);
+    const { changes, desired, audit = [] } = plan(current);
     if (!dryRun && changes.length > 0) {
+      const now = Date.now();
       const revision = nextRevision(g);
-      writeChanges(g, changes, indexStates(current), indexStates(desired), Date.now(), revision);
+      writeChanges(g, changes, indexStates(current), indexStates(desired), now, revision);
+      writeAudit(g, audit, now);
     }
     return changes;
   });

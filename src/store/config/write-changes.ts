@@ -108,6 +108,10 @@ export function writeChanges(
       case 'create organization':
         db.insert(organizations).values({ id: org, createdAt: now, revision }).run();
         break;
+      case 'delete organization':
+        // Only an organization with nothing left (no groups, no webhooks, no history) is deleted.
+        db.delete(organizations).where(eq(organizations.id, org)).run();
+        break;
       case 'create security-group': {
         const group = found(desired.groups.get(at(org, change.key)), change);
         const owned = group.members !== null;

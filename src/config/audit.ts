@@ -1,0 +1,111 @@
+import type { AuditEntry } from '../store/config/audit.js';
+import type { OrgState, StoredOrgState } from '../store/config/state.js';
+import { organizationDocument } from './export.js';
+import { securityGroupView, subscriptionId, subscriptionView, webhookView } from './resources.js';
+import type { OrganizationDocument, SecurityGroupDocument } from './schema.js';
+
+export type { AuditEntry } from '../store/config/audit.js';
+
+/** The actor of a change made by applying a configuration document (start, SIGHUP, `gateway import`). */
+export const DOCUMENT_ACTOR = 'document';
+
+/** A desired state seen as the document it came from (its groups are all the document's). */
+export function desiredDocument(org: OrgState): OrganizationDocument {
+  return organizationDocument({
+    ...org,
+    securityGroups: org.securityGroups.map((group) => ({
+      ...group,
+      source: 'config',
+      membersFromDocument: group.members !== null,
+    })),
+  });
+}
+
+/** A group as the audit log shows it: who owns its members and how many, not the (possibly 100,000) ids. */
+function groupAudit(group: SecurityGroupDocument) {
+  const view = securityGroupView(group);
+  return view.EntityIds === null
+    ? { SecurityGroupId: view.SecurityGroupId, MembersFrom: 'producers' }
+    : {
+        SecurityGroupId: view.SecurityGroupId,
+        MembersFrom: 'configuration',
+        MemberCount: view.EntityIds.length,
+      };
+}
+
+interface Keyed {
+  resource: string;
+  id: string;
+  view: unknown;
+  /** Compared, never shown: a changed secret is an update whose views are equal. */
+  secret?: string | null;
+}
+
+function resources(org: OrganizationDocument | undefined): Map<string, Keyed> {
+  const out = new Map<string, Keyed>();
+  if (org === undefined) return out;
+  const add = (k: Keyed) => out.set(`${k.resource} ${k.id}`, k);
+  add({ resource: 'organization', id: org.OrganizationId, view: { OrganizationId: org.OrganizationId } });
+  for (const group of org.SecurityGroups)
+    add({ resource: 'security-group', id: group.SecurityGroupId, view: groupAudit(group) });
+  for (const entry of org.Webhooks) {
+    const webhookId = entry.Webhook.WebhookId ?? '';
+    add({
+      resource: 'webhook',
+      id: webhookId,
+      view: webhookView(entry.Webhook),
+      secret: entry.Webhook.Secret ?? null,
+    });
+    for (const s of entry.Subscriptions)
+      add({
+        resource: 'subscription',
+        id: subscriptionId(webhookId, s),
+        view: { WebhookId: webhookId, ...subscriptionView(webhookId, s) },
+      });
+  }
+  return out;
+}
+
+/**
+ * The audit entries of a change from `current` to `desired` (the organizations it touches): one per
+ * resource created, updated or deleted, with its views before and after. Secrets are never in a view;
+ * a webhook whose secret alone changed is an update marked SecretChanged.
+ */
+export function auditEntries(
+  actor: string,
+  current: readonly StoredOrgState[],
+  desired: readonly OrgState[],
+  deleted: readonly string[] = [],
+): AuditEntry[] {
+  const currentById = new Map(current.map((o) => [o.organizationId, o]));
+  const entries: AuditEntry[] = [];
+  const orgs = [
+    ...desired.map((d) => [d.organizationId, desiredDocument(d)] as const),
+    ...deleted.map((id) => [id, undefined] as const),
+  ];
+  for (const [organizationId, after] of orgs) {
+    const stored = currentById.get(organizationId);
+    const before = resources(stored === undefined ? undefined : organizationDocument(stored));
+    const next = resources(after);
+    const entry = (action: AuditEntry['action'], k: Keyed, b: unknown, a: unknown) =>
+      entries.push({
+        actor,
+        organizationId,
+        resource: k.resource,
+        resourceId: k.id,
+        action,
+        before: b,
+        after: a,
+      });
+    for (const [key, old] of before) {
+      const now = next.get(key);
+      if (now === undefined) entry('delete', old, old.view, null);
+      else if (JSON.stringify(old.view) !== JSON.stringify(now.view) || old.secret !== now.secret) {
+        const after = old.secret !== now.secret ? { ...(now.view as object), SecretChanged: true } : now.view;
+        entry('update', now, old.view, after);
+      }
+    }
+    for (const [key, now] of next) if (!before.has(key)) entry('create', now, null, now.view);
+  }
+  return entries;
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { jsonPath, problemsFromIssues } from '../problems.js';
+import { applyPlanned } from '../store/config/apply-changes.js';
+import type { Change } from '../store/config/state.js';
+import type { GatewayDatabase } from '../store/database.js';
+import { refuseForeignWebhookIds } from './apply.js';
+import { auditEntries } from './audit.js';
+import { ConfigError } from './config-error.js';
+import { organizationDocument } from './export.js';
+import { desiredState } from './parse.js';
+import { planChanges } from './plan.js';
+import { configDocumentSchema, type DeliverySection, type OrganizationDocument } from './schema.js';
+import { resolveWebhookIds } from './webhook-identity.js';
+
+/**
+ * What an edit makes of one organization: its next document (null deletes the organization), and the
+ * path of the part the request was about, so the document's problems there are named as the request's
+ * own ($.Organizations[0].Webhooks[2].Webhook.Endpoint becomes $.Endpoint).
+ */
+export interface EditResult {
+  document: OrganizationDocument | null;
+  focus?: readonly PropertyKey[];
+}
+
+/**
+ * Receives the organization as stored, in document form (undefined when it does not exist), inside the
+ * change's transaction: it may refuse (throw) on what it finds, which is how an ETag is checked against
+ * the state the change is made to.
+ */
+export type OrganizationEdit = (current: OrganizationDocument | undefined) => EditResult;
+
+export interface EditOptions {
+  actor: string;
+  /** The running Delivery flags, which decide the endpoint policy, as in a document. */
+  delivery: Pick<DeliverySection, 'AllowHttp' | 'AllowAnyPort' | 'AllowPrivateNetworks'>;
+  dryRun?: boolean;
+}
+
+/**
+ * One organization changed the way a document would change it: the edited document is validated by the
+ * document's own schema (every message the same), planned against the stored state and written in one
+ * transaction with its audit entries. Throws ConfigError, or what `edit` throws, having changed nothing.
+ */
+export function applyEdit(
+  g: GatewayDatabase,
+  organizationId: string,
+  edit: OrganizationEdit,
+  options: EditOptions,
+): Change[] {
+  const id = organizationId.toLowerCase();
+  return applyPlanned(
+    g,
+    [id],
+    { membersOf: (_org, _group, owned) => owned },
+    (current) => {
+      const stored = current[0];
+      const { document, focus } = edit(stored === undefined ? undefined : organizationDocument(stored));
+      if (document === null) {
+        const change: Change = { op: 'delete', kind: 'organization', organizationId: id, key: id };
+        return { changes: [change], desired: [], audit: auditEntries(options.actor, current, [], [id]) };
+      }
+      const parsed = validateOrganization(document, options.delivery, focus);
+      const desired = resolveWebhookIds(current, parsed, randomUUID);
+      refuseForeignWebhookIds(g, desired);
+      return {
+        changes: planChanges(current, desired),
+        desired,
+        audit: options.dryRun === true ? [] : auditEntries(options.actor, current, desired),
+      };
+    },
+    options.dryRun === true,
+  );
+}
+
+function validateOrganization(
+  document: OrganizationDocument,
+  delivery: EditOptions['delivery'],
+  focus: readonly PropertyKey[] = [],
+) {
+  const result = configDocumentSchema.safeParse({
+    Gateway: { Delivery: delivery },
+    Organizations: [document],
+  });
+  if (!result.success) {
+    const under = jsonPath(['Organizations', 0, ...focus]);
+    const organization = jsonPath(['Organizations', 0]);
+    const problems = problemsFromIssues(result.error.issues).map((p) => {
+      const root = [under, organization].find(
+        (prefix) => p.path === prefix || p.path.startsWith(`${prefix}.`) || p.path.startsWith(`${prefix}[`),
+      );
+      return root === undefined ? p : { ...p, path: `$${p.path.slice(root.length)}` };
+    });
+    throw new ConfigError(problems);
+  }
+  return desiredState(result.data);
+}

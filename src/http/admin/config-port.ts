@@ -1,0 +1,29 @@
+import type {
+  AuditQuery,
+  AuditRecord,
+  Change,
+  ConfigDocument,
+  OrganizationDocument,
+  OrganizationEdit,
+} from '../../config/index.js';
+
+/**
+ * What the admin API asks of the configuration (implemented by the service over the single change path):
+ * reads in document form (ids lower-cased, secrets included: the routes decide what is shown), and
+ * changes that are validated, planned, written and audited in one transaction, then reach routing and lanes.
+ */
+export interface ConfigurationAdmin {
+  /** Every organization, sorted by OrganizationId. */
+  organizations(): OrganizationDocument[];
+  organization(organizationId: string): OrganizationDocument | undefined;
+  /**
+   * Changes one organization; `edit` runs inside the transaction on the stored state (it may throw to
+   * refuse). Throws ConfigError with the document's problems, or what edit throws; nothing is changed then.
+   */
+  edit(actor: string, organizationId: string, edit: OrganizationEdit, dryRun?: boolean): Change[];
+  /** The whole configuration as a document (`gateway export`), secrets and tokens included. */
+  exportDocument(): ConfigDocument;
+  /** Applies a document as desired state (`gateway import`); throws ConfigError naming every problem. */
+  applyDocument(actor: string, document: unknown, dryRun: boolean): Change[];
+  audit(query: AuditQuery): { records: AuditRecord[]; more: boolean };
+}

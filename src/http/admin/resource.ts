@@ -1,0 +1,88 @@
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { EditResult, OrganizationDocument } from '../../config/index.js';
+import { ApiError } from '../errors.js';
+import type { ConfigurationAdmin } from './config-port.js';
+import { etagOf } from './etag.js';
+import { type AdminPrincipal, organizationNotFound, requireOrganization, requireRole } from './principal.js';
+
+/** ?Cursor=&Limit= of every list: Limit 1-1000 (100 by default), Cursor the previous page's NextCursor. */
+export const listQuery = z.object({
+  Cursor: z.string().optional().openapi({ description: "The previous page's NextCursor" }),
+  Limit: z.coerce.number().int().min(1).max(1000).optional().openapi({ description: '1-1000, default 100' }),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ Items: z.array(item), NextCursor: z.string().nullable() });
+
+const encode = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
+
+function decode(cursor: string): string {
+  const key = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (cursor === '' || encode(key) !== cursor)
+    throw new ApiError('BAD_REQUEST', 'Invalid request', [
+      { path: '$.Cursor', message: 'is not a cursor this API gave' },
+    ]);
+  return key;
+}
+
+/** One page of `items` in the order of `key`: those after the cursor's key, at most Limit of them. */
+export function page<T>(
+  items: readonly T[],
+  key: (item: T) => string,
+  query: { Cursor?: string | undefined; Limit?: number | undefined },
+): { Items: T[]; NextCursor: string | null } {
+  const after = query.Cursor === undefined ? null : decode(query.Cursor);
+  const limit = query.Limit ?? 100;
+  const sorted = [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const rest = after === null ? sorted : sorted.filter((item) => key(item) > after);
+  const Items = rest.slice(0, limit);
+  const last = Items.at(-1);
+  return { Items, NextCursor: rest.length > limit && last !== undefined ? encode(key(last)) : null };
+}
+
+/** A resource's answer: its view as JSON, its version as ETag. */
+export function withEtag<T>(c: Context, view: T, versioned: unknown = view): T {
+  c.header('ETag', etagOf(versioned));
+  return view;
+}
+
+/** The ETag header every resource answer carries. */
+export const ETAG_HEADER = {
+  ETag: { schema: { type: 'string' as const }, description: 'The version, for If-Match' },
+};
+export const IF_MATCH = z.object({
+  'if-match': z.string().optional().openapi({ description: 'The ETag read: required to change or delete' }),
+});
+
+/** An organization the token may see, read for a request (404 the same when missing or out of scope). */
+export function readOrganization(
+  port: ConfigurationAdmin,
+  admin: AdminPrincipal,
+  organizationId: string,
+): OrganizationDocument {
+  requireOrganization(admin, organizationId);
+  const org = port.organization(organizationId);
+  if (org === undefined) throw organizationNotFound(organizationId);
+  return org;
+}
+
+/**
+ * An editor's change of an existing organization the token may see, through the single change path;
+ * `edit` runs in the change's transaction on the stored organization (404 when it is gone).
+ */
+export function editOrganization(
+  port: ConfigurationAdmin,
+  admin: AdminPrincipal,
+  organizationId: string,
+  edit: (current: OrganizationDocument) => EditResult,
+): void {
+  requireOrganization(admin, organizationId);
+  requireRole(admin, 'editor');
+  port.edit(admin.name, organizationId, (current) => {
+    if (current === undefined) throw organizationNotFound(organizationId);
+    return edit(current);
+  });
+}
+
+export const sameId = (a: string | undefined, b: string): boolean => a?.toLowerCase() === b.toLowerCase();

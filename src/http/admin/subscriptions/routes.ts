@@ -1,0 +1,199 @@
+import { createRoute } from '@hono/zod-openapi';
+import {
+  type OrganizationDocument,
+  type SubscriptionDocument,
+  subscriptionId,
+} from '../../../config/index.js';
+import { ApiError } from '../../errors.js';
+import type { ConfigurationAdmin } from '../config-port.js';
+import { etagOf, requireIfMatch } from '../etag.js';
+import { ADMIN_SECURITY, adminRouter, errorResponses, jsonBody } from '../openapi.js';
+import type { AdminPrincipal } from '../principal.js';
+import {
+  ETAG_HEADER,
+  editOrganization,
+  IF_MATCH,
+  listQuery,
+  page,
+  pageOf,
+  readOrganization,
+  withEtag,
+} from '../resource.js';
+import { webhookIndex, webhookParams, withWebhook } from '../webhooks/schema.js';
+import {
+  createSubscriptionBody,
+  patchSubscriptionBody,
+  subscriptionIndex,
+  subscriptionParams,
+  subscriptionView,
+  subscriptionViewSchema,
+} from './schema.js';
+
+const json = <T>(schema: T) => ({ 'application/json': { schema } });
+const tags = ['subscriptions'];
+const base = '/organizations/{OrganizationId}/webhooks/{WebhookId}/subscriptions';
+const one = `${base}/{SubscriptionId}`;
+const answer = {
+  description: 'The subscription',
+  headers: ETAG_HEADER,
+  content: json(subscriptionViewSchema),
+};
+
+const list = createRoute({
+  method: 'get',
+  path: base,
+  tags,
+  summary: "A webhook's subscriptions",
+  security: ADMIN_SECURITY,
+  request: { params: webhookParams, query: listQuery },
+  responses: {
+    200: { description: 'One page', content: json(pageOf(subscriptionViewSchema)) },
+    ...errorResponses(400, 401, 404),
+  },
+});
+const get = createRoute({
+  method: 'get',
+  path: one,
+  tags,
+  summary: 'One subscription',
+  security: ADMIN_SECURITY,
+  request: { params: subscriptionParams },
+  responses: { 200: answer, ...errorResponses(401, 404) },
+});
+const post = createRoute({
+  method: 'post',
+  path: base,
+  tags,
+  summary: 'Subscribes the webhook to an event type (editor)',
+  security: ADMIN_SECURITY,
+  middleware: [jsonBody],
+  request: { params: webhookParams, body: { required: true, content: json(createSubscriptionBody) } },
+  responses: { 201: { ...answer, description: 'Created' }, ...errorResponses(400, 401, 403, 404, 409, 415) },
+});
+const patch = createRoute({
+  method: 'patch',
+  path: one,
+  tags,
+  summary: 'Changes a subscription (editor); Enabled: false stops matching it',
+  security: ADMIN_SECURITY,
+  middleware: [jsonBody],
+  request: {
+    params: subscriptionParams,
+    headers: IF_MATCH,
+    body: { required: true, content: json(patchSubscriptionBody) },
+  },
+  responses: { 200: answer, ...errorResponses(400, 401, 403, 404, 409, 412, 415, 428) },
+});
+const remove = createRoute({
+  method: 'delete',
+  path: one,
+  tags,
+  summary: 'Deletes a subscription (editor)',
+  security: ADMIN_SECURITY,
+  request: { params: subscriptionParams, headers: IF_MATCH },
+  responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 412, 428) },
+});
+
+type Entry = OrganizationDocument['Webhooks'][number];
+
+function entryOf(org: OrganizationDocument, webhookId: string): { index: number; entry: Entry } {
+  const index = webhookIndex(org, webhookId);
+  return { index, entry: org.Webhooks[index] as Entry };
+}
+
+function read(
+  port: ConfigurationAdmin,
+  admin: AdminPrincipal,
+  organizationId: string,
+  webhookId: string,
+  id: string,
+) {
+  const { entry } = entryOf(readOrganization(port, admin, organizationId), webhookId);
+  const subscription = entry.Subscriptions[
+    subscriptionIndex(webhookId, entry.Subscriptions, id)
+  ] as SubscriptionDocument;
+  return subscriptionView(webhookId.toLowerCase(), subscription);
+}
+
+const TARGETS = ['EntityId', 'SecurityGroupId', 'AllEntities'] as const;
+
+/** /v1/admin/organizations/{OrganizationId}/webhooks/{WebhookId}/subscriptions: list, get, create, patch, delete. */
+export function subscriptionRoutes(port: ConfigurationAdmin) {
+  return adminRouter()
+    .openapi(list, (c) => {
+      const { OrganizationId, WebhookId } = c.req.valid('param');
+      const { entry } = entryOf(readOrganization(port, c.get('admin'), OrganizationId), WebhookId);
+      const views = entry.Subscriptions.map((s) => subscriptionView(WebhookId.toLowerCase(), s));
+      return c.json(
+        page(views, (s) => s.SubscriptionId, c.req.valid('query')),
+        200,
+      );
+    })
+    .openapi(get, (c) => {
+      const { OrganizationId, WebhookId, SubscriptionId } = c.req.valid('param');
+      return c.json(withEtag(c, read(port, c.get('admin'), OrganizationId, WebhookId, SubscriptionId)), 200);
+    })
+    .openapi(post, (c) => {
+      const { OrganizationId, WebhookId } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const webhookId = WebhookId.toLowerCase();
+      const id = subscriptionId(webhookId, body);
+      editOrganization(port, c.get('admin'), OrganizationId, (current) => {
+        const { index, entry } = entryOf(current, WebhookId);
+        if (entry.Subscriptions.some((s) => subscriptionId(webhookId, s) === id))
+          throw new ApiError('CONFLICT', `The webhook has this subscription already: ${id}`);
+        const Subscriptions = [...entry.Subscriptions, body];
+        return {
+          document: withWebhook(current, index, { ...entry, Subscriptions }),
+          focus: ['Webhooks', index, 'Subscriptions', Subscriptions.length - 1],
+        };
+      });
+      c.header(
+        'Location',
+        `/v1/admin/organizations/${OrganizationId}/webhooks/${webhookId}/subscriptions/${id}`,
+      );
+      return c.json(withEtag(c, read(port, c.get('admin'), OrganizationId, WebhookId, id)), 201);
+    })
+    .openapi(patch, (c) => {
+      const { OrganizationId, WebhookId, SubscriptionId } = c.req.valid('param');
+      const changes = c.req.valid('json');
+      const webhookId = WebhookId.toLowerCase();
+      let id = SubscriptionId;
+      editOrganization(port, c.get('admin'), OrganizationId, (current) => {
+        const { index, entry } = entryOf(current, WebhookId);
+        const at = subscriptionIndex(webhookId, entry.Subscriptions, SubscriptionId);
+        const old = entry.Subscriptions[at] as SubscriptionDocument;
+        requireIfMatch(c, etagOf(subscriptionView(webhookId, old)));
+        const retarget = TARGETS.some((key) => changes[key] !== undefined);
+        const kept: SubscriptionDocument = { EventType: old.EventType, Enabled: old.Enabled };
+        const next = { ...(retarget ? kept : old), ...changes } as SubscriptionDocument;
+        id = subscriptionId(webhookId, next);
+        if (
+          id !== SubscriptionId.toLowerCase() &&
+          entry.Subscriptions.some((s) => subscriptionId(webhookId, s) === id)
+        )
+          throw new ApiError('CONFLICT', `The webhook has this subscription already: ${id}`);
+        const Subscriptions = entry.Subscriptions.map((s, i) => (i === at ? next : s));
+        return {
+          document: withWebhook(current, index, { ...entry, Subscriptions }),
+          focus: ['Webhooks', index, 'Subscriptions', at],
+        };
+      });
+      return c.json(withEtag(c, read(port, c.get('admin'), OrganizationId, WebhookId, id)), 200);
+    })
+    .openapi(remove, (c) => {
+      const { OrganizationId, WebhookId, SubscriptionId } = c.req.valid('param');
+      const webhookId = WebhookId.toLowerCase();
+      editOrganization(port, c.get('admin'), OrganizationId, (current) => {
+        const { index, entry } = entryOf(current, WebhookId);
+        const at = subscriptionIndex(webhookId, entry.Subscriptions, SubscriptionId);
+        requireIfMatch(
+          c,
+          etagOf(subscriptionView(webhookId, entry.Subscriptions[at] as SubscriptionDocument)),
+        );
+        const Subscriptions = entry.Subscriptions.filter((_, i) => i !== at);
+        return { document: withWebhook(current, index, { ...entry, Subscriptions }) };
+      });
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,200 @@
+import { createRoute } from '@hono/zod-openapi';
+import { ApiError } from '../../errors.js';
+import type { ConfigurationAdmin } from '../config-port.js';
+import { etagOf, requireIfMatch } from '../etag.js';
+import { ADMIN_SECURITY, adminRouter, errorResponses, jsonBody } from '../openapi.js';
+import { organizationParams } from '../organizations/schema.js';
+import {
+  ETAG_HEADER,
+  editOrganization,
+  IF_MATCH,
+  listQuery,
+  page,
+  pageOf,
+  readOrganization,
+  withEtag,
+} from '../resource.js';
+import {
+  createWebhookBody,
+  patchWebhookBody,
+  secretBody,
+  webhookIndex,
+  webhookParams,
+  webhookVersion,
+  webhookView,
+  webhookViewSchema,
+  withWebhook,
+} from './schema.js';
+
+const json = <T>(schema: T) => ({ 'application/json': { schema } });
+const tags = ['webhooks'];
+const base = '/organizations/{OrganizationId}/webhooks';
+const one = `${base}/{WebhookId}`;
+const answer = { description: 'The webhook', headers: ETAG_HEADER, content: json(webhookViewSchema) };
+
+const list = createRoute({
+  method: 'get',
+  path: base,
+  tags,
+  summary: "An organization's webhooks",
+  security: ADMIN_SECURITY,
+  request: { params: organizationParams, query: listQuery },
+  responses: {
+    200: { description: 'One page', content: json(pageOf(webhookViewSchema)) },
+    ...errorResponses(400, 401, 404),
+  },
+});
+const get = createRoute({
+  method: 'get',
+  path: one,
+  tags,
+  summary: 'One webhook (the Secret is never shown: HasSecret)',
+  security: ADMIN_SECURITY,
+  request: { params: webhookParams },
+  responses: { 200: answer, ...errorResponses(401, 404) },
+});
+const post = createRoute({
+  method: 'post',
+  path: base,
+  tags,
+  summary: 'Creates a webhook (editor); validated as in the configuration document',
+  security: ADMIN_SECURITY,
+  middleware: [jsonBody],
+  request: { params: organizationParams, body: { required: true, content: json(createWebhookBody) } },
+  responses: { 201: { ...answer, description: 'Created' }, ...errorResponses(400, 401, 403, 404, 409, 415) },
+});
+const patch = createRoute({
+  method: 'patch',
+  path: one,
+  tags,
+  summary: "Changes some of a webhook's fields (editor); Enabled: false pauses it",
+  security: ADMIN_SECURITY,
+  middleware: [jsonBody],
+  request: {
+    params: webhookParams,
+    headers: IF_MATCH,
+    body: { required: true, content: json(patchWebhookBody) },
+  },
+  responses: { 200: answer, ...errorResponses(400, 401, 403, 404, 412, 415, 428) },
+});
+const remove = createRoute({
+  method: 'delete',
+  path: one,
+  tags,
+  summary: 'Deletes a webhook (editor): its unfinished deliveries end as cancelled, its history stays',
+  security: ADMIN_SECURITY,
+  request: { params: webhookParams, headers: IF_MATCH },
+  responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 412, 428) },
+});
+const secret = createRoute({
+  method: 'post',
+  path: `${one}/secret`,
+  tags,
+  summary: 'Sets, rotates or removes the Secret (editor); If-Match is checked when given',
+  security: ADMIN_SECURITY,
+  middleware: [jsonBody],
+  request: { params: webhookParams, headers: IF_MATCH, body: { required: true, content: json(secretBody) } },
+  responses: { 200: answer, ...errorResponses(400, 401, 403, 404, 412, 415) },
+});
+
+/** The webhook as stored after a change, with its new ETag. */
+function reread(
+  port: ConfigurationAdmin,
+  admin: Parameters<typeof readOrganization>[1],
+  organizationId: string,
+  webhookId: string,
+) {
+  const org = readOrganization(port, admin, organizationId);
+  const entry = org.Webhooks[webhookIndex(org, webhookId)];
+  if (entry === undefined) throw new ApiError('INTERNAL', 'webhook vanished');
+  return entry.Webhook;
+}
+
+/** /v1/admin/organizations/{OrganizationId}/webhooks: list, get, create, patch, delete, set the secret. */
+export function webhookRoutes(port: ConfigurationAdmin) {
+  return adminRouter()
+    .openapi(list, (c) => {
+      const org = readOrganization(port, c.get('admin'), c.req.valid('param').OrganizationId);
+      const views = org.Webhooks.map((e) => webhookView(e.Webhook));
+      return c.json(
+        page(views, (w) => w.WebhookId, c.req.valid('query')),
+        200,
+      );
+    })
+    .openapi(get, (c) => {
+      const { OrganizationId, WebhookId } = c.req.valid('param');
+      const webhook = reread(port, c.get('admin'), OrganizationId, WebhookId);
+      return c.json(withEtag(c, webhookView(webhook), webhookVersion(webhook)), 200);
+    })
+    .openapi(post, (c) => {
+      const admin = c.get('admin');
+      const { OrganizationId } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const webhookId = (body.WebhookId ?? crypto.randomUUID()).toLowerCase();
+      editOrganization(port, admin, OrganizationId, (current) => {
+        if (current.Webhooks.some((e) => e.Webhook.WebhookId === webhookId))
+          throw new ApiError('CONFLICT', `Webhook ${webhookId} exists`);
+        const entry = { Webhook: { ...body, WebhookId: webhookId }, Subscriptions: [] };
+        return {
+          document: { ...current, Webhooks: [...current.Webhooks, entry] },
+          focus: ['Webhooks', current.Webhooks.length, 'Webhook'],
+        };
+      });
+      const webhook = reread(port, admin, OrganizationId, webhookId);
+      c.header('Location', `/v1/admin/organizations/${OrganizationId}/webhooks/${webhookId}`);
+      return c.json(withEtag(c, webhookView(webhook), webhookVersion(webhook)), 201);
+    })
+    .openapi(patch, (c) => {
+      const admin = c.get('admin');
+      const { OrganizationId, WebhookId } = c.req.valid('param');
+      const changes = c.req.valid('json');
+      editOrganization(port, admin, OrganizationId, (current) => {
+        const index = webhookIndex(current, WebhookId);
+        const entry = current.Webhooks[index] as (typeof current.Webhooks)[number];
+        requireIfMatch(c, etagOf(webhookVersion(entry.Webhook)));
+        const { Description, RetryScheduleSeconds, ...rest } = changes;
+        const next = { ...entry.Webhook, ...rest };
+        if (Description === null) delete next.Description;
+        else if (Description !== undefined) next.Description = Description;
+        if (RetryScheduleSeconds === null) delete next.RetryScheduleSeconds;
+        else if (RetryScheduleSeconds !== undefined) next.RetryScheduleSeconds = RetryScheduleSeconds;
+        return {
+          document: withWebhook(current, index, { ...entry, Webhook: next }),
+          focus: ['Webhooks', index, 'Webhook'],
+        };
+      });
+      const webhook = reread(port, admin, OrganizationId, WebhookId);
+      return c.json(withEtag(c, webhookView(webhook), webhookVersion(webhook)), 200);
+    })
+    .openapi(remove, (c) => {
+      const { OrganizationId, WebhookId } = c.req.valid('param');
+      editOrganization(port, c.get('admin'), OrganizationId, (current) => {
+        const index = webhookIndex(current, WebhookId);
+        requireIfMatch(
+          c,
+          etagOf(webhookVersion((current.Webhooks[index] as (typeof current.Webhooks)[number]).Webhook)),
+        );
+        return { document: withWebhook(current, index, null) };
+      });
+      return c.body(null, 204);
+    })
+    .openapi(secret, (c) => {
+      const admin = c.get('admin');
+      const { OrganizationId, WebhookId } = c.req.valid('param');
+      const { Secret } = c.req.valid('json');
+      editOrganization(port, admin, OrganizationId, (current) => {
+        const index = webhookIndex(current, WebhookId);
+        const entry = current.Webhooks[index] as (typeof current.Webhooks)[number];
+        if (c.req.header('if-match') !== undefined) requireIfMatch(c, etagOf(webhookVersion(entry.Webhook)));
+        const next = { ...entry.Webhook };
+        if (Secret === null) delete next.Secret;
+        else next.Secret = Secret;
+        return {
+          document: withWebhook(current, index, { ...entry, Webhook: next }),
+          focus: ['Webhooks', index, 'Webhook'],
+        };
+      });
+      const webhook = reread(port, admin, OrganizationId, WebhookId);
+      return c.json(withEtag(c, webhookView(webhook), webhookVersion(webhook)), 200);
+    });
+}

@@ -1,0 +1,71 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfigDocument } from '../../src/config/index.js';
+import { startGateway } from '../../src/service/gateway.js';
+import { ADMIN, adminCall } from '../support/admin.js';
+import { ORG, organization, tempDir, testDocument } from '../support/gateway.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function documentFor(dbFile: string, endpoints: string[]) {
+  return testDocument(dbFile, {
+    adminTokens: [ADMIN],
+    organizations: [
+      organization(
+        ORG,
+        endpoints.map((endpoint) => ({ endpoint })),
+      ),
+    ],
+  });
+}
+
+async function endpointsAfterStart(
+  document: Record<string, unknown>,
+  change?: (url: string) => Promise<void>,
+) {
+  const gateway = await startGateway({ config: parseConfigDocument(document) });
+  try {
+    await change?.(gateway.url as string);
+    const list = await adminCall(gateway.url as string, 'GET', `/v1/admin/organizations/${ORG}/webhooks`);
+    return (list.body.Items as { Endpoint: string }[]).map((w) => w.Endpoint).sort();
+  } finally {
+    await gateway.stop();
+  }
+}
+
+describe('the configuration file at start', () => {
+  it('is applied only when it changed since last applied: changes made over the API survive a restart', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const dbFile = join(dir, 'gateway.db');
+    const file = documentFor(dbFile, ['http://127.0.0.1:9/a']);
+    const added = await endpointsAfterStart(file, async (url) => {
+      const created = await adminCall(url, 'POST', `/v1/admin/organizations/${ORG}/webhooks`, {
+        body: { Endpoint: 'http://127.0.0.1:9/b' },
+      });
+      expect(created.status).toBe(201);
+    });
+    expect(added).toEqual(['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b']);
+
+    // Same file: the store, with the API's webhook, is kept.
+    expect(await endpointsAfterStart(file)).toEqual(['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b']);
+
+    // A changed file is an import: its Organizations become the state, audited as the document.
+    const changed = documentFor(dbFile, ['http://127.0.0.1:9/c']);
+    let audit: { Actor: string; Action: string; After: { Endpoint?: string } | null }[] = [];
+    const after = await endpointsAfterStart(changed, async (url) => {
+      audit = (await adminCall(url, 'GET', '/v1/admin/audit?Resource=webhook')).body.Items as typeof audit;
+    });
+    expect(after).toEqual(['http://127.0.0.1:9/c']);
+    expect(
+      audit
+        .slice(0, 3)
+        .map((e) => `${e.Actor} ${e.Action}`)
+        .sort(),
+    ).toEqual(['document create', 'document delete', 'document delete']);
+  });
+});
