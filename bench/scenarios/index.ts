@@ -8,6 +8,7 @@ import { matcher } from './matcher.js';
 import { peer } from './peer.js';
 import { reload } from './reload.js';
 import { retention } from './retention.js';
+import { supportQueries } from './support-queries.js';
 import { throughput } from './throughput.js';
 
 /** In run order: peer comes last, so it can reuse the gateway's throughput and latency figures. */
@@ -21,5 +22,6 @@ export const SCENARIOS: readonly Scenario[] = [
   backlog,
   retention,
   reload,
+  supportQueries,
   peer,
 ];

@@ -24,6 +24,7 @@ import { ConfigWorker } from './config-thread/config-worker.js';
 import { Configuration, destinationPolicy, logChanges } from './configuration.js';
 import { Directory } from './directory.js';
 import { EventRecorder } from './event-recorder.js';
+import { startSupport } from './support/index.js';
 
 export interface StartGatewayOptions {
   config: ParsedConfig;
@@ -128,6 +129,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const directory = new Directory(configuration);
   await engine.start();
   configuration.watch(options.configPollMs ?? 250);
+  const { support, jobs } = startSupport({ sqlite: database.sqlite, store, engine, router, logger });
 
   let shuttingDown = false;
   let server: Server | null = null;
@@ -139,7 +141,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       bus,
       directory,
       producerTokens: () => producerTokens,
-      admin: { adminTokens: () => adminTokens, configuration: configurationAdmin(configuration, database) },
+      admin: {
+        adminTokens: () => adminTokens,
+        configuration: configurationAdmin(configuration, database),
+        support,
+      },
       logger,
       health: {
         isReady: () =>
@@ -169,6 +175,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       // Requests in flight (a group PUT among them) finish first; the configuration thread closes after.
       if (server !== null) await closeServer(server);
       await configuration.close();
+      // Recovery jobs stop between batches and stay running in the store: the next start resumes them.
+      await jobs.stop();
       await engine.stop(options.shutdownGraceMs ?? 10_000);
       // Commits writes still queued (in-process producers), then closes the store's connection.
       await store.close();

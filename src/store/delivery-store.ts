@@ -83,21 +83,27 @@ export class DeliveryStore {
   constructor(private readonly sqlite: BetterSqlite3.Database) {
     this.selectDue = sqlite.prepare(
       `SELECT d.id, d.webhook_id AS webhookId, d.state AS previousState, d.attempt_count AS attemptCount,
-              e.event_type AS eventType, e.expires_at AS expiresAt, e.payload
+              e.event_type AS eventType, e.payload,
+              -- Support re-queued it past its TTL on purpose (redeliver with Force, recover of expired ones).
+              CASE WHEN d.requeued_from = 'expired' THEN NULL ELSE e.expires_at END AS expiresAt
          FROM deliveries d JOIN events e ON e.seq = d.event_seq
         WHERE d.webhook_id = ? AND d.state IN ('pending', 'retrying') AND d.next_attempt_at <= ?
         ORDER BY d.next_attempt_at LIMIT ?`,
     );
     this.markInFlight = sqlite.prepare(`UPDATE deliveries SET state = 'in_flight' WHERE id = ?`);
-    // A retry asked for after the webhook was paused or deleted is held or cancelled instead.
+    // A retry asked for after the webhook was paused or deleted is held or cancelled instead. A delivery
+    // support re-queued (requeued_from set) had its one more attempt: a failure ends it discarded.
     const held = HELD_STATE_OF('deliveries.webhook_id');
     this.updateOutcome = sqlite.prepare(
       `UPDATE deliveries
-          SET state = CASE WHEN @state = 'retrying' THEN coalesce(${held}, 'retrying') ELSE @state END,
+          SET state = CASE WHEN @state <> 'retrying' THEN @state WHEN requeued_from IS NOT NULL THEN 'discarded'
+                           ELSE coalesce(${held}, 'retrying') END,
               attempt_count = @attemptCount, next_attempt_at = coalesce(@nextAttemptAt, next_attempt_at),
               last_attempt_at = coalesce(@startedAt, last_attempt_at), last_status = @statusCode,
               last_error_class = @errorClass, last_error = @errorMessage,
-              finished_at = CASE WHEN @state = 'retrying' AND ${held} = 'cancelled' THEN @now ELSE @finishedAt END
+              finished_at = CASE WHEN @state <> 'retrying' THEN @finishedAt WHEN requeued_from IS NOT NULL THEN @now
+                                 WHEN ${held} = 'cancelled' THEN @now ELSE @finishedAt END,
+              requeued_from = NULL
         WHERE id = @deliveryId`,
     );
     this.insertAttempt = sqlite.prepare(

@@ -1,4 +1,5 @@
 import type { EventTrace } from '../store/trace.js';
+import { subscriptionVerdict } from './subscription-verdict.js';
 
 const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
 
@@ -60,11 +61,7 @@ function whyUnmatched(trace: EventTrace): string[] {
   return [
     `  why: these subscriptions to ${e.eventType} exist, and none applies to entity ${e.entityId}:`,
     ...trace.subscriptions.map((s) => {
-      const reasons = [
-        ...(s.enabled ? [] : ['subscription disabled']),
-        ...(s.target.startsWith('EntityId=') ? ['targets another entity'] : []),
-        ...(s.entityInGroup === false ? ['entity is not a member of the group'] : []),
-      ];
+      const { reasons } = subscriptionVerdict(s);
       return `       ${s.endpoint} ${s.target}: ${reasons.join(', ') || 'matches now (the configuration changed after the event)'}`;
     }),
   ];

@@ -7,7 +7,19 @@ import type { ArgsOf, ResultOf, StoreOperation } from '../../src/store/thread/pr
 describe('the store thread protocol, derived from StoreService', () => {
   it('names every operation of the service, with its arguments and result', () => {
     expectTypeOf<StoreOperation>().toEqualTypeOf<
-      'write' | 'claim' | 'record' | 'expirePaused' | 'release' | 'retain' | 'recoverInFlight' | 'drain'
+      | 'write'
+      | 'claim'
+      | 'record'
+      | 'expirePaused'
+      | 'release'
+      | 'retain'
+      | 'recoverInFlight'
+      | 'requeue'
+      | 'recoverBatch'
+      | 'startJob'
+      | 'endJob'
+      | 'recordTestAttempt'
+      | 'drain'
     >();
     expectTypeOf<ArgsOf<'claim'>>().toEqualTypeOf<[webhookId: number, now: number, limit: number]>();
     expectTypeOf<ResultOf<'claim'>>().toEqualTypeOf<ClaimResult>();

@@ -318,6 +318,30 @@ export class DeliveryEngine implements DeliveryIntake {
     }));
   }
 
+  /**
+   * One request to a webhook outside its lane (support's test send): through the same transport and
+   * destination policy, on sockets of its own, so it takes no place of the lane's deliveries and its
+   * outcome moves no breaker.
+   */
+  sendOnce(target: WebhookTarget, eventType: string, body: string): Promise<AttemptOutcome> {
+    return this.o.transport.send({
+      url: target.endpoint,
+      eventType,
+      body,
+      secret: target.secret,
+      insecureSsl: target.insecureSsl,
+      timeoutMs: target.timeoutMs,
+      poolKey: `test:${target.id}`,
+    });
+  }
+
+  /** One webhook's lane now (support's health view), or null when it has none since the start. */
+  laneState(webhookId: number): { inFlight: number; queued: number; breaker: string } | null {
+    const lane = this.lanes.get(webhookId);
+    if (lane === undefined) return null;
+    return { inFlight: lane.inFlight, queued: lane.queued, breaker: lane.breaker.mode(this.now()) };
+  }
+
   private lane(webhookId: number): Lane {
     let lane = this.lanes.get(webhookId);
     if (lane === undefined) {

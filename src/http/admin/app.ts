@@ -5,6 +5,7 @@ import { requireAdmin } from './auth.js';
 import { configRoutes } from './config/routes.js';
 import type { ConfigurationAdmin } from './config-port.js';
 import { refuseInvalid } from './openapi.js';
+import { type SupportOperations, supportRoutes } from './ops/index.js';
 import { organizationRoutes } from './organizations/routes.js';
 import type { AdminEnv } from './principal.js';
 import { securityGroupRoutes } from './security-groups/routes.js';
@@ -16,6 +17,8 @@ export interface AdminDeps {
   /** The admin tokens in force: a reload may change them. */
   adminTokens: () => readonly AdminTokenDocument[];
   configuration: ConfigurationAdmin;
+  /** Support's operations (src/service/support/); their routes are left out without them. */
+  support?: SupportOperations;
 }
 
 /**
@@ -33,5 +36,6 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono<AdminEnv> {
   admin.route('/', securityGroupRoutes(deps.configuration));
   admin.route('/', configRoutes(deps.configuration));
   admin.route('/', auditRoutes(deps.configuration));
+  if (deps.support !== undefined) supportRoutes(admin, deps.support);
   return admin;
 }

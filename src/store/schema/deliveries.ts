@@ -37,6 +37,12 @@ export const deliveries = sqliteTable(
     lastError: text('last_error'),
     createdAt: integer('created_at', { mode: 'number' }).notNull(),
     finishedAt: integer('finished_at', { mode: 'number' }),
+    /**
+     * Set when support re-queued a finished delivery (redeliver, recover): the state it was in. It gets one
+     * more attempt, not a new retry schedule; 'expired' (re-queued with Force) is attempted past its TTL.
+     * The attempt's outcome clears it.
+     */
+    requeuedFrom: text('requeued_from'),
   },
   (t) => [
     // The engine claims one endpoint's due deliveries in due order; a partial index of the waiting rows
@@ -47,6 +53,10 @@ export const deliveries = sqliteTable(
     index('deliveries_event_seq_idx').on(t.eventSeq),
     // Resuming a webhook and expiring what it holds read only its paused rows.
     index('deliveries_paused_idx').on(t.webhookId).where(sql`${t.state} = 'paused'`),
+    // Support's reads: one webhook's deliveries by state and age (lists, waiting counts, recovery), and
+    // its recently attempted ones (health over the last hour, last success and failure).
+    index('deliveries_webhook_state_created_idx').on(t.webhookId, t.state, t.createdAt),
+    index('deliveries_webhook_attempted_idx').on(t.webhookId, t.lastAttemptAt),
   ],
 );
 

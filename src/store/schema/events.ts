@@ -1,4 +1,4 @@
-import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * Every accepted event, in acceptance order (seq). No foreign key to organizations on purpose: events of
@@ -25,7 +25,13 @@ export const events = sqliteTable(
     matchCount: integer('match_count').notNull(),
   },
   // The database itself refuses a second event with the same Id, whichever process writes it.
-  (t) => [uniqueIndex('events_id_unique').on(t.id)],
+  (t) => [
+    uniqueIndex('events_id_unique').on(t.id),
+    // Support's event search: an organization's events newest first, narrowed by type or by entity.
+    index('events_org_accepted_idx').on(t.organizationId, t.acceptedAt),
+    index('events_org_type_accepted_idx').on(t.organizationId, t.eventType, t.acceptedAt),
+    index('events_org_entity_accepted_idx').on(t.organizationId, t.entityId, t.acceptedAt),
+  ],
 );
 
 export type EventRow = typeof events.$inferSelect;

@@ -9,4 +9,6 @@ export * from './security-group-members.js';
 export * from './security-groups.js';
 export * from './store-marks.js';
 export * from './subscriptions.js';
+export * from './support-jobs.js';
+export * from './test-attempts.js';
 export * from './webhooks.js';

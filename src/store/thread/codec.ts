@@ -265,6 +265,11 @@ export const CODECS: { [K in StoreOperation]: Codec<K> } = {
   }),
   expirePaused: asIs(),
   recoverInFlight: asIs(),
+  requeue: asIs(),
+  recoverBatch: asIs(),
+  startJob: asIs(),
+  endJob: asIs(),
+  recordTestAttempt: asIs(),
   retain: asIs(),
   drain: asIs(),
 };

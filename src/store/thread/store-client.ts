@@ -162,6 +162,28 @@ export class StoreClient {
     await this.call('retain', [policy]);
   }
 
+  /** Makes one delivery due at once (support's redeliver); false when it is in flight or gone. */
+  requeue(deliveryId: number): Promise<boolean> {
+    return this.call('requeue', [deliveryId]);
+  }
+
+  /** Re-queues the next batch of a recovery job: how many, 0 when it is exhausted, null when not running. */
+  recoverBatch(jobId: string, limit: number, now: number): Promise<number | null> {
+    return this.call('recoverBatch', [jobId, limit, now]);
+  }
+
+  startJob(...args: ArgsOf<'startJob'>): Promise<ResultOf<'startJob'>> {
+    return this.call('startJob', args);
+  }
+
+  endJob(...args: ArgsOf<'endJob'>): Promise<boolean> {
+    return this.call('endJob', args);
+  }
+
+  recordTestAttempt(...args: ArgsOf<'recordTestAttempt'>): Promise<number> {
+    return this.call('recordTestAttempt', args);
+  }
+
   recoverInFlight(): Promise<number> {
     return this.call('recoverInFlight', []);
   }

@@ -9,6 +9,9 @@ import {
 import { type EventRecord, EventWriter, type HandOffs, type StoredEvent } from '../event-writer.js';
 import { PruneRunner } from '../prune-runner.js';
 import { DEFAULT_RETENTION, Pruner, type RetentionPolicy } from '../pruner.js';
+import { createJob, endJob, type RecoveryJob, runJobBatch } from '../support/jobs.js';
+import { type RecoverySelection, requeueDelivery } from '../support/requeue.js';
+import { recordTestAttempt, type TestAttemptRecord } from '../support/test-attempts.js';
 
 export interface StoreServiceOptions {
   retention?: RetentionPolicy;
@@ -33,7 +36,10 @@ export class StoreService {
   private readonly pruning: PruneRunner;
   private readonly trimAttempts: (attempts: readonly { deliveryId: number; attemptNo: number }[]) => void;
 
-  constructor(sqlite: BetterSqlite3.Database, options: StoreServiceOptions = {}) {
+  constructor(
+    private readonly sqlite: BetterSqlite3.Database,
+    options: StoreServiceOptions = {},
+  ) {
     const retention = options.retention ?? DEFAULT_RETENTION;
     this.writer = new EventWriter(sqlite, options.now === undefined ? {} : { now: options.now });
     this.deliveries = new DeliveryStore(sqlite);
@@ -71,6 +77,38 @@ export class StoreService {
 
   release(deliveries: readonly ReleasedDelivery[]): void {
     this.relaxed(() => this.deliveries.releaseAll(deliveries));
+  }
+
+  /**
+   * Support's re-queuing (store/support/requeue.ts) runs here, in order with the claims it must precede:
+   * the lane woken after it claims what it made due.
+   */
+  requeue(deliveryId: number): boolean {
+    return this.relaxed(() => requeueDelivery(this.sqlite, deliveryId));
+  }
+
+  /** One batch of a recovery job; see store/support/jobs.ts. */
+  recoverBatch(jobId: string, limit: number, now: number): number | null {
+    return this.relaxed(() => runJobBatch(this.sqlite, jobId, limit, now));
+  }
+
+  startJob(job: {
+    id: string;
+    selection: RecoverySelection;
+    total: number;
+    createdBy: string;
+    now: number;
+  }): RecoveryJob {
+    return createJob(this.sqlite, job);
+  }
+
+  /** Ends a running job; false when it had ended already. */
+  endJob(id: string, state: 'done' | 'cancelled' | 'failed', error: string | null, now: number): boolean {
+    return endJob(this.sqlite, id, state, error, now);
+  }
+
+  recordTestAttempt(attempt: TestAttemptRecord): number {
+    return this.relaxed(() => recordTestAttempt(this.sqlite, attempt));
   }
 
   recoverInFlight(): number {

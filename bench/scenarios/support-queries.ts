@@ -1,0 +1,260 @@
+import { join } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { openDatabase } from '../../src/store/database.js';
+import { decodeCursor, type Keyset } from '../../src/store/support/cursor.js';
+import { getDelivery, listDeliveries } from '../../src/store/support/deliveries.js';
+import { listEvents } from '../../src/store/support/events.js';
+import { webhookHealth } from '../../src/store/support/health.js';
+import { countRecoverable } from '../../src/store/support/requeue.js';
+import { traceEvent } from '../../src/store/trace.js';
+import { nowMs } from '../lib/clock.js';
+import { seededRandom } from '../lib/random.js';
+import { metric } from '../lib/results.js';
+import type { Scenario } from '../lib/scenario.js';
+import { percentiles } from '../lib/stats.js';
+import { tempDir } from '../lib/temp-dir.js';
+
+const ORG = '5b0f1c3a-7d2e-4c1b-9a8f-0e6d2c4b1a90';
+const EVENTS = 500_000;
+/** Each event goes to the two webhooks: 1,000,000 deliveries. */
+const WEBHOOKS = 2;
+const ENTITIES = 1_000;
+const TYPES = ['UserStatus', 'QueueStatus', 'CallbackChanged', 'UserCallInArrived', 'QueueCallInArrived'];
+/** The history spans a week; the queries run "now", at its end. */
+const SPAN_MS = 7 * 24 * 3_600_000;
+/** The backlogged webhook's newest deliveries wait (its endpoint is down). */
+const BACKLOG = 100_000;
+const RUNS = 30;
+const LIMIT = 50;
+const PAYLOAD = JSON.stringify({ Note: 'x'.repeat(600) });
+
+const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+const guid = (kind: number, n: number) => `${hex(kind, 8)}-0000-4000-8000-${hex(n, 12)}`;
+
+/**
+ * Seeds a store with direct inserts: a week of one organization's events, each delivered to a healthy
+ * webhook (mostly delivered, some discarded or expired, a few retrying) and to one whose last BACKLOG
+ * deliveries wait, each attempted once or three times.
+ */
+function seed(sqlite: BetterSqlite3.Database, now: number): void {
+  const start = now - SPAN_MS;
+  sqlite.exec(`INSERT INTO organizations (id, created_at) VALUES ('${ORG}', 0)`);
+  const webhook = sqlite.prepare(
+    `INSERT INTO webhooks (id, webhook_id, organization_id, endpoint, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 0)`,
+  );
+  for (let w = 1; w <= WEBHOOKS; w++) webhook.run(w, guid(2, w), ORG, `https://hook${w}.example.com/`);
+  const event = sqlite.prepare(
+    `INSERT INTO events (seq, id, organization_id, event_type, entity_id, occurred_at, payload, accepted_at, match_count)
+     VALUES (?, ?, ?, ?, ?, '2026-01-01T00:00:00Z', ?, ?, ${WEBHOOKS})`,
+  );
+  const delivery = sqlite.prepare(
+    `INSERT INTO deliveries (id, event_seq, webhook_id, state, attempt_count, next_attempt_at, created_at,
+                             last_attempt_at, last_status, last_error_class, finished_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const attempt = sqlite.prepare(
+    `INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code, error_class)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const rnd = seededRandom(16);
+  const batch = sqlite.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const at = Math.floor(start + (i * SPAN_MS) / EVENTS);
+      event.run(i + 1, guid(1, i + 1), ORG, TYPES[i % TYPES.length], guid(3, i % ENTITIES), PAYLOAD, at);
+      for (let w = 1; w <= WEBHOOKS; w++) {
+        const id = i * WEBHOOKS + w;
+        const r = rnd();
+        const waiting = w === 2 && i >= EVENTS - BACKLOG;
+        const state = waiting
+          ? 'retrying'
+          : r < 0.9
+            ? 'delivered'
+            : r < 0.95
+              ? 'discarded'
+              : r < 0.98
+                ? 'expired'
+                : 'retrying';
+        const tries = state === 'delivered' ? 1 : state === 'expired' ? 0 : 3;
+        const last = at + tries * 1_000;
+        const ok = state === 'delivered';
+        delivery.run(
+          id,
+          i + 1,
+          w,
+          state,
+          tries,
+          state === 'retrying' ? last + 60_000 : last,
+          at,
+          tries === 0 ? null : last,
+          tries === 0 ? null : ok ? 200 : 503,
+          tries === 0 || ok ? (state === 'expired' ? 'expired' : null) : 'http-status',
+          state === 'retrying' ? null : last,
+        );
+        for (let a = 1; a <= tries; a++) {
+          const success = ok && a === tries;
+          attempt.run(
+            id,
+            a,
+            at + a * 1_000,
+            Math.floor(5 + rnd() * 200),
+            success ? 200 : 503,
+            success ? null : 'http-status',
+          );
+        }
+      }
+    }
+  });
+  for (let from = 0; from < EVENTS; from += 10_000) batch(from, Math.min(EVENTS, from + 10_000));
+  sqlite.exec('ANALYZE');
+}
+
+interface Query {
+  name: string;
+  run(i: number): unknown;
+}
+
+/** RUNS timings of one query in ms (after one unmeasured run), each with its own parameters. */
+function time(q: Query): number[] {
+  q.run(RUNS);
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = nowMs();
+    q.run(i);
+    samples.push(nowMs() - t);
+  }
+  return samples;
+}
+
+/** A cursor part-way through: the keyset of a row `fraction` of the way back in time. */
+const midway = (now: number, fraction: number): Keyset => ({
+  at: Math.floor(now - SPAN_MS * fraction),
+  id: 2 ** 40,
+});
+
+/**
+ * Support's queries at 1,000,000 deliveries (issue 16: each under 100 ms). The store is seeded with
+ * direct inserts (not through the gateway: only the queries are measured), analysed, and each query is
+ * run RUNS times with varying parameters on the store's own connection, as the admin API runs them.
+ */
+export const supportQueries: Scenario = {
+  name: 'support-queries',
+  description: `${EVENTS.toLocaleString('en')} events, ${(EVENTS * WEBHOOKS).toLocaleString('en')} deliveries over a week; each support query ${RUNS} times`,
+  budgetMs: 900_000,
+  async run(ctx) {
+    const dir = tempDir(ctx.scope, 'bench-support');
+    const database = openDatabase(join(dir, 'gateway.db'));
+    const sqlite = database.sqlite;
+    try {
+      const now = Date.now();
+      const seeding = nowMs();
+      seed(sqlite, now);
+      const seedSeconds = (nowMs() - seeding) / 1000;
+      ctx.log(`seeded in ${seedSeconds.toFixed(1)} s`);
+      const entity = (i: number) => guid(3, (i * 37) % ENTITIES);
+      const queries: Query[] = [
+        {
+          name: 'events of the organization, first page',
+          run: () => listEvents(sqlite, { organizationId: ORG, limit: LIMIT }),
+        },
+        {
+          name: 'events by EventType, a page deep in the week',
+          run: (i) =>
+            listEvents(sqlite, {
+              organizationId: ORG,
+              eventType: TYPES[i % TYPES.length],
+              after: midway(now, (i % 10) / 10 + 0.05),
+              limit: LIMIT,
+            }),
+        },
+        {
+          name: 'events by EntityId and EventType',
+          run: (i) =>
+            listEvents(sqlite, {
+              organizationId: ORG,
+              entityId: entity(i),
+              eventType: TYPES[i % 5],
+              limit: LIMIT,
+            }),
+        },
+        {
+          name: 'events From/To, one hour in the middle',
+          run: (i) => {
+            const from = now - SPAN_MS * ((i % 10) / 10 + 0.05);
+            return listEvents(sqlite, { organizationId: ORG, from, to: from + 3_600_000, limit: LIMIT });
+          },
+        },
+        {
+          name: 'one event with its deliveries, attempts and subscriptions',
+          run: (i) => traceEvent(sqlite, guid(1, 1 + ((i * 7919) % EVENTS))),
+        },
+        {
+          name: "a webhook's deliveries, any state, a page deep in the week",
+          run: (i) =>
+            listDeliveries(sqlite, {
+              webhookRowId: 1 + (i % 2),
+              after: midway(now, (i % 10) / 10 + 0.05),
+              limit: LIMIT,
+            }),
+        },
+        {
+          name: "a webhook's discarded deliveries, first page",
+          run: (i) =>
+            listDeliveries(sqlite, { webhookRowId: 1 + (i % 2), states: ['discarded'], limit: LIMIT }),
+        },
+        {
+          name: 'one delivery with its attempts',
+          run: (i) => getDelivery(sqlite, 1 + ((i * 104_729) % (EVENTS * WEBHOOKS))),
+        },
+        { name: 'health of the healthy webhook', run: () => webhookHealth(sqlite, 1, now) },
+        {
+          name: `health of the webhook with ${BACKLOG.toLocaleString('en')} waiting`,
+          run: () => webhookHealth(sqlite, 2, now),
+        },
+        {
+          name: 'recover dry run: a day of discarded and expired',
+          run: (i) => {
+            const since = now - SPAN_MS * ((i % 6) / 7);
+            return countRecoverable(sqlite, {
+              webhookRowId: 1,
+              states: ['discarded', 'expired'],
+              since,
+              until: since + 86_400_000,
+            });
+          },
+        },
+      ];
+      const figures: Record<string, ReturnType<typeof percentiles>> = {};
+      for (const q of queries) {
+        figures[q.name] = percentiles(time(q));
+        ctx.log(
+          `${q.name}: p50 ${figures[q.name]?.p50.toFixed(2)} ms, max ${figures[q.name]?.max.toFixed(2)} ms`,
+        );
+      }
+      // The cursor round trip the API uses, so a page's keyset is what the next query gets.
+      const page = listEvents(sqlite, { organizationId: ORG, limit: LIMIT });
+      const next = page.nextCursor === null ? null : decodeCursor(page.nextCursor);
+      return {
+        metrics: queries.map((q) =>
+          metric({
+            metric: `${q.name} (max of ${RUNS}; p50 ${figures[q.name]?.p50.toFixed(2)} ms)`,
+            unit: 'ms',
+            gateway: figures[q.name]?.max ?? null,
+            target: { on: 'gateway', op: '<', value: 100 },
+          }),
+        ),
+        details: {
+          events: EVENTS,
+          deliveries: EVENTS * WEBHOOKS,
+          backlog: BACKLOG,
+          seedSeconds,
+          runs: RUNS,
+          pageSize: LIMIT,
+          figures,
+          secondPageStartsAt: next,
+        },
+      };
+    } finally {
+      database.close();
+    }
+  },
+};

@@ -1,0 +1,76 @@
+import type {
+  DeliveryDetailJson,
+  DeliverySummaryJson,
+  EventDetailJson,
+  EventSummaryJson,
+  ExplainJson,
+  HealthJson,
+  JobJson,
+  PageJson,
+  TestAttemptJson,
+} from './schema.js';
+
+/** Times are ms since the epoch here; the routes parse and the implementation formats. */
+export interface EventQuery {
+  organizationId: string;
+  eventType?: string | undefined;
+  entityId?: string | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+export interface DeliveryQuery {
+  states?: readonly string[] | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+export interface RecoveryRequest {
+  states: readonly ('delivered' | 'discarded' | 'expired' | 'cancelled')[];
+  since: number;
+  until: number;
+}
+
+/**
+ * What support's routes need (src/service/support/ implements it). Lookups answer null for what does not
+ * exist; the routes check the organization scope on what they get back (OrganizationId). Refusals (a
+ * cursor not handed out, a delivery in flight) are thrown as ApiError.
+ */
+export interface SupportOperations {
+  listEvents(query: EventQuery): PageJson<EventSummaryJson>;
+  /** Null when no event with this Id was ever accepted (a pruned one answers with Pruned). */
+  getEvent(eventId: string): EventDetailJson | null;
+  listDeliveries(
+    organizationId: string,
+    webhookId: string,
+    query: DeliveryQuery,
+  ): PageJson<DeliverySummaryJson> | null;
+  getDelivery(deliveryId: number): DeliveryDetailJson | null;
+  health(organizationId: string, webhookId: string): HealthJson | null;
+  /** One more attempt now; an expired delivery only with force. */
+  redeliver(deliveryId: number, force: boolean): Promise<DeliveryDetailJson>;
+  /** Null when the webhook does not exist in the organization. */
+  countRecoverable(organizationId: string, webhookId: string, request: RecoveryRequest): number | null;
+  /** Starts a recovery job (null: no such webhook); 409 for a paused or deleted webhook. */
+  startRecovery(
+    organizationId: string,
+    webhookId: string,
+    request: RecoveryRequest,
+    createdBy: string,
+  ): Promise<JobJson | null>;
+  getJob(jobId: string): JobJson | null;
+  /** Null: no such job; 409 when it is no longer running. */
+  cancelJob(jobId: string): Promise<JobJson | null>;
+  testSend(
+    organizationId: string,
+    webhookId: string,
+    eventType: string,
+    sentBy: string,
+  ): Promise<TestAttemptJson | null>;
+  /** Validates the event (400 INVALID_EVENT with every problem) and explains its routing; stores nothing. */
+  explain(organizationId: string, event: unknown): ExplainJson;
+}

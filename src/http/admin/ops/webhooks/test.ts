@@ -1,0 +1,49 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { EVENT_TYPES } from '../../../../catalogue/index.js';
+import { ADMIN_SECURITY, adminRouter, errorResponses, jsonBody } from '../../openapi.js';
+import { requireOrganization, requireRole } from '../../principal.js';
+import type { SupportOperations } from '../ports.js';
+import { testAttemptSchema } from '../schema.js';
+import { webhookFound } from '../scope.js';
+import { webhookParams } from './health.js';
+
+const route = createRoute({
+  method: 'post',
+  path: '/organizations/{OrganizationId}/webhooks/{WebhookId}/test',
+  tags: ['support'],
+  summary:
+    "POSTs a sample event of the type (the spec's example, with fresh ids) to the webhook now and answers with the attempt; recorded as a test attempt, not as an event",
+  security: ADMIN_SECURITY,
+  middleware: [jsonBody],
+  request: {
+    params: webhookParams,
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z.strictObject({ EventType: z.enum(EVENT_TYPES) }).openapi('TestSend'),
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: 'The attempt, whatever its outcome',
+      content: { 'application/json': { schema: testAttemptSchema } },
+    },
+    ...errorResponses(400, 401, 403, 404, 409, 415),
+  },
+});
+
+/** POST .../webhooks/{WebhookId}/test: editors and up, within scope. */
+export function postTest(ops: SupportOperations) {
+  return adminRouter().openapi(route, async (c) => {
+    const admin = c.get('admin');
+    const { OrganizationId, WebhookId } = c.req.valid('param');
+    requireOrganization(admin, OrganizationId);
+    requireRole(admin, 'editor');
+    const { EventType } = c.req.valid('json');
+    const attempt = await ops.testSend(OrganizationId, WebhookId, EventType, admin.name);
+    return c.json(webhookFound(OrganizationId, WebhookId, attempt), 200);
+  });
+}

@@ -1,0 +1,108 @@
+import type {
+  DeliveryDetailJson,
+  DeliverySummaryJson,
+  EventSummaryJson,
+  JobJson,
+} from '../../http/admin/ops/schema.js';
+import type { AttemptRecord } from '../../store/delivery-store.js';
+import type { DeliveryDetail, DeliverySummary, WebhookRef } from '../../store/support/deliveries.js';
+import type { EventSummary } from '../../store/support/events.js';
+import type { RecoveryJob } from '../../store/support/jobs.js';
+import type { SubscriptionFacts } from '../../store/trace.js';
+import { subscriptionVerdict } from '../../support/subscription-verdict.js';
+
+/** Pure: the store's records as the admin API answers them (PascalCase, ISO 8601 times). */
+export const iso = (ms: number): string => new Date(ms).toISOString();
+export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+const WAITING = new Set(['pending', 'retrying', 'paused']);
+
+/** When a waiting delivery is due; null once it finished, and for one re-queued to go now (due 0). */
+export const dueAt = (state: string, nextAttemptAt: number): string | null =>
+  WAITING.has(state) && nextAttemptAt > 0 ? iso(nextAttemptAt) : null;
+
+export function attemptJson(a: Omit<AttemptRecord, 'deliveryId'>) {
+  return {
+    AttemptNo: a.attemptNo,
+    StartedAt: iso(a.startedAt),
+    DurationMs: a.durationMs,
+    StatusCode: a.statusCode,
+    ErrorClass: a.errorClass,
+    ErrorMessage: a.errorMessage,
+    ResponseSnippet: a.responseSnippet,
+  };
+}
+
+export function eventSummaryJson(e: Omit<EventSummary, 'seq'>): EventSummaryJson {
+  return {
+    Id: e.id,
+    OrganizationId: e.organizationId,
+    EventType: e.eventType,
+    EntityId: e.entityId,
+    Timestamp: e.occurredAt,
+    AcceptedAt: iso(e.acceptedAt),
+    ExpiresAt: isoOrNull(e.expiresAt),
+    Matched: e.matchCount,
+    Deliveries: e.deliveryStates,
+  };
+}
+
+export function deliverySummaryJson(d: DeliverySummary): DeliverySummaryJson {
+  return {
+    DeliveryId: d.deliveryId,
+    EventId: d.eventId,
+    EventType: d.eventType,
+    EntityId: d.entityId,
+    WebhookId: d.webhookId,
+    State: d.state,
+    AttemptCount: d.attemptCount,
+    CreatedAt: iso(d.createdAt),
+    NextAttemptAt: dueAt(d.state, d.nextAttemptAt),
+    LastAttemptAt: isoOrNull(d.lastAttemptAt),
+    LastStatus: d.lastStatus,
+    LastErrorClass: d.lastErrorClass,
+    FinishedAt: isoOrNull(d.finishedAt),
+    RequeuedFrom: d.requeuedFrom,
+  };
+}
+
+export function deliveryDetailJson(d: DeliveryDetail): DeliveryDetailJson {
+  return {
+    ...deliverySummaryJson(d),
+    OrganizationId: d.organizationId,
+    Endpoint: d.endpoint,
+    LastError: d.lastError,
+    Attempts: d.attempts.map(attemptJson),
+  };
+}
+
+export function verdictJson(s: SubscriptionFacts) {
+  const v = subscriptionVerdict(s);
+  return {
+    WebhookId: s.webhookId,
+    Endpoint: s.endpoint,
+    Target: s.target,
+    WebhookEnabled: s.webhookEnabled,
+    Matches: v.matches,
+    Reasons: v.reasons,
+    Note: v.note,
+  };
+}
+
+export function jobJson(job: RecoveryJob, webhook: WebhookRef): JobJson {
+  return {
+    JobId: job.id,
+    OrganizationId: webhook.organizationId,
+    WebhookId: webhook.webhookId,
+    State: job.state,
+    Done: job.done,
+    Total: job.total,
+    States: [...job.selection.states],
+    Since: iso(job.selection.since),
+    Until: iso(job.selection.until),
+    Error: job.error,
+    CreatedBy: job.createdBy,
+    CreatedAt: iso(job.createdAt),
+    UpdatedAt: iso(job.updatedAt),
+  };
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Logger } from '../../log/logger.js';
+import { getJob, type RecoveryJob, runningJobs } from '../../store/support/jobs.js';
+import { type RecoverySelection, waitingUpTo } from '../../store/support/requeue.js';
+import type { StoreClient } from '../../store/thread/store-client.js';
+
+/** Deliveries a job re-queues at a time; the next batch waits until fewer than this wait for the webhook. */
+export const RECOVERY_BATCH = 100;
+/** How often a paced job looks again whether its webhook has drained its batch. */
+const PACE_MS = 50;
+
+export interface RecoveryJobsDeps {
+  /** Reads (the job, what waits); the store thread does the writes. */
+  sqlite: BetterSqlite3.Database;
+  store: Pick<StoreClient, 'recoverBatch' | 'startJob' | 'endJob'>;
+  /** True while the webhook exists (paused or not): a deleted one's job fails. */
+  webhookExists: (webhookRowId: number) => boolean;
+  /** The webhook's lane claims what a batch made due. */
+  wake: (webhookRowId: number) => void;
+  logger: Logger;
+  batch?: number;
+  now?: () => number;
+}
+
+/**
+ * Recovery jobs: each re-queues its selection a batch at a time, and re-queues the next only once fewer
+ * than a batch wait for the webhook, so fresh deliveries never queue behind more than one batch and the
+ * recovery runs at the pace the endpoint drains it. A job's cursor is stored with each batch: one left
+ * running when the process stopped (even by SIGKILL) is resumed by the next start where it was.
+ */
+export class RecoveryJobs {
+  private readonly running = new Map<string, Promise<void>>();
+  private stopped = false;
+  private readonly batch: number;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: RecoveryJobsDeps) {
+    this.batch = deps.batch ?? RECOVERY_BATCH;
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Resumes the jobs the last process left running. */
+  resume(): void {
+    for (const job of runningJobs(this.deps.sqlite)) {
+      this.deps.logger.info({ jobId: job.id, done: job.done, total: job.total }, 'recovery job resumed');
+      this.run(job);
+    }
+  }
+
+  async start(selection: RecoverySelection, total: number, createdBy: string): Promise<RecoveryJob> {
+    const job = await this.deps.store.startJob({
+      id: randomUUID(),
+      selection,
+      total,
+      createdBy,
+      now: this.now(),
+    });
+    this.run(job);
+    return job;
+  }
+
+  /** Cancels a running job: the batch in progress (one transaction) completes or never happened. */
+  async cancel(id: string): Promise<boolean> {
+    return this.deps.store.endJob(id, 'cancelled', null, this.now());
+  }
+
+  /** Stops running jobs between batches; they stay running in the store, for the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private run(job: RecoveryJob): void {
+    if (this.running.has(job.id)) return;
+    const work = this.loop(job)
+      .catch((error: unknown) => {
+        this.deps.logger.error({ err: error, jobId: job.id }, 'recovery job failed');
+        const message = error instanceof Error ? error.message : String(error);
+        return this.deps.store.endJob(job.id, 'failed', message, this.now()).then(() => {});
+      })
+      .catch(() => {})
+      .finally(() => this.running.delete(job.id));
+    this.running.set(job.id, work);
+  }
+
+  private async loop(job: RecoveryJob): Promise<void> {
+    const webhook = job.webhookRowId;
+    while (!this.stopped) {
+      if (!this.deps.webhookExists(webhook)) {
+        await this.deps.store.endJob(job.id, 'failed', 'the webhook was deleted', this.now());
+        return;
+      }
+      if (waitingUpTo(this.deps.sqlite, webhook, this.batch) >= this.batch) {
+        if (getJob(this.deps.sqlite, job.id)?.state !== 'running') return;
+        await sleep(PACE_MS);
+        continue;
+      }
+      const requeued = await this.deps.store.recoverBatch(job.id, this.batch, this.now());
+      if (requeued === null) return;
+      if (requeued === 0) {
+        await this.deps.store.endJob(job.id, 'done', null, this.now());
+        return;
+      }
+      this.deps.wake(webhook);
+      // Lets the lane claim and the producers' requests in before the next batch.
+      await sleep(0);
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,320 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { type EventType, safeParseEvent } from '../../catalogue/index.js';
+import type { DeliveryEngine } from '../../delivery/engine/engine.js';
+import type {
+  DeliveryQuery,
+  EventQuery,
+  RecoveryRequest,
+  SupportOperations,
+} from '../../http/admin/ops/ports.js';
+import type {
+  DeliveryDetailJson,
+  EventDetailJson,
+  ExplainJson,
+  HealthJson,
+  JobJson,
+  TestAttemptJson,
+} from '../../http/admin/ops/schema.js';
+import { ApiError } from '../../http/errors.js';
+import type { Router } from '../../routing/router.js';
+import type { DeliveryState } from '../../store/schema/deliveries.js';
+import { decodeCursor, type Keyset } from '../../store/support/cursor.js';
+import {
+  findWebhook,
+  getDelivery,
+  listDeliveries,
+  type WebhookRef,
+  webhookOfRow,
+} from '../../store/support/deliveries.js';
+import { listEvents } from '../../store/support/events.js';
+import { webhookHealth } from '../../store/support/health.js';
+import { getJob } from '../../store/support/jobs.js';
+import { countRecoverable } from '../../store/support/requeue.js';
+import type { StoreClient } from '../../store/thread/store-client.js';
+import { subscriptionsFor, traceEvent } from '../../store/trace.js';
+import { formatTrace } from '../../support/format-trace.js';
+import { sampleEvent } from '../../support/sample-event.js';
+import {
+  attemptJson,
+  deliveryDetailJson,
+  deliverySummaryJson,
+  dueAt,
+  eventSummaryJson,
+  iso,
+  isoOrNull,
+  jobJson,
+  verdictJson,
+} from './json.js';
+import type { RecoveryJobs } from './recovery-jobs.js';
+
+export interface SupportDeps {
+  /** The gateway's own connection, for reads (each a bounded index range; see bench support-queries). */
+  sqlite: BetterSqlite3.Database;
+  /** Writes go through the store thread, in order with the engine's claims. */
+  store: Pick<StoreClient, 'requeue' | 'recordTestAttempt'>;
+  engine: Pick<DeliveryEngine, 'wake' | 'laneState' | 'sendOnce'>;
+  router: Pick<Router, 'webhook'>;
+  jobs: RecoveryJobs;
+  now?: () => number;
+}
+
+const cursor = (text: string | undefined): Keyset | null => {
+  if (text === undefined) return null;
+  const keyset = decodeCursor(text);
+  if (keyset === null)
+    throw new ApiError('BAD_REQUEST', 'Invalid request', [
+      { path: '$.Cursor', message: 'is not a NextCursor this API handed out' },
+    ]);
+  return keyset;
+};
+
+/** Support's operations over the store, the engine and the routing (the admin API's SupportOperations). */
+export class Support implements SupportOperations {
+  private readonly now: () => number;
+
+  constructor(private readonly d: SupportDeps) {
+    this.now = d.now ?? Date.now;
+  }
+
+  listEvents(q: EventQuery) {
+    const page = listEvents(this.d.sqlite, {
+      organizationId: q.organizationId,
+      eventType: q.eventType,
+      entityId: q.entityId,
+      from: q.from,
+      to: q.to,
+      after: cursor(q.cursor),
+      limit: q.limit,
+    });
+    return { Items: page.items.map(eventSummaryJson), NextCursor: page.nextCursor };
+  }
+
+  getEvent(eventId: string): EventDetailJson | null {
+    const trace = traceEvent(this.d.sqlite, eventId);
+    if (trace.event === null && trace.pruned === null) return null;
+    const e = trace.event;
+    return {
+      Event:
+        e === null
+          ? null
+          : eventSummaryJson({
+              ...e,
+              deliveryStates: countBy(trace.deliveries.map((d) => d.state)),
+            }),
+      Pruned:
+        trace.pruned === null
+          ? null
+          : {
+              AcceptedAt: iso(trace.pruned.acceptedAt),
+              PrunedAt: iso(trace.pruned.prunedAt),
+              RetentionDays: trace.pruned.retentionDays,
+            },
+      Deliveries: trace.deliveries.map((d) => ({
+        DeliveryId: d.deliveryId,
+        WebhookId: d.webhookId,
+        Endpoint: d.endpoint,
+        Description: d.description,
+        State: d.state,
+        AttemptCount: d.attemptCount,
+        NextAttemptAt: dueAt(d.state, d.nextAttemptAt),
+        Attempts: d.attempts.map(attemptJson),
+      })),
+      Subscriptions: trace.subscriptions.map(verdictJson),
+      Text: formatTrace(eventId, trace),
+    };
+  }
+
+  listDeliveries(organizationId: string, webhookId: string, q: DeliveryQuery) {
+    const webhook = findWebhook(this.d.sqlite, organizationId, webhookId);
+    if (webhook === null) return null;
+    const page = listDeliveries(this.d.sqlite, {
+      webhookRowId: webhook.rowId,
+      states: q.states as DeliveryState[] | undefined,
+      from: q.from,
+      to: q.to,
+      after: cursor(q.cursor),
+      limit: q.limit,
+    });
+    return { Items: page.items.map(deliverySummaryJson), NextCursor: page.nextCursor };
+  }
+
+  getDelivery(deliveryId: number): DeliveryDetailJson | null {
+    const d = getDelivery(this.d.sqlite, deliveryId);
+    return d === null ? null : deliveryDetailJson(d);
+  }
+
+  health(organizationId: string, webhookId: string): HealthJson | null {
+    const webhook = findWebhook(this.d.sqlite, organizationId, webhookId);
+    if (webhook === null) return null;
+    const now = this.now();
+    const h = webhookHealth(this.d.sqlite, webhook.rowId, now);
+    const lane = this.d.engine.laneState(webhook.rowId);
+    const window = (w: typeof h.lastHour) => ({
+      Attempts: w.attempts,
+      SuccessRate: w.successRate,
+      P50Ms: w.p50Ms,
+      P99Ms: w.p99Ms,
+    });
+    return {
+      WebhookId: webhook.webhookId,
+      Endpoint: webhook.endpoint,
+      Enabled: webhook.enabled,
+      Deleted: webhook.deletedAt !== null,
+      Breaker: (lane?.breaker ?? 'idle') as HealthJson['Breaker'],
+      InFlight: lane?.inFlight ?? 0,
+      Waiting: h.waiting,
+      OldestWaitingAgeSeconds:
+        h.oldestWaitingCreatedAt === null ? null : Math.max(0, (now - h.oldestWaitingCreatedAt) / 1000),
+      Last5Minutes: window(h.last5Minutes),
+      LastHour: window(h.lastHour),
+      LastSuccessAt: isoOrNull(h.lastSuccessAt),
+      LastFailure:
+        h.lastFailure === null
+          ? null
+          : {
+              At: iso(h.lastFailure.at),
+              StatusCode: h.lastFailure.statusCode,
+              ErrorClass: h.lastFailure.errorClass,
+            },
+    };
+  }
+
+  async redeliver(deliveryId: number, force: boolean): Promise<DeliveryDetailJson> {
+    const d = getDelivery(this.d.sqlite, deliveryId);
+    if (d === null) throw new ApiError('NOT_FOUND', `Delivery ${deliveryId} not found`);
+    this.requireLive(webhookOfRow(this.d.sqlite, d.webhookRowId) as WebhookRef, 'redelivered');
+    if (d.state === 'expired' && !force) {
+      throw new ApiError(
+        'CONFLICT',
+        `Delivery ${deliveryId} expired (its event's MessageTTLSeconds passed): send "Force": true to deliver it anyway`,
+      );
+    }
+    if (d.state === 'in_flight' || !(await this.d.store.requeue(deliveryId)))
+      throw new ApiError('CONFLICT', `Delivery ${deliveryId} has an attempt in flight: wait for its outcome`);
+    this.d.engine.wake([d.webhookRowId]);
+    return deliveryDetailJson(
+      getDelivery(this.d.sqlite, deliveryId) as NonNullable<ReturnType<typeof getDelivery>>,
+    );
+  }
+
+  countRecoverable(organizationId: string, webhookId: string, r: RecoveryRequest): number | null {
+    const webhook = findWebhook(this.d.sqlite, organizationId, webhookId);
+    if (webhook === null) return null;
+    return countRecoverable(this.d.sqlite, { webhookRowId: webhook.rowId, ...r });
+  }
+
+  async startRecovery(
+    organizationId: string,
+    webhookId: string,
+    r: RecoveryRequest,
+    createdBy: string,
+  ): Promise<JobJson | null> {
+    const webhook = findWebhook(this.d.sqlite, organizationId, webhookId);
+    if (webhook === null) return null;
+    this.requireLive(webhook, 'recovered');
+    const selection = { webhookRowId: webhook.rowId, ...r };
+    const job = await this.d.jobs.start(selection, countRecoverable(this.d.sqlite, selection), createdBy);
+    return jobJson(job, webhook);
+  }
+
+  getJob(jobId: string): JobJson | null {
+    const job = getJob(this.d.sqlite, jobId);
+    if (job === null) return null;
+    return jobJson(job, webhookOfRow(this.d.sqlite, job.webhookRowId) as WebhookRef);
+  }
+
+  async cancelJob(jobId: string): Promise<JobJson | null> {
+    const job = this.getJob(jobId);
+    if (job === null) return null;
+    if (!(await this.d.jobs.cancel(jobId)))
+      throw new ApiError(
+        'CONFLICT',
+        `Job ${jobId} is ${this.getJob(jobId)?.State ?? job.State}: only a running job can be cancelled`,
+      );
+    return this.getJob(jobId);
+  }
+
+  async testSend(
+    organizationId: string,
+    webhookId: string,
+    eventType: string,
+    sentBy: string,
+  ): Promise<TestAttemptJson | null> {
+    const webhook = findWebhook(this.d.sqlite, organizationId, webhookId);
+    if (webhook === null) return null;
+    const target = this.d.router.webhook(webhook.rowId);
+    if (webhook.deletedAt !== null || target === undefined)
+      throw new ApiError('CONFLICT', `Webhook ${webhook.webhookId} was deleted: it receives nothing`);
+    const event = sampleEvent(eventType as EventType, webhook.organizationId);
+    const startedAt = this.now();
+    const outcome = await this.d.engine.sendOnce(target, eventType, JSON.stringify(event));
+    await this.d.store.recordTestAttempt({
+      webhookRowId: webhook.rowId,
+      eventId: event.Id as string,
+      eventType,
+      startedAt,
+      durationMs: outcome.durationMs,
+      statusCode: outcome.statusCode,
+      errorClass: outcome.errorClass,
+      errorMessage: outcome.errorMessage,
+      responseSnippet: outcome.responseSnippet,
+      sentBy,
+    });
+    return {
+      EventId: event.Id as string,
+      EventType: eventType,
+      Endpoint: target.endpoint,
+      Ok: outcome.ok,
+      StartedAt: iso(startedAt),
+      DurationMs: outcome.durationMs,
+      StatusCode: outcome.statusCode,
+      ErrorClass: outcome.errorClass,
+      ErrorMessage: outcome.errorMessage,
+      ResponseSnippet: outcome.responseSnippet,
+    };
+  }
+
+  explain(organizationId: string, input: unknown): ExplainJson {
+    const parsed = safeParseEvent(input);
+    if (!parsed.ok) throw new ApiError('INVALID_EVENT', 'Invalid event', parsed.problems);
+    const event = parsed.event;
+    if (event.RootEntityId.toLowerCase() !== organizationId.toLowerCase()) {
+      throw new ApiError('INVALID_EVENT', 'Invalid event', [
+        { path: '$.RootEntityId', message: `is not the organization of the path (${organizationId})` },
+      ]);
+    }
+    const subscriptions = subscriptionsFor(this.d.sqlite, organizationId, event.EventType, event.EntityId);
+    const verdicts = subscriptions.map(verdictJson);
+    const receiving = new Map<string, { WebhookId: string; Endpoint: string; Held: boolean }>();
+    for (const v of verdicts)
+      if (v.Matches)
+        receiving.set(v.WebhookId, { WebhookId: v.WebhookId, Endpoint: v.Endpoint, Held: !v.WebhookEnabled });
+    return {
+      OrganizationId: organizationId.toLowerCase(),
+      EventType: event.EventType,
+      EntityId: event.EntityId.toLowerCase(),
+      WouldReceive: [...receiving.values()],
+      Subscriptions: verdicts,
+    };
+  }
+
+  /** A repair is refused for a deleted webhook (it leaves every delivery cancelled) and a paused one (held). */
+  private requireLive(webhook: WebhookRef, what: string): void {
+    if (webhook.deletedAt !== null)
+      throw new ApiError(
+        'CONFLICT',
+        `Webhook ${webhook.webhookId} was deleted: its deliveries cannot be ${what}`,
+      );
+    if (!webhook.enabled)
+      throw new ApiError(
+        'CONFLICT',
+        `Webhook ${webhook.webhookId} is paused (Enabled: false): enable it first, or its deliveries would only be held`,
+      );
+  }
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+}

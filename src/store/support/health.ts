@@ -1,0 +1,109 @@
+import type BetterSqlite3 from 'better-sqlite3';
+
+export interface WindowStats {
+  /** Attempts started in the window. */
+  attempts: number;
+  /** Their share that succeeded (200); null without attempts. */
+  successRate: number | null;
+  p50Ms: number | null;
+  p99Ms: number | null;
+}
+
+export interface StoredHealth {
+  /** Deliveries pending, retrying or paused, and when the oldest of them was created. */
+  waiting: number;
+  oldestWaitingCreatedAt: number | null;
+  last5Minutes: WindowStats;
+  lastHour: WindowStats;
+  lastSuccessAt: number | null;
+  lastFailure: { at: number; statusCode: number | null; errorClass: string | null } | null;
+}
+
+const WAITING_STATES = ['pending', 'retrying', 'paused'] as const;
+/**
+ * Last success and last failure are looked for among this many most recently attempted deliveries: an
+ * endpoint that has failed longer than that reports no success, rather than scanning its whole history.
+ */
+export const LAST_OUTCOME_SCAN = 10_000;
+const FIVE_MINUTES_MS = 5 * 60_000;
+const HOUR_MS = 60 * 60_000;
+
+/**
+ * What the store knows of one webhook's health at `now`. Every part reads a bounded index range:
+ * waiting counts one range per waiting state, the windows read the deliveries attempted in the last
+ * hour (deliveries_webhook_attempted_idx) and their attempts, so the cost follows the webhook's
+ * attempts per hour, not its history.
+ */
+export function webhookHealth(
+  sqlite: BetterSqlite3.Database,
+  webhookRowId: number,
+  now: number,
+): StoredHealth {
+  const count = sqlite.prepare(
+    `SELECT count(*) AS n, min(created_at) AS oldest FROM deliveries
+      WHERE webhook_id = ? AND state = ?`,
+  );
+  let waiting = 0;
+  let oldest: number | null = null;
+  for (const state of WAITING_STATES) {
+    const r = count.get(webhookRowId, state) as { n: number; oldest: number | null };
+    waiting += r.n;
+    if (r.oldest !== null && (oldest === null || r.oldest < oldest)) oldest = r.oldest;
+  }
+  const hourAgo = now - HOUR_MS;
+  const attempts = sqlite
+    .prepare(
+      `SELECT a.started_at AS startedAt, a.duration_ms AS durationMs, a.status_code AS statusCode
+         FROM deliveries d INDEXED BY deliveries_webhook_attempted_idx
+         JOIN attempts a ON a.delivery_id = d.id
+        WHERE d.webhook_id = ? AND d.last_attempt_at >= ? AND a.started_at >= ?`,
+    )
+    .all(webhookRowId, hourAgo, hourAgo) as {
+    startedAt: number;
+    durationMs: number;
+    statusCode: number | null;
+  }[];
+  const recent = sqlite
+    .prepare(
+      `SELECT last_attempt_at AS at, last_status AS statusCode, last_error_class AS errorClass
+         FROM deliveries INDEXED BY deliveries_webhook_attempted_idx
+        WHERE webhook_id = ? AND last_attempt_at IS NOT NULL
+        ORDER BY last_attempt_at DESC LIMIT ${LAST_OUTCOME_SCAN}`,
+    )
+    .iterate(webhookRowId) as IterableIterator<{
+    at: number;
+    statusCode: number | null;
+    errorClass: string | null;
+  }>;
+  let lastSuccessAt: number | null = null;
+  let lastFailure: StoredHealth['lastFailure'] = null;
+  for (const r of recent) {
+    if (r.statusCode === 200) lastSuccessAt ??= r.at;
+    else lastFailure ??= r;
+    if (lastSuccessAt !== null && lastFailure !== null) break;
+  }
+  return {
+    waiting,
+    oldestWaitingCreatedAt: oldest,
+    last5Minutes: windowStats(attempts.filter((a) => a.startedAt >= now - FIVE_MINUTES_MS)),
+    lastHour: windowStats(attempts),
+    lastSuccessAt,
+    lastFailure,
+  };
+}
+
+/** Pure: success rate and nearest-rank percentiles of attempt durations. */
+export function windowStats(
+  attempts: readonly { durationMs: number; statusCode: number | null }[],
+): WindowStats {
+  if (attempts.length === 0) return { attempts: 0, successRate: null, p50Ms: null, p99Ms: null };
+  const durations = attempts.map((a) => a.durationMs).sort((a, b) => a - b);
+  const rank = (p: number) => durations[Math.max(0, Math.ceil(p * durations.length) - 1)] as number;
+  const ok = attempts.filter((a) => a.statusCode === 200).length;
+  return {
+    attempts: attempts.length,
+    successRate: ok / attempts.length,
+    p50Ms: rank(0.5),
+    p99Ms: rank(0.99),
+  };
+}

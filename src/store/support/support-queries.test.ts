@@ -1,0 +1,249 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTestStore, type TestStore } from '../../../test/support/store.js';
+import { DeliveryStore } from '../delivery-store.js';
+import { decodeCursor } from './cursor.js';
+import { findWebhook, getDelivery, listDeliveries } from './deliveries.js';
+import { listEvents } from './events.js';
+import { webhookHealth, windowStats } from './health.js';
+import { createJob, getJob, runJobBatch } from './jobs.js';
+import { countRecoverable, requeueDelivery } from './requeue.js';
+
+let store: TestStore;
+beforeEach(() => {
+  store = openTestStore('support-queries-');
+});
+afterEach(() => store.remove());
+
+const sql = (text: string, ...params: unknown[]) => store.database.sqlite.prepare(text).run(...params);
+const deliveryRow = (id: number) =>
+  store.database.sqlite
+    .prepare(
+      'SELECT state, next_attempt_at AS due, requeued_from AS requeuedFrom FROM deliveries WHERE id = ?',
+    )
+    .get(id) as { state: string; due: number; requeuedFrom: string | null };
+
+/** Events 1..n of organization 'o' (type alternating, entity e1/e2), accepted at t = seq * 1000. */
+function seed(n: number, state = 'delivered', webhookId = 1): void {
+  for (let i = 1; i <= n; i++) {
+    sql(
+      `INSERT INTO events (seq, id, organization_id, event_type, entity_id, occurred_at, payload, accepted_at, match_count)
+       VALUES (?, ?, 'o', ?, ?, '2020-01-01T00:00:00Z', '{}', ?, 1)`,
+      i,
+      `ev-${i}`,
+      i % 2 === 0 ? 'UserStatus' : 'QueueStatus',
+      i % 3 === 0 ? 'e1' : 'e2',
+      i * 1000,
+    );
+    sql(
+      `INSERT INTO deliveries (id, event_seq, webhook_id, state, attempt_count, next_attempt_at, created_at, last_attempt_at, last_status)
+       VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)`,
+      i,
+      i,
+      webhookId,
+      state,
+      i * 1000,
+      i * 1000,
+      i * 1000,
+      state === 'delivered' ? 200 : 500,
+    );
+  }
+}
+
+describe('listEvents', () => {
+  it('pages newest first by cursor, narrowed by type, entity and time', () => {
+    seed(10);
+    const db = store.database.sqlite;
+    const first = listEvents(db, { organizationId: 'O', limit: 4 });
+    expect(first.items.map((e) => e.seq)).toEqual([10, 9, 8, 7]);
+    expect(first.items[0]?.deliveryStates).toEqual({ delivered: 1 });
+    const second = listEvents(db, {
+      organizationId: 'o',
+      limit: 4,
+      after: decodeCursor(first.nextCursor as string),
+    });
+    expect(second.items.map((e) => e.seq)).toEqual([6, 5, 4, 3]);
+    const last = listEvents(db, {
+      organizationId: 'o',
+      limit: 4,
+      after: decodeCursor(second.nextCursor as string),
+    });
+    expect(last.items.map((e) => e.seq)).toEqual([2, 1]);
+    expect(last.nextCursor).toBeNull();
+    expect(
+      listEvents(db, { organizationId: 'o', eventType: 'UserStatus', limit: 10 }).items.map((e) => e.seq),
+    ).toEqual([10, 8, 6, 4, 2]);
+    expect(
+      listEvents(db, { organizationId: 'o', eventType: 'UserStatus', entityId: 'E1', limit: 10 }).items.map(
+        (e) => e.seq,
+      ),
+    ).toEqual([6]);
+    expect(
+      listEvents(db, { organizationId: 'o', from: 3000, to: 6000, limit: 10 }).items.map((e) => e.seq),
+    ).toEqual([5, 4, 3]);
+    expect(listEvents(db, { organizationId: 'other', limit: 10 }).items).toEqual([]);
+  });
+});
+
+describe('listDeliveries and getDelivery', () => {
+  it('merges the states newest first and pages them', () => {
+    seed(6);
+    sql(`UPDATE deliveries SET state = 'discarded' WHERE id IN (2, 5)`);
+    const db = store.database.sqlite;
+    const all = listDeliveries(db, { webhookRowId: 1, limit: 4 });
+    expect(all.items.map((d) => [d.deliveryId, d.state])).toEqual([
+      [6, 'delivered'],
+      [5, 'discarded'],
+      [4, 'delivered'],
+      [3, 'delivered'],
+    ]);
+    const rest = listDeliveries(db, {
+      webhookRowId: 1,
+      limit: 4,
+      after: decodeCursor(all.nextCursor as string),
+    });
+    expect(rest.items.map((d) => d.deliveryId)).toEqual([2, 1]);
+    expect(rest.nextCursor).toBeNull();
+    expect(
+      listDeliveries(db, { webhookRowId: 1, states: ['discarded'], limit: 9 }).items.map((d) => d.deliveryId),
+    ).toEqual([5, 2]);
+    expect(
+      listDeliveries(db, { webhookRowId: 1, from: 2000, to: 4000, limit: 9 }).items.map((d) => d.deliveryId),
+    ).toEqual([3, 2]);
+    expect(listDeliveries(db, { webhookRowId: 2, limit: 9 }).items).toEqual([]);
+    sql(
+      `INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code, response_snippet) VALUES (5, 1, 5000, 12, 500, 'boom')`,
+    );
+    const detail = getDelivery(db, 5);
+    expect(detail).toMatchObject({
+      deliveryId: 5,
+      eventId: 'ev-5',
+      webhookId: 'w-1',
+      organizationId: 'o',
+      state: 'discarded',
+    });
+    expect(detail?.attempts).toEqual([
+      {
+        attemptNo: 1,
+        startedAt: 5000,
+        durationMs: 12,
+        statusCode: 500,
+        errorClass: null,
+        errorMessage: null,
+        responseSnippet: 'boom',
+      },
+    ]);
+    expect(getDelivery(db, 99)).toBeNull();
+    expect(findWebhook(db, 'O', 'W-1')?.rowId).toBe(1);
+    expect(findWebhook(db, 'other', 'w-1')).toBeNull();
+  });
+});
+
+describe('webhookHealth', () => {
+  it('counts what waits and summarises the attempts of the last 5 minutes and hour', () => {
+    const now = 10_000_000;
+    seed(3, 'retrying');
+    sql(
+      `UPDATE deliveries SET created_at = ?, last_attempt_at = ?, last_error_class = 'http-status' WHERE id = 1`,
+      now - 7_200_000,
+      now - 120_000,
+    );
+    sql(
+      `UPDATE deliveries SET state = 'delivered', last_attempt_at = ?, last_status = 200 WHERE id = 2`,
+      now - 600_000,
+    );
+    sql(`UPDATE deliveries SET state = 'paused', created_at = ? WHERE id = 3`, now - 100);
+    for (const [id, at, ms, status] of [
+      [1, now - 120_000, 30, 500],
+      [2, now - 3_000_000, 10, 500],
+      [2, now - 600_000, 20, 200],
+      [1, now - 5_000_000, 99, 500],
+    ] as const) {
+      sql(
+        `INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code) VALUES (?, 1, ?, ?, ?)`,
+        id,
+        at,
+        ms,
+        status,
+      );
+    }
+    const h = webhookHealth(store.database.sqlite, 1, now);
+    expect(h.waiting).toBe(2);
+    expect(h.oldestWaitingCreatedAt).toBe(now - 7_200_000);
+    expect(h.last5Minutes).toEqual({ attempts: 1, successRate: 0, p50Ms: 30, p99Ms: 30 });
+    expect(h.lastHour).toMatchObject({ attempts: 3, p50Ms: 20, p99Ms: 30 });
+    expect(h.lastHour.successRate).toBeCloseTo(1 / 3);
+    expect(h.lastSuccessAt).toBe(now - 600_000);
+    expect(h.lastFailure).toEqual({ at: now - 120_000, statusCode: 500, errorClass: 'http-status' });
+    expect(windowStats([])).toEqual({ attempts: 0, successRate: null, p50Ms: null, p99Ms: null });
+  });
+});
+
+describe('re-queuing', () => {
+  it('gives a finished delivery one more attempt: due at once, and a failure ends it discarded', () => {
+    seed(1, 'discarded');
+    expect(requeueDelivery(store.database.sqlite, 1)).toBe(true);
+    expect(deliveryRow(1)).toEqual({ state: 'retrying', due: 0, requeuedFrom: 'discarded' });
+    const claimed = new DeliveryStore(store.database.sqlite).claim(1, Date.now(), 10).deliveries;
+    expect(claimed.map((d) => d.id)).toEqual([1]);
+    new DeliveryStore(store.database.sqlite).record([
+      {
+        deliveryId: 1,
+        state: 'retrying',
+        attemptCount: 2,
+        nextAttemptAt: Date.now() + 1000,
+        finishedAt: null,
+        attempt: null,
+      },
+    ]);
+    expect(deliveryRow(1)).toMatchObject({ state: 'discarded', requeuedFrom: null });
+  });
+
+  it('attempts an expired delivery past its TTL, and never one in flight', () => {
+    seed(2, 'expired');
+    sql(`UPDATE events SET expires_at = 1`);
+    sql(`UPDATE deliveries SET state = 'in_flight' WHERE id = 2`);
+    expect(requeueDelivery(store.database.sqlite, 2)).toBe(false);
+    expect(requeueDelivery(store.database.sqlite, 1)).toBe(true);
+    const claimed = new DeliveryStore(store.database.sqlite).claim(1, Date.now(), 10).deliveries;
+    expect(claimed).toMatchObject([{ id: 1, expiresAt: null }]);
+  });
+
+  it('holds what it re-queues for a paused webhook', () => {
+    seed(1, 'discarded');
+    sql('UPDATE webhooks SET enabled = 0 WHERE id = 1');
+    requeueDelivery(store.database.sqlite, 1);
+    expect(deliveryRow(1).state).toBe('paused');
+  });
+
+  it('runs a recovery job in batches past a cursor, counting what it re-queued', () => {
+    seed(5, 'discarded');
+    sql(`UPDATE deliveries SET state = 'delivered' WHERE id = 3`);
+    const db = store.database.sqlite;
+    const selection = {
+      webhookRowId: 1,
+      states: ['discarded', 'expired'] as const,
+      since: 2000,
+      until: 6000,
+    };
+    const total = countRecoverable(db, { ...selection, states: [...selection.states] });
+    expect(total).toBe(3);
+    createJob(db, {
+      id: 'j',
+      selection: { ...selection, states: [...selection.states] },
+      total,
+      createdBy: 'alice',
+      now: 1,
+    });
+    expect(runJobBatch(db, 'j', 2, 2)).toBe(2);
+    expect(getJob(db, 'j')).toMatchObject({ done: 2, cursor: { at: 4000, id: 4 }, state: 'running' });
+    // What the first batch re-queued fails again: the cursor keeps the job from taking it twice.
+    sql(`UPDATE deliveries SET state = 'discarded' WHERE id IN (2, 4)`);
+    expect(runJobBatch(db, 'j', 2, 3)).toBe(1);
+    expect(runJobBatch(db, 'j', 2, 4)).toBe(0);
+    expect(getJob(db, 'j')).toMatchObject({ done: 3, total: 3 });
+    expect(deliveryRow(1).state).toBe('discarded');
+    expect(deliveryRow(5).state).toBe('retrying');
+    sql(`UPDATE support_jobs SET state = 'cancelled'`);
+    expect(runJobBatch(db, 'j', 2, 5)).toBeNull();
+  });
+});
