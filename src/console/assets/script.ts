@@ -51,6 +51,7 @@ export const SCRIPT = `
     source.addEventListener('delivery', (e) => {
       const d = JSON.parse(e.data);
       const tr = document.createElement('tr');
+      tr.dataset.event = d.EventId;
       for (const key of ['At', 'DeliveryId', 'EventType', 'State', 'Attempts']) {
         const td = document.createElement('td');
         if (key === 'At') { const t = document.createElement('time'); t.setAttribute('datetime', d.At); t.textContent = d.At; td.append(t); }
