@@ -74,7 +74,9 @@ async function simulatorPage(c: ConsoleContext, input?: { org: string; eventType
   if (!orgs.ok) return renderApiError(c, 'Simulator', orgs.status, orgs.error);
   const org = input?.org ?? c.req.query('OrganizationId') ?? orgs.body.Items[0]?.OrganizationId ?? '';
   const eventType = input?.eventType ?? c.req.query('EventType') ?? EVENT_TYPES[0];
-  const text = input?.text ?? (org === '' ? null : await sampleOf(api, org, eventType)) ?? '{}';
+  const sample = input === undefined && org !== '' ? await sampleOf(api, org, eventType) : null;
+  const sampled = input === undefined ? sample !== null : undefined;
+  const text = input?.text ?? sample ?? '{}';
   const outcome = input === undefined ? undefined : await explain(api, org, text);
   const session = c.get('session');
   return render(
