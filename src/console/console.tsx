@@ -17,6 +17,8 @@ export interface ConsoleDeps {
   /** The gateway's HTTP app: every console action is one request to its admin API with the session's token. */
   api: AdminFetch;
   logger: Logger;
+  /** True once the gateway is stopping: live streams end, so they do not hold the server open. */
+  isShuttingDown?: () => boolean;
   sessions?: SessionStore;
 }
 
@@ -146,7 +148,7 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   app.get('/', (c) => c.redirect(`${BASE}/organizations`, 303));
   organizationPages(app);
   webhookPages(app);
-  tailPages(app);
+  tailPages(app, deps.isShuttingDown ?? (() => false));
   eventPages(app);
   recoverPages(app);
   simulatorPages(app);

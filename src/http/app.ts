@@ -56,7 +56,14 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     description: 'One of Gateway.ProducerTokens',
   });
   app.route('/', docsRoutes(app));
-  app.route('/console', createConsole({ api: (request) => app.fetch(request), logger: deps.logger }));
+  app.route(
+    '/console',
+    createConsole({
+      api: (r) => app.fetch(r),
+      logger: deps.logger,
+      isShuttingDown: deps.health.isShuttingDown,
+    }),
+  );
 
   app.notFound((c) =>
     c.json(errorBody(new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)), 404),

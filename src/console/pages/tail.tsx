@@ -48,7 +48,7 @@ async function newest(api: AdminApi, org: string, id: string) {
   return api.get<Page<DeliverySummary>>(paths.deliveries(org, id), { Limit: '50' });
 }
 
-export function tailPages(app: Hono<ConsoleEnv>): void {
+export function tailPages(app: Hono<ConsoleEnv>, isShuttingDown: () => boolean): void {
   const base = '/organizations/:org/webhooks/:id/tail';
   app.get(base, async (c) => {
     const org = c.req.param('org');
@@ -89,6 +89,9 @@ export function tailPages(app: Hono<ConsoleEnv>): void {
   app.get(`${base}/stream`, async (c) => {
     const org = c.req.param('org');
     const id = c.req.param('id');
+    // While the gateway stops, a reconnecting tail is told to stop (EventSource gives up on a 503) and its
+    // connection is closed, so it does not keep the server open.
+    if (isShuttingDown()) return c.text('The gateway is stopping.', 503, { Connection: 'close' });
     const api = c.get('api');
     const first = await newest(api, org, id);
     if (!first.ok) return c.json({ Error: first.error }, first.status === 404 ? 404 : 403);
@@ -96,14 +99,16 @@ export function tailPages(app: Hono<ConsoleEnv>): void {
       const seen = new Map<number, string>();
       let items = first.body.Items;
       let open = true;
+      // Reconnect soon after a stream ends (the browser's default wait is longer).
+      await sse.writeSSE({ event: 'hello', data: '', retry: 1000 });
       sse.onAbort(() => {
         open = false;
       });
-      while (open) {
+      while (open && !isShuttingDown()) {
         for (const d of changes(seen, items))
           await sse.writeSSE({ event: 'delivery', data: JSON.stringify(rowOf(d)), id: String(d.DeliveryId) });
         await sse.sleep(POLL_MS);
-        if (!open) break;
+        if (!open || isShuttingDown()) break;
         const next = await newest(api, org, id);
         if (!next.ok) {
           await sse.writeSSE({ event: 'end', data: next.error.Message });
