@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger.js';
 import { type AdminDeps, createAdminApp } from './admin/app.js';
 import { type ProducerEnv, type ProducerToken, requireBearer } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
+import { declareRoutes } from './routes/declarations.js';
 import { docsRoutes } from './routes/docs/get.js';
 import { getEventTypes } from './routes/event-types/get.js';
 import { postEvents } from './routes/events/post.js';
@@ -45,16 +46,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.use('/v1/organizations/*', producers);
   app.route('/v1/organizations', putSecurityGroup(deps.directory));
   app.route('/v1/admin', createAdminApp(deps.admin));
-  app.openAPIRegistry.registerComponent('securitySchemes', 'AdminToken', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'One of Gateway.AdminTokens',
-  });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'ProducerToken', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'One of Gateway.ProducerTokens',
-  });
+  declareRoutes(app);
   app.route('/', docsRoutes(app));
   app.route(
     '/console',

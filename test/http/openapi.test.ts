@@ -34,3 +34,33 @@ describe('the OpenAPI document and /docs', () => {
     expect((await fetch(`${url}/docs/package.json`)).status).toBe(404);
   });
 });
+
+describe('the OpenAPI document lists every route', () => {
+  it('names each method and path the app serves, and no other', async () => {
+    const { createApp } = await import('../../src/http/app.js');
+    const { silentLogger } = await import('../../src/log/logger.js');
+    const stub = {} as never;
+    const app = createApp({
+      bus: stub,
+      directory: stub,
+      producerTokens: () => [],
+      health: stub,
+      logger: silentLogger(),
+      admin: { adminTokens: () => [], configuration: stub },
+    });
+    const shape = (path: string) => path.replace(/:[^/]+|\{[^}]+\}/g, '{}');
+    const served = new Set(
+      app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${shape(r.path)}`),
+    );
+    const document = app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 't', version: '1' } });
+    const declared = new Set(
+      Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
+        Object.keys(item as object).map((method) => `${method.toUpperCase()} ${shape(path)}`),
+      ),
+    );
+    // /docs/init.js is one of the files /docs/{file} names.
+    served.delete('GET /docs/init.js');
+    expect([...served].sort()).toEqual([...declared].sort());
+    expect(served.size).toBeGreaterThan(25);
+  });
+});
