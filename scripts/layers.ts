@@ -16,6 +16,8 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   /** A pure Retry-After parser the transport and the remote SDK both use. */
   'retry-after.ts': [],
   log: [],
+  /** The gateway's Prometheus metrics: tallies the hot paths add to, read at scrape time. */
+  metrics: [],
   catalogue: ['problems.ts'],
   matcher: ['catalogue', 'problems.ts'],
   store: [],
@@ -39,6 +41,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'store',
     'config',
     'support',
+    'metrics',
     'log',
     'problems.ts',
     'version.ts',

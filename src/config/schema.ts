@@ -79,6 +79,8 @@ export const gatewaySchema = z.strictObject({
   ProducerTokens: z.array(producerTokenSchema).default([]),
   /** Tokens of the admin API; none means the admin API answers 401 to everyone. */
   AdminTokens: z.array(adminTokenSchema).default([]),
+  /** Bearer token GET /metrics asks for; without it /metrics is open to whoever reaches Listen. */
+  MetricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
   Delivery: deliverySchema.prefault({}),
   Retention: retentionSchema.prefault({}),
 });

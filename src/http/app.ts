@@ -14,6 +14,7 @@ import { docsRoutes } from './routes/docs/get.js';
 import { getEventTypes } from './routes/event-types/get.js';
 import { postEvents } from './routes/events/post.js';
 import { getHealth, type HealthProbe } from './routes/health/get.js';
+import { getMetrics, type MetricsEndpoint } from './routes/metrics/get.js';
 import { putSecurityGroup } from './routes/security-groups/put.js';
 
 export interface AppDeps {
@@ -24,6 +25,8 @@ export interface AppDeps {
   health: HealthProbe;
   logger: Logger;
   admin: AdminDeps;
+  /** GET /metrics (left out without it). */
+  metrics?: MetricsEndpoint;
 }
 
 export function createApp(deps: AppDeps): OpenAPIHono {
@@ -46,15 +49,18 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.use('/v1/organizations/*', producers);
   app.route('/v1/organizations', putSecurityGroup(deps.directory));
   app.route('/v1/admin', createAdminApp(deps.admin));
+  if (deps.metrics !== undefined) app.route('/', getMetrics(deps.metrics));
   declareRoutes(app);
   app.route('/', docsRoutes(app));
-  app.route(
+  // The console is an HTML app of its own beside the API (not part of the OpenAPI document): mounted, so
+  // it sees its paths without the /console prefix and answers them all itself.
+  app.mount(
     '/console',
     createConsole({
       api: (r) => app.fetch(r),
       logger: deps.logger,
       isShuttingDown: deps.health.isShuttingDown,
-    }),
+    }).fetch,
   );
 
   app.notFound((c) =>

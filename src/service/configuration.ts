@@ -199,6 +199,11 @@ export class Configuration {
     this.watcher.unref();
   }
 
+  /** The Gateway section in force (the last one applied). */
+  get settings(): GatewaySection {
+    return this.gateway;
+  }
+
   /** Stops watching the store and closes the configuration thread. */
   async close(): Promise<void> {
     clearInterval(this.watcher);

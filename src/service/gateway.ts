@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { EventBus } from '../bus/event-bus.js';
+import type { EventBus } from '../bus/event-bus.js';
+import { EVENT_TYPES } from '../catalogue/index.js';
 import {
   applyAtStart,
   type Change,
@@ -13,10 +14,12 @@ import { DeliveryEngine, type DeliveryTransport } from '../delivery/engine/engin
 import { HttpTransport } from '../delivery/transport/http-transport.js';
 import { createApp } from '../http/app.js';
 import { type Logger, silentLogger } from '../log/logger.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { Router } from '../routing/router.js';
 import { LocalPublisher } from '../sdk/local-publisher.js';
 import { type GatewayDatabase, isMigrated, openDatabase } from '../store/database.js';
 import { SqliteRoutingSource } from '../store/routing-source.js';
+import { waitingCounts } from '../store/support/waiting.js';
 import { StoreClient } from '../store/thread/store-client.js';
 import { USER_AGENT } from '../version.js';
 import { configurationAdmin } from './config-admin.js';
@@ -25,6 +28,7 @@ import { Configuration, destinationPolicy, logChanges } from './configuration.js
 import { Directory } from './directory.js';
 import { EventRecorder } from './event-recorder.js';
 import { startSupport } from './support/index.js';
+import { CountedBus, countingSink } from './support/metrics.js';
 
 export interface StartGatewayOptions {
   config: ParsedConfig;
@@ -94,7 +98,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           maxConnectionsPerOrigin: delivery.MaxInFlightPerEndpoint,
         })
       : null;
+  // Counters the hot paths add to; the gauges read the store and the lanes when /metrics is scraped.
+  const metrics = new GatewayMetrics(EVENT_TYPES, {
+    waiting: () => waitingCounts(database.sqlite),
+    openBreakers: () => engine.snapshot().filter((lane) => lane.breaker === 'open').length,
+  });
   const engine = new DeliveryEngine({
+    observer: {
+      attempted: (errorClass, durationMs) => metrics.attempt(errorClass, durationMs),
+      finished: (state) => metrics.deliveryFinished(state),
+    },
     store,
     router,
     transport: http ?? (options.transport as DeliveryTransport),
@@ -102,7 +115,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     maxInFlightPerEndpoint: delivery.MaxInFlightPerEndpoint,
     logger,
   });
-  const bus = new EventBus(router, new EventRecorder(store, engine));
+  const bus = new CountedBus(router, countingSink(new EventRecorder(store, engine), metrics), metrics);
   let producerTokens = gateway.ProducerTokens;
   let adminTokens = gateway.AdminTokens;
   const configuration = new Configuration({
@@ -146,6 +159,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         configuration: configurationAdmin(configuration, database),
         support,
       },
+      metrics: { token: () => configuration.settings.MetricsToken, render: () => metrics.render() },
       logger,
       health: {
         isReady: () =>

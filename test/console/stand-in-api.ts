@@ -15,7 +15,10 @@ export function consoleWithTokens(tokens: Map<string, { Name: string; Role: stri
       return c.json({ Error: { Code: 'UNAUTHORIZED', Message: 'Invalid admin token' } }, 401);
     return c.json({ ...who, Organizations: null });
   });
-  app.route('/console', createConsole({ api: (request) => app.fetch(request), logger: silentLogger() }));
+  app.mount(
+    '/console',
+    createConsole({ api: (request) => app.fetch(request), logger: silentLogger() }).fetch,
+  );
   return app;
 }
 

@@ -15,6 +15,7 @@ export interface TestConfig {
   delivery?: Record<string, unknown>;
   producerTokens?: string[];
   adminTokens?: unknown[];
+  metricsToken?: string;
   retention?: Record<string, unknown>;
 }
 
@@ -26,6 +27,7 @@ export function testDocument(dbFile: string, config: TestConfig = {}): Record<st
       Database: dbFile,
       ProducerTokens: config.producerTokens ?? [TOKEN],
       ...(config.adminTokens === undefined ? {} : { AdminTokens: config.adminTokens }),
+      ...(config.metricsToken === undefined ? {} : { MetricsToken: config.metricsToken }),
       Delivery: {
         RetryScheduleSeconds: [0.05, 0.05],
         AllowHttp: true,

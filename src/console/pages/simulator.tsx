@@ -84,9 +84,12 @@ async function simulatorPage(c: ConsoleContext, input?: { org: string; eventType
     'Simulator',
     <>
       <p>
-        Which webhooks would receive an event, and why the others would not. Nothing is stored or sent.
-        Choosing a type loads the catalogue's sample for it.
+        Which webhooks would receive an event, and why the others would not. Nothing is stored or sent. The
+        event is checked against the catalogue as you type.
       </p>
+      {sampled === false && (
+        <p class="muted">The API offers no sample of {eventType}: paste or write the event.</p>
+      )}
       <form method="get" action="/console/simulator" class="filters" aria-label="Choose a sample">
         <label>
           Organization

@@ -5,7 +5,7 @@ import type { AttemptOutcome, AttemptRequest } from '../transport/types.js';
 import { type BreakerOptions, DEFAULT_BREAKER } from './breaker.js';
 import { decideAfterAttempt } from './decide.js';
 import { type HeldBytes, Lane } from './lane.js';
-import type { ClaimedDelivery, DeliveryIntake, DeliveryQueue, Outcome } from './ports.js';
+import type { ClaimedDelivery, DeliveryIntake, DeliveryObserver, DeliveryQueue, Outcome } from './ports.js';
 
 /** The transport's contract as the engine uses it (transport/http-transport.ts implements it). */
 export interface DeliveryTransport {
@@ -26,6 +26,8 @@ export interface EngineOptions extends EngineSettings {
   router: Pick<Router, 'webhook' | 'webhookIds'>;
   transport: DeliveryTransport;
   logger: Logger;
+  /** Metrics: told of each attempt and each finished delivery. */
+  observer?: DeliveryObserver;
   breaker?: BreakerOptions;
   /** How often paused deliveries past their TTL are expired (EXPIRE_PAUSED_EVERY_MS by default). */
   expirePausedEveryMs?: number;
@@ -369,6 +371,7 @@ export class DeliveryEngine implements DeliveryIntake {
       if (delivery === undefined) break;
       if (delivery.expiresAt !== null && now >= delivery.expiresAt) {
         this.push(expired(delivery, now));
+        this.o.observer?.finished('expired');
         continue;
       }
       this.attempt(lane, target, delivery, now);
@@ -489,6 +492,8 @@ export class DeliveryEngine implements DeliveryIntake {
       now,
       random: this.random,
     });
+    this.o.observer?.attempted(result.errorClass, result.durationMs);
+    if (decision.state !== 'retrying') this.o.observer?.finished(decision.state);
     // Any result but a success (200), a policy refusal included, leaves the lane unproven (UNPROVEN_HOLD).
     lane.answering = result.ok;
     if (result.statusCode !== null) lane.dropsConnections = result.connectionDropped === true;

@@ -76,3 +76,13 @@ export interface DeliveryIntake {
   /** Not written after all (a failed batch, a duplicate): give back what reserve() counted. */
   release(reserved: readonly number[], waiting: readonly number[]): void;
 }
+
+/**
+ * Told of every attempt's outcome and of every delivery the engine finishes (the service's metrics
+ * implement it). Called on the hot path: an implementation adds to counters and allocates nothing.
+ */
+export interface DeliveryObserver {
+  /** errorClass null: the attempt succeeded (200). */
+  attempted(errorClass: string | null, durationMs: number): void;
+  finished(state: 'delivered' | 'discarded' | 'expired'): void;
+}

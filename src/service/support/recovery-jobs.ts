@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from '../../log/logger.js';
 import { getJob, type RecoveryJob, runningJobs } from '../../store/support/jobs.js';
-import { type RecoverySelection, waitingUpTo } from '../../store/support/requeue.js';
+import { busyUpTo, type RecoverySelection } from '../../store/support/requeue.js';
 import type { StoreClient } from '../../store/thread/store-client.js';
 
-/** Deliveries a job re-queues at a time; the next batch waits until fewer than this wait for the webhook. */
+/**
+ * Deliveries a job re-queues at a time; the next batch waits until fewer than this are due or being
+ * attempted for the webhook (fresh traffic included, so a busy endpoint's new deliveries go first).
+ */
 export const RECOVERY_BATCH = 100;
 /** How often a paced job looks again whether its webhook has drained its batch. */
 const PACE_MS = 50;
@@ -25,7 +28,8 @@ export interface RecoveryJobsDeps {
 
 /**
  * Recovery jobs: each re-queues its selection a batch at a time, and re-queues the next only once fewer
- * than a batch wait for the webhook, so fresh deliveries never queue behind more than one batch and the
+ * than a batch are due or in flight for the webhook, so fresh deliveries never queue behind more than one
+ * batch and the
  * recovery runs at the pace the endpoint drains it. A job's cursor is stored with each batch: one left
  * running when the process stopped (even by SIGKILL) is resumed by the next start where it was.
  */
@@ -91,7 +95,7 @@ export class RecoveryJobs {
         await this.deps.store.endJob(job.id, 'failed', 'the webhook was deleted', this.now());
         return;
       }
-      if (waitingUpTo(this.deps.sqlite, webhook, this.batch) >= this.batch) {
+      if (busyUpTo(this.deps.sqlite, webhook, this.batch) >= this.batch) {
         if (getJob(this.deps.sqlite, job.id)?.state !== 'running') return;
         await sleep(PACE_MS);
         continue;

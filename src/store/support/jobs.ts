@@ -103,6 +103,8 @@ export function endJob(
  * One batch of a running job, in one transaction: the next deliveries of its selection are re-queued and
  * the job's cursor and count move past them, so a crash leaves both or neither. Returns how many were
  * re-queued (0: the selection is exhausted), or null when the job is no longer running (cancelled).
+ * Total is the count when the job started; a delivery that entered the selection since (one of it that
+ * failed again, past the cursor) is re-queued too, and raises it, so Done never passes Total.
  */
 export function runJobBatch(
   sqlite: BetterSqlite3.Database,
@@ -120,8 +122,11 @@ export function runJobBatch(
     for (const r of rows) changed += requeue.run(r.id).changes;
     const last = rows[rows.length - 1] as { id: number; createdAt: number };
     sqlite
-      .prepare(`UPDATE support_jobs SET done = done + ?, cursor = ?, updated_at = ? WHERE id = ?`)
-      .run(changed, JSON.stringify([last.createdAt, last.id]), now, id);
+      .prepare(
+        `UPDATE support_jobs SET done = done + @changed, total = max(total, done + @changed), cursor = @cursor,
+                updated_at = @now WHERE id = @id`,
+      )
+      .run({ changed, cursor: JSON.stringify([last.createdAt, last.id]), now, id });
     return rows.length;
   });
   return step.immediate();

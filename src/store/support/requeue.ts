@@ -82,11 +82,15 @@ export function nextRecoverable(
   return rows.slice(0, limit);
 }
 
-/** Waiting deliveries of a webhook (pending or retrying), counted up to `cap`: a recovery paces itself by it. */
-export function waitingUpTo(sqlite: BetterSqlite3.Database, webhookRowId: number, cap: number): number {
+/**
+ * A webhook's deliveries due or being attempted (pending, retrying, in flight: a lane's claimed queue is in
+ * flight too), counted up to `cap`: a recovery adds a batch only while fewer than that are ahead of it.
+ */
+export function busyUpTo(sqlite: BetterSqlite3.Database, webhookRowId: number, cap: number): number {
   return sqlite
     .prepare(
-      `SELECT count(*) FROM (SELECT 1 FROM deliveries WHERE webhook_id = ? AND state IN ('pending', 'retrying') LIMIT ?)`,
+      `SELECT count(*) FROM (SELECT 1 FROM deliveries INDEXED BY deliveries_webhook_state_created_idx
+        WHERE webhook_id = ? AND state IN ('pending', 'retrying', 'in_flight') LIMIT ?)`,
     )
     .pluck()
     .get(webhookRowId, cap) as number;
