@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, adminCall, EDITOR, VIEWER } from '../support/admin.js';
 import { specEvent } from '../support/events.js';
-import { ORG, OTHER_ORG, organization, TOKEN } from '../support/gateway.js';
+import { ORG, OTHER_ORG, organization } from '../support/gateway.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import { hasChromium, sayWhySkipped } from './browser.js';
 import { type ConsoleHarness, startConsole } from './e2e.js';
@@ -42,16 +42,7 @@ describe.skipIf(!hasChromium)('the support console end to end (real gateway, Chr
   let webhookUrl = '';
   let webhookId = '';
 
-  const publish = async (entityId: string = randomUUID()) => {
-    const event = specEvent('UserStatus', ORG, entityId);
-    const response = await fetch(`${h.url}/v1/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(event),
-    });
-    expect(response.status).toBe(202);
-    return event.Id;
-  };
+  const publish = () => h.publish();
 
   beforeAll(async () => {
     receiver = await startReceiver();

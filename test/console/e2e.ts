@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startTestGateway, type TestConfig, type TestGateway } from '../support/gateway.js';
+import { specEvent } from '../support/events.js';
+import { ORG, startTestGateway, type TestConfig, type TestGateway, TOKEN } from '../support/gateway.js';
 import { collectProblems, launchChromium } from './browser.js';
 
 /**
@@ -16,6 +18,8 @@ export interface ConsoleHarness {
   /** A fresh browser context signed in with this admin token, and the problems its pages showed. */
   signIn(token: string): Promise<{ page: Page; problems: string[] }>;
   screenshot(page: Page, name: string): Promise<void>;
+  /** Publishes a UserStatus event of ORG over the producer API; answers its Id once accepted. */
+  publish(entityId?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -46,6 +50,17 @@ export async function startConsole(config: TestConfig): Promise<ConsoleHarness> 
       if (folder === undefined || folder === '') return;
       mkdirSync(folder, { recursive: true });
       await page.screenshot({ path: join(folder, `${name}.png`), fullPage: true });
+    },
+    async publish(entityId = randomUUID()) {
+      const event = specEvent('UserStatus', ORG, entityId);
+      const response = await fetch(`${url}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(event),
+      });
+      if (response.status !== 202)
+        throw new Error(`publish answered ${response.status}: ${await response.text()}`);
+      return event.Id;
     },
     async close() {
       await browser.close();

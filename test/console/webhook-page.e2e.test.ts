@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, adminCall, EDITOR } from '../support/admin.js';
-import { specEvent } from '../support/events.js';
-import { ORG, organization, TOKEN } from '../support/gateway.js';
+import { ORG, organization } from '../support/gateway.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import { hasChromium, sayWhySkipped } from './browser.js';
 import { type ConsoleHarness, startConsole } from './e2e.js';
@@ -23,6 +22,8 @@ describe.skipIf(!hasChromium)(
       path: string,
       options: { body?: unknown; headers?: Record<string, string> } = {},
     ) => adminCall(h.url, method, `/v1/admin/organizations/${ORG}${path}`, options);
+
+    const publish = (entityId?: string) => h.publish(entityId);
 
     beforeAll(async () => {
       receiver = await startReceiver({ body: 'thanks from the receiver' });
@@ -195,16 +196,5 @@ describe.skipIf(!hasChromium)(
       expect(filtered.length).toBeLessThan(all);
       for (const row of filtered) expect(row).toContain('subscription');
     });
-
-    async function publish(entityId: string = randomUUID()): Promise<string> {
-      const event = specEvent('UserStatus', ORG, entityId);
-      const response = await fetch(`${h.url}/v1/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify(event),
-      });
-      expect(response.status).toBe(202);
-      return event.Id;
-    }
   },
 );

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { type Page, paths } from '../api-types.js';
 import type { ConsoleEnv } from '../console-env.js';
 import { Time } from '../layout.js';
-import { ApiErrorView, localToIso, render } from './common.js';
+import { ApiErrorView, render, TimeWindowFields, windowQuery } from './common.js';
 
 /** An audit entry as the console shows it; the API's other fields are shown as JSON. */
 interface AuditEntry {
@@ -22,8 +22,7 @@ export function auditPages(app: Hono<ConsoleEnv>): void {
     const answer = await c.get('api').get<Page<AuditEntry>>(paths.audit, {
       OrganizationId: q.OrganizationId,
       Resource: q.Resource,
-      From: localToIso(q.From, q.tz),
-      To: localToIso(q.To, q.tz),
+      ...windowQuery(q),
       Cursor: q.Cursor,
       Limit: '100',
     });
@@ -32,7 +31,6 @@ export function auditPages(app: Hono<ConsoleEnv>): void {
       'Audit log',
       <>
         <form method="get" action="/console/audit" class="filters" aria-label="Filter the audit log">
-          <input type="hidden" name="tz" value="" />
           <label>
             OrganizationId
             <input name="OrganizationId" value={q.OrganizationId ?? ''} />
@@ -41,14 +39,7 @@ export function auditPages(app: Hono<ConsoleEnv>): void {
             Resource
             <input name="Resource" value={q.Resource ?? ''} placeholder="webhook, subscription, ..." />
           </label>
-          <label>
-            From (your time)
-            <input type="datetime-local" name="From" value={q.From ?? ''} />
-          </label>
-          <label>
-            To (your time)
-            <input type="datetime-local" name="To" value={q.To ?? ''} />
-          </label>
+          <TimeWindowFields from={q.From} to={q.To} />
           <button type="submit">Filter</button>
         </form>
         {!answer.ok ? (

@@ -97,6 +97,45 @@ export function localToIso(
   return new Date(base + (Number.isFinite(offset) ? offset : 0) * 60_000).toISOString();
 }
 
+/** The From and To of a filter form, read in the viewer's zone (the tz field the script fills). */
+export function TimeWindowFields({ from, to }: { from: string | undefined; to: string | undefined }) {
+  return (
+    <>
+      <input type="hidden" name="tz" value="" />
+      <label>
+        From (your time)
+        <input type="datetime-local" name="From" value={from ?? ''} />
+      </label>
+      <label>
+        To (your time)
+        <input type="datetime-local" name="To" value={to ?? ''} />
+      </label>
+    </>
+  );
+}
+
+/** A filter form's From and To as the API's ISO 8601 query values. */
+export const windowQuery = (q: Record<string, string | undefined>) => ({
+  From: localToIso(q.From, q.tz),
+  To: localToIso(q.To, q.tz),
+});
+
+/** A choice of the organizations the token may see. */
+export function OrganizationSelect({ ids, selected }: { ids: string[]; selected: string | undefined }) {
+  return (
+    <label>
+      Organization
+      <select name="OrganizationId">
+        {ids.map((id) => (
+          <option value={id} selected={id === selected}>
+            {id}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export const orgPath = (org: string) => `/console/organizations/${encodeURIComponent(org)}`;
 export const webhookPath = (org: string, id: string) => `${orgPath(org)}/webhooks/${encodeURIComponent(id)}`;
 export const eventPath = (id: string) => `/console/events/${encodeURIComponent(id)}`;

@@ -15,12 +15,14 @@ import {
   ApiErrorView,
   eventPath,
   formOf,
-  localToIso,
   Notice,
+  OrganizationSelect,
   render,
   renderApiError,
   StateBadge,
+  TimeWindowFields,
   webhookPath,
+  windowQuery,
   withNotice,
 } from './common.js';
 import { EventTypeList } from './webhook-forms.js';
@@ -214,8 +216,7 @@ export function eventPages(app: Hono<ConsoleEnv>): void {
             OrganizationId: org,
             EventType: q.EventType,
             EntityId: q.EntityId,
-            From: localToIso(q.From, q.tz),
-            To: localToIso(q.To, q.tz),
+            ...windowQuery(q),
             Cursor: q.Cursor,
             Limit: '50',
           });
@@ -224,21 +225,11 @@ export function eventPages(app: Hono<ConsoleEnv>): void {
       'Events',
       <>
         <form method="get" action="/console/events" class="filters" aria-label="Find events">
-          <input type="hidden" name="tz" value="" />
           <label>
             Event Id
             <input name="Id" value="" placeholder="Guid" size={38} />
           </label>
-          <label>
-            Organization
-            <select name="OrganizationId">
-              {orgs.body.Items.map((o) => (
-                <option value={o.OrganizationId} selected={o.OrganizationId === org}>
-                  {o.OrganizationId}
-                </option>
-              ))}
-            </select>
-          </label>
+          <OrganizationSelect ids={orgs.body.Items.map((o) => o.OrganizationId)} selected={org} />
           <label>
             EventType
             <input name="EventType" list="event-types" value={q.EventType ?? ''} autocomplete="off" />
@@ -247,14 +238,7 @@ export function eventPages(app: Hono<ConsoleEnv>): void {
             EntityId
             <input name="EntityId" value={q.EntityId ?? ''} />
           </label>
-          <label>
-            From (your time)
-            <input type="datetime-local" name="From" value={q.From ?? ''} />
-          </label>
-          <label>
-            To (your time)
-            <input type="datetime-local" name="To" value={q.To ?? ''} />
-          </label>
+          <TimeWindowFields from={q.From} to={q.To} />
           <button type="submit">Search</button>
         </form>
         <EventTypeList />

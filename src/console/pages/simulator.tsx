@@ -4,7 +4,14 @@ import type { AdminApi, ApiProblem } from '../admin-api.js';
 import { type Explanation, type Organization, type Page, paths } from '../api-types.js';
 import type { ConsoleEnv } from '../console-env.js';
 import { CsrfField } from '../layout.js';
-import { type ConsoleContext, formOf, render, renderApiError, webhookPath } from './common.js';
+import {
+  type ConsoleContext,
+  formOf,
+  OrganizationSelect,
+  render,
+  renderApiError,
+  webhookPath,
+} from './common.js';
 import { SubscriptionVerdicts } from './events.js';
 
 /** The sample the API builds for a type (the spec's example, fresh ids), or null when it has none. */
@@ -91,16 +98,7 @@ async function simulatorPage(c: ConsoleContext, input?: { org: string; eventType
         <p class="muted">The API offers no sample of {eventType}: paste or write the event.</p>
       )}
       <form method="get" action="/console/simulator" class="filters" aria-label="Choose a sample">
-        <label>
-          Organization
-          <select name="OrganizationId">
-            {orgs.body.Items.map((o) => (
-              <option value={o.OrganizationId} selected={o.OrganizationId === org}>
-                {o.OrganizationId}
-              </option>
-            ))}
-          </select>
-        </label>
+        <OrganizationSelect ids={orgs.body.Items.map((o) => o.OrganizationId)} selected={org} />
         <label>
           EventType
           <select name="EventType">

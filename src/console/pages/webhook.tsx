@@ -18,12 +18,13 @@ import {
   type ConsoleContext,
   eventPath,
   formOf,
-  localToIso,
   Notice,
   render,
   renderApiError,
   StateBadge,
+  TimeWindowFields,
   webhookPath,
+  windowQuery,
   withNotice,
 } from './common.js';
 import {
@@ -126,8 +127,7 @@ async function webhookPage(c: ConsoleContext, extra: Extra = {}) {
   const state = c.req.query('State');
   const query = {
     State: state,
-    From: localToIso(c.req.query('From'), c.req.query('tz')),
-    To: localToIso(c.req.query('To'), c.req.query('tz')),
+    ...windowQuery(c.req.query()),
     Cursor: c.req.query('Cursor'),
     Limit: '50',
   };
@@ -309,7 +309,6 @@ async function webhookPage(c: ConsoleContext, extra: Extra = {}) {
 
       <h2>Recent deliveries</h2>
       <form method="get" action={base} class="filters" aria-label="Filter deliveries">
-        <input type="hidden" name="tz" value="" />
         <label>
           State
           <select name="State">
@@ -321,14 +320,7 @@ async function webhookPage(c: ConsoleContext, extra: Extra = {}) {
             ))}
           </select>
         </label>
-        <label>
-          From (your time)
-          <input type="datetime-local" name="From" value={c.req.query('From') ?? ''} />
-        </label>
-        <label>
-          To (your time)
-          <input type="datetime-local" name="To" value={c.req.query('To') ?? ''} />
-        </label>
+        <TimeWindowFields from={c.req.query('From')} to={c.req.query('To')} />
         <button type="submit">Filter</button>
       </form>
       {!deliveries.ok ? (
