@@ -183,6 +183,36 @@ describe.skipIf(!hasChromium)(
       await page.waitForURL(new RegExp(`/console/events/${id}`));
     });
 
+    it('is usable from the keyboard, and every field of its pages has a label', async () => {
+      for (const path of [
+        webhookUrl,
+        '/console/events',
+        '/console/recover',
+        '/console/simulator',
+        '/console/audit',
+      ]) {
+        await page.goto(path.startsWith('/') ? `${h.url}${path}` : path);
+        const unlabelled =
+          await page.evaluate(`[...document.querySelectorAll('main input:not([type=hidden]), main select, main textarea')]
+        .filter((f) => f.labels.length === 0).map((f) => f.name)`);
+        expect([path, unlabelled]).toEqual([path, []]);
+      }
+      await page.goto(webhookUrl);
+      // Tab from the top of the page to the new subscription's EventType, type it, Enter submits the form.
+      let reached = false;
+      for (let i = 0; i < 80 && !reached; i++) {
+        await page.keyboard.press('Tab');
+        reached = (await page.evaluate('document.activeElement?.id')) === 'new-event-type';
+      }
+      expect(reached).toBe(true);
+      await page.keyboard.type('QueueCallInUserConnected');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/notice=/);
+      await expect(page.getByRole('table', { name: 'Subscriptions' }).textContent()).resolves.toContain(
+        'QueueCallInUserConnected',
+      );
+    });
+
     it('filters the audit log by resource', async () => {
       await page.goto(`${h.url}/console/audit`);
       const all = await page.getByRole('table', { name: 'Audit entries' }).locator('tbody tr').count();
