@@ -33,7 +33,7 @@ export function Layout({ title, session, children }: PageProps) {
             <nav aria-label="Console">
               <a href={`${BASE}/organizations`}>Organizations</a>
               <a href={`${BASE}/events`}>Events</a>
-              <a href={`${BASE}/recover`}>Recover</a>
+              {canEdit(session) && <a href={`${BASE}/recover`}>Recover</a>}
               <a href={`${BASE}/simulator`}>Simulator</a>
               <a href={`${BASE}/audit`}>Audit log</a>
             </nav>

@@ -219,6 +219,7 @@ describe.skipIf(!hasChromium)('the support console end to end (real gateway, Chr
     await expect(page.getByRole('form', { name: 'Add subscription' }).count()).resolves.toBe(0);
     await expect(page.getByRole('button', { name: 'Send test event' }).count()).resolves.toBe(0);
     await expect(page.getByLabel('Endpoint').isDisabled()).resolves.toBe(true);
+    await expect(page.getByRole('link', { name: 'Recover' }).count()).resolves.toBe(0);
     // A viewer who crafts the pause form by hand, with the session's own CSRF token: the API says no.
     const status = await page.evaluate(`(async () => {
       const csrf = document.querySelector('meta[name="csrf-token"]').getAttribute('content');

@@ -49,6 +49,8 @@ interface Request {
 const jobPath = (id: string) => `/console/jobs/${encodeURIComponent(id)}`;
 
 async function recoverPage(c: ConsoleContext, request?: Request, count?: { n: number } | { error: string }) {
+  if (!canEdit(c.get('session')))
+    return render(c, 'Recover', <p class="muted">Recovering deliveries needs the editor role.</p>, 403);
   const found = await choices(c.get('api'));
   if (!Array.isArray(found)) return renderApiError(c, 'Recover', found.status, found.error);
   const session = c.get('session');
@@ -64,7 +66,6 @@ async function recoverPage(c: ConsoleContext, request?: Request, count?: { n: nu
         Queue deliveries of one webhook again: every delivery of the chosen states created in the window gets
         one more attempt, in batches that leave room for fresh traffic.
       </p>
-      {!canEdit(session) && <p class="muted">Your role may look but not recover.</p>}
       <form method="post" action="/console/recover" class="stack" aria-label="Recover">
         <CsrfField session={session} />
         <input type="hidden" name="tz" value="" />
@@ -122,7 +123,7 @@ async function recoverPage(c: ConsoleContext, request?: Request, count?: { n: nu
           {request.states.map((s) => (
             <input type="hidden" name="States" value={s} />
           ))}
-          {canEdit(session) && count.n > 0 && (
+          {count.n > 0 && (
             <button type="submit" class="primary">
               Recover {count.n}
             </button>

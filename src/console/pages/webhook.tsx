@@ -147,12 +147,17 @@ async function webhookPage(c: ConsoleContext, extra: Extra = {}) {
       <Notice c={c} />
       <p>
         <a href={`/console/organizations/${encodeURIComponent(org)}`}>Organization {org}</a> · WebhookId{' '}
-        <code>{w.WebhookId}</code> · <a href={`${base}/tail`}>Live tail</a> ·{' '}
-        <a
-          href={`/console/recover?OrganizationId=${encodeURIComponent(org)}&WebhookId=${encodeURIComponent(id)}`}
-        >
-          Recover
-        </a>
+        <code>{w.WebhookId}</code> · <a href={`${base}/tail`}>Live tail</a>
+        {editable && (
+          <>
+            {' · '}
+            <a
+              href={`/console/recover?OrganizationId=${encodeURIComponent(org)}&WebhookId=${encodeURIComponent(id)}`}
+            >
+              Recover
+            </a>
+          </>
+        )}
       </p>
       <p data-webhook-state>
         {w.Enabled ? (
