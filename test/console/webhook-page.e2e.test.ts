@@ -183,7 +183,14 @@ describe.skipIf(!hasChromium)(
       await page.waitForURL(new RegExp(`/console/events/${id}`));
     });
 
-    it('is usable from the keyboard, and every field of its pages has a label', async () => {
+    it('shows only its own notices, never words a link carries', async () => {
+    await page.goto(`${webhookUrl}?notice=${encodeURIComponent('Your session expired: call +1 555 0100')}`);
+    await expect(page.locator('.notice').count()).resolves.toBe(0);
+    await page.goto(`${webhookUrl}?notice=saved`);
+    await expect(page.locator('.notice').textContent()).resolves.toBe('Settings saved.');
+  });
+
+  it('is usable from the keyboard, and every field of its pages has a label', async () => {
       for (const path of [
         webhookUrl,
         '/console/events',

@@ -48,19 +48,39 @@ export function ApiErrorView({ error }: { error: ApiErrorBody['Error'] }) {
   );
 }
 
-/** A one-line message carried over a redirect (?notice=...), shown at the top of the next page. */
+/**
+ * The messages a redirect may carry (?notice=key): only these, so a link cannot make the console show
+ * words of someone else's choosing.
+ */
+export const NOTICES = {
+  created: 'Webhook created.',
+  saved: 'Settings saved.',
+  secret: 'Secret saved.',
+  paused: 'Paused: new deliveries are held.',
+  resumed: 'Resumed: held deliveries are being sent.',
+  subscriptionAdded: 'Subscription added.',
+  subscriptionUpdated: 'Subscription updated.',
+  subscriptionSaved: 'Subscription saved.',
+  subscriptionRemoved: 'Subscription removed.',
+  redelivered: 'One more attempt is on its way.',
+} as const;
+
+export type NoticeKey = keyof typeof NOTICES;
+
+/** The message of the redirect that led here, shown at the top of the page. */
 export function Notice({ c }: { c: ConsoleContext }) {
-  const notice = c.req.query('notice');
-  if (notice === undefined || notice === '') return null;
+  const key = c.req.query('notice') ?? '';
+  const text = Object.hasOwn(NOTICES, key) ? NOTICES[key as NoticeKey] : undefined;
+  if (text === undefined) return null;
   return (
     <p class="notice" role="status">
-      {notice}
+      {text}
     </p>
   );
 }
 
-export const withNotice = (path: string, notice: string) =>
-  `${path}${path.includes('?') ? '&' : '?'}notice=${encodeURIComponent(notice)}`;
+export const withNotice = (path: string, notice: NoticeKey) =>
+  `${path}${path.includes('?') ? '&' : '?'}notice=${notice}`;
 
 /** The form's fields as strings (file uploads are not part of any console form). */
 export async function formOf(c: ConsoleContext): Promise<Record<string, string>> {

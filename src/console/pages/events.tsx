@@ -286,9 +286,6 @@ export function eventPages(app: Hono<ConsoleEnv>): void {
     if (!answer.ok) return renderApiError(c, 'Redeliver', answer.status, answer.error);
     const back =
       form.EventId !== undefined && form.EventId !== '' ? eventPath(form.EventId) : '/console/events';
-    return c.redirect(
-      withNotice(back, `Delivery ${c.req.param('delivery')}: one more attempt is on its way.`),
-      303,
-    );
+    return c.redirect(withNotice(back, 'redelivered'), 303);
   });
 }

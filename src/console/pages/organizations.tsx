@@ -160,8 +160,7 @@ export function organizationPages(app: Hono<ConsoleEnv>): void {
     const form = await formOf(c);
     const body = { ...webhookBody(form), Enabled: true, ...(form.Secret ? { Secret: form.Secret } : {}) };
     const answer = await c.get('api').send<Webhook>('POST', paths.webhooks(org), body);
-    if (answer.ok)
-      return c.redirect(withNotice(webhookPath(org, answer.body.WebhookId), 'Webhook created.'), 303);
+    if (answer.ok) return c.redirect(withNotice(webhookPath(org, answer.body.WebhookId), 'created'), 303);
     if (answer.status === 403 || answer.status === 404)
       return renderApiError(c, 'New webhook', answer.status, answer.error);
     return organizationPage(c, { values: formValues(form), errors: problemsByField(answer.error) });

@@ -19,6 +19,7 @@ import {
   eventPath,
   formOf,
   Notice,
+  type NoticeKey,
   render,
   renderApiError,
   StateBadge,
@@ -406,7 +407,7 @@ export function webhookPages(app: Hono<ConsoleEnv>): void {
     const form = await formOf(c);
     const [org, id] = ids(c);
     const answer = await c.get('api').send('PATCH', paths.webhook(org, id), webhookBody(form), form.etag);
-    if (answer.ok) return c.redirect(withNotice(back(c), 'Settings saved.'), 303);
+    if (answer.ok) return c.redirect(withNotice(back(c), 'saved'), 303);
     const errors = problemsByField(answer.error);
     if (answer.status === 412)
       errors.set('', ['Someone changed this webhook since you opened the page: reload it and try again.']);
@@ -422,20 +423,14 @@ export function webhookPages(app: Hono<ConsoleEnv>): void {
     const enabled = form.Enabled === 'true';
     const answer = await c.get('api').send('PATCH', paths.webhook(org, id), { Enabled: enabled }, form.etag);
     if (!answer.ok) return renderApiError(c, 'Pause or resume', answer.status, answer.error);
-    return c.redirect(
-      withNotice(
-        back(c),
-        enabled ? 'Resumed: held deliveries are being sent.' : 'Paused: new deliveries are held.',
-      ),
-      303,
-    );
+    return c.redirect(withNotice(back(c), enabled ? 'resumed' : 'paused'), 303);
   });
 
   app.post(`${base}/secret`, async (c) => {
     const form = await formOf(c);
     const [org, id] = ids(c);
     const answer = await c.get('api').send('POST', paths.secret(org, id), { Secret: form.Secret ?? '' });
-    if (answer.ok) return c.redirect(withNotice(back(c), 'Secret saved.'), 303);
+    if (answer.ok) return c.redirect(withNotice(back(c), 'secret'), 303);
     if (answer.status === 403 || answer.status === 404)
       return renderApiError(c, 'Secret', answer.status, answer.error);
     return webhookPage(c, { secretErrors: problemsByField(answer.error), status: 400 });
@@ -445,7 +440,7 @@ export function webhookPages(app: Hono<ConsoleEnv>): void {
     const form = await formOf(c);
     const [org, id] = ids(c);
     const answer = await c.get('api').send('POST', paths.subscriptions(org, id), subscriptionBody(form));
-    if (answer.ok) return c.redirect(withNotice(back(c), 'Subscription added.'), 303);
+    if (answer.ok) return c.redirect(withNotice(back(c), 'subscriptionAdded'), 303);
     if (answer.status === 403 || answer.status === 404)
       return renderApiError(c, 'Subscription', answer.status, answer.error);
     return webhookPage(c, {
@@ -457,7 +452,7 @@ export function webhookPages(app: Hono<ConsoleEnv>): void {
   const subscriptionChange = (
     suffix: string,
     change: (form: Record<string, string>, s: Subscription) => { method: 'PATCH' | 'DELETE'; body?: unknown },
-    done: string,
+    done: NoticeKey,
   ) =>
     app.post(`${base}/subscriptions/:sub${suffix}`, async (c) => {
       const form = await formOf(c);
@@ -480,14 +475,10 @@ export function webhookPages(app: Hono<ConsoleEnv>): void {
   subscriptionChange(
     '/enabled',
     (form) => ({ method: 'PATCH', body: { Enabled: form.Enabled === 'true' } }),
-    'Subscription updated.',
+    'subscriptionUpdated',
   );
-  subscriptionChange('/delete', () => ({ method: 'DELETE' }), 'Subscription removed.');
-  subscriptionChange(
-    '',
-    (form) => ({ method: 'PATCH', body: subscriptionBody(form) }),
-    'Subscription saved.',
-  );
+  subscriptionChange('/delete', () => ({ method: 'DELETE' }), 'subscriptionRemoved');
+  subscriptionChange('', (form) => ({ method: 'PATCH', body: subscriptionBody(form) }), 'subscriptionSaved');
 
   app.post(`${base}/test`, async (c) => {
     const form = await formOf(c);
