@@ -41,7 +41,15 @@ interface Keyed {
   secret?: string | null;
 }
 
-function resources(org: OrganizationDocument | undefined): Map<string, Keyed> {
+/**
+ * The resources of an organization, keyed by kind and id. Webhooks whose whole entry (subscriptions and
+ * secret included) is the same on the other side are left out with their subscriptions: a document of
+ * 100,000 subscriptions that changed one webhook hashes the SubscriptionIds of that webhook only.
+ */
+function resources(
+  org: OrganizationDocument | undefined,
+  unchanged: ReadonlySet<string>,
+): Map<string, Keyed> {
   const out = new Map<string, Keyed>();
   if (org === undefined) return out;
   const add = (k: Keyed) => out.set(`${k.resource} ${k.id}`, k);
@@ -50,6 +58,7 @@ function resources(org: OrganizationDocument | undefined): Map<string, Keyed> {
     add({ resource: 'security-group', id: group.SecurityGroupId, view: groupAudit(group) });
   for (const entry of org.Webhooks) {
     const webhookId = entry.Webhook.WebhookId ?? '';
+    if (unchanged.has(webhookId)) continue;
     add({
       resource: 'webhook',
       id: webhookId,
@@ -64,6 +73,20 @@ function resources(org: OrganizationDocument | undefined): Map<string, Keyed> {
       });
   }
   return out;
+}
+
+/** The WebhookIds whose entries are the same, byte for byte, in both documents. */
+function unchangedWebhooks(
+  a: OrganizationDocument | undefined,
+  b: OrganizationDocument | undefined,
+): Set<string> {
+  const before = new Map((a?.Webhooks ?? []).map((e) => [e.Webhook.WebhookId ?? '', JSON.stringify(e)]));
+  const same = new Set<string>();
+  for (const e of b?.Webhooks ?? []) {
+    const id = e.Webhook.WebhookId ?? '';
+    if (before.get(id) === JSON.stringify(e)) same.add(id);
+  }
+  return same;
 }
 
 /**
@@ -85,8 +108,10 @@ export function auditEntries(
   ];
   for (const [organizationId, after] of orgs) {
     const stored = currentById.get(organizationId);
-    const before = resources(stored === undefined ? undefined : organizationDocument(stored));
-    const next = resources(after);
+    const previous = stored === undefined ? undefined : organizationDocument(stored);
+    const unchanged = unchangedWebhooks(previous, after);
+    const before = resources(previous, unchanged);
+    const next = resources(after, unchanged);
     const entry = (action: AuditEntry['action'], k: Keyed, b: unknown, a: unknown) =>
       entries.push({
         actor,

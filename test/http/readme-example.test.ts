@@ -1,37 +1,22 @@
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.js';
-import type { DeliveryTransport } from '../../src/delivery/engine/engine.js';
-import { type RunningGateway, startGateway } from '../../src/service/gateway.js';
+import type { RunningGateway } from '../../src/service/gateway.js';
 import { FULL_REQUEST } from '../catalogue/spec-fixtures.js';
-import { tempDir } from '../support/gateway.js';
+import { type ExampleGateway, startExampleGateway } from '../support/example-gateway.js';
 
 // The README's curl, run against the gateway started from config.example.json as `npm start` does.
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const CURL =
   /curl -X POST localhost:8080\/v1\/events -H 'authorization: Bearer ([^']+)' \\\n\s+-H 'content-type: ([^']+)' -d @(\S+)/;
 
-// The example's endpoint is not reachable from a test: deliveries are held here, never sent.
-const heldTransport: DeliveryTransport = {
-  send: () => new Promise(() => {}),
-  close: async () => {},
-};
-
+let example: ExampleGateway;
 let gateway: RunningGateway;
-let dir: string;
 
 beforeAll(async () => {
-  dir = tempDir();
-  const { config } = loadConfig({
-    env: { GATEWAY_DATABASE: join(dir, 'gateway.db'), GATEWAY_LISTEN: '127.0.0.1:0' },
-  });
-  gateway = await startGateway({ config, transport: heldTransport, shutdownGraceMs: 0 });
+  example = await startExampleGateway();
+  gateway = example.gateway;
 });
-afterAll(async () => {
-  await gateway.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => example.stop());
 
 function post(token: string, contentType: string, body: string): Promise<Response> {
   return fetch(`${gateway.url}/v1/events`, {

@@ -1,12 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.js';
-import type { DeliveryTransport } from '../../src/delivery/engine/engine.js';
-import { type RunningGateway, startGateway } from '../../src/service/gateway.js';
-import { tempDir } from '../support/gateway.js';
+import type { RunningGateway } from '../../src/service/gateway.js';
+import { type ExampleGateway, startExampleGateway } from '../support/example-gateway.js';
 
 const run = promisify(execFile);
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -14,21 +12,14 @@ const SECTION = README.slice(README.indexOf('## Support API'), README.indexOf('#
 const SCRIPT = /```sh\n([\s\S]*?)```/.exec(SECTION)?.[1] ?? '';
 const tools = ['/usr/bin/curl', '/usr/bin/jq'].every((tool) => existsSync(tool));
 
-const heldTransport: DeliveryTransport = { send: () => new Promise(() => {}), close: async () => {} };
-
+let example: ExampleGateway;
 let gateway: RunningGateway;
 let dir: string;
 beforeAll(async () => {
-  dir = tempDir();
-  const { config } = loadConfig({
-    env: { GATEWAY_DATABASE: join(dir, 'gateway.db'), GATEWAY_LISTEN: '127.0.0.1:0' },
-  });
-  gateway = await startGateway({ config, transport: heldTransport, shutdownGraceMs: 0 });
+  example = await startExampleGateway();
+  ({ gateway, dir } = example);
 });
-afterAll(async () => {
-  await gateway.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => example.stop());
 
 describe("the README's support section", () => {
   it.skipIf(!tools)(

@@ -1,10 +1,11 @@
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { importCommand } from '../../src/cli/import-export.js';
 import { parseConfigDocument } from '../../src/config/index.js';
 import { startGateway } from '../../src/service/gateway.js';
 import { ADMIN, adminCall } from '../support/admin.js';
-import { ORG, organization, tempDir, testDocument } from '../support/gateway.js';
+import { ORG, organization, tempDir, testDocument, writeConfig } from '../support/gateway.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -23,13 +24,15 @@ function documentFor(dbFile: string, endpoints: string[]) {
   });
 }
 
+type Running = Awaited<ReturnType<typeof startGateway>>;
+
 async function endpointsAfterStart(
   document: Record<string, unknown>,
-  change?: (url: string) => Promise<void>,
+  change?: (url: string, gateway: Running) => Promise<void>,
 ) {
   const gateway = await startGateway({ config: parseConfigDocument(document) });
   try {
-    await change?.(gateway.url as string);
+    await change?.(gateway.url as string, gateway);
     const list = await adminCall(gateway.url as string, 'GET', `/v1/admin/organizations/${ORG}/webhooks`);
     return (list.body.Items as { Endpoint: string }[]).map((w) => w.Endpoint).sort();
   } finally {
@@ -67,5 +70,35 @@ describe('the configuration file at start', () => {
         .map((e) => `${e.Actor} ${e.Action}`)
         .sort(),
     ).toEqual(['document create', 'document delete', 'document delete']);
+  });
+
+  it('is the one SIGHUP applied last, and `gateway import` leaves it: both keep what they applied', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const dbFile = join(dir, 'gateway.db');
+    const file = writeConfig(dir, documentFor(dbFile, ['http://127.0.0.1:9/a']));
+    const api = (url: string) =>
+      adminCall(url, 'POST', `/v1/admin/organizations/${ORG}/webhooks`, {
+        body: { Endpoint: 'http://127.0.0.1:9/api' },
+      });
+    await endpointsAfterStart(documentFor(dbFile, ['http://127.0.0.1:9/a']), async (url, gateway) => {
+      // The file changes and is reloaded; then the API adds a webhook.
+      writeConfig(dir, documentFor(dbFile, ['http://127.0.0.1:9/reloaded']));
+      await gateway.configuration.reloadFile({ GATEWAY_CONFIG: file });
+      expect((await api(url)).status).toBe(201);
+    });
+    // The reloaded file is the one last applied: starting with it keeps the API's webhook.
+    const reloaded = documentFor(dbFile, ['http://127.0.0.1:9/reloaded']);
+    expect(await endpointsAfterStart(reloaded)).toEqual([
+      'http://127.0.0.1:9/api',
+      'http://127.0.0.1:9/reloaded',
+    ]);
+
+    // An import of another file changes the store and is kept by a start with the unchanged file.
+    const other = join(dir, 'other.json');
+    writeConfig(dir, documentFor(dbFile, ['http://127.0.0.1:9/imported']));
+    renameSync(file, other);
+    importCommand(other, false);
+    expect(await endpointsAfterStart(reloaded)).toEqual(['http://127.0.0.1:9/imported']);
   });
 });

@@ -55,3 +55,9 @@ export const wholeGatewayAdmin: MiddlewareHandler<AdminEnv> = async (c, next) =>
   requireUnscoped(c.get('admin'));
   await next();
 };
+
+/** Route middleware: changes need the editor role, refused before the body is read. */
+export const editorOnly: MiddlewareHandler<AdminEnv> = async (c, next) => {
+  requireRole(c.get('admin'), 'editor');
+  await next();
+};

@@ -1,10 +1,11 @@
-import { createRoute } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { ApiError } from '../../errors.js';
 import type { ConfigurationAdmin } from '../config-port.js';
+import { resourceRoutes } from '../crud.js';
 import { etagOf, requireIfMatch } from '../etag.js';
-import { ADMIN_SECURITY, adminRouter, errorResponses, jsonBody } from '../openapi.js';
+import { adminRouter } from '../openapi.js';
 import { canSee, organizationNotFound, requireRole } from '../principal.js';
-import { ETAG_HEADER, IF_MATCH, listQuery, page, pageOf, readOrganization, withEtag } from '../resource.js';
+import { page, readOrganization, withEtag } from '../resource.js';
 import {
   createOrganizationBody,
   organizationParams,
@@ -13,57 +14,22 @@ import {
   organizationView,
 } from './schema.js';
 
-const json = <T>(schema: T) => ({ 'application/json': { schema } });
-const tags = ['organizations'];
-
-const list = createRoute({
-  method: 'get',
-  path: '/organizations',
-  tags,
-  summary: 'The organizations the token may see',
-  security: ADMIN_SECURITY,
-  request: { query: listQuery },
-  responses: {
-    200: { description: 'One page', content: json(pageOf(organizationSchema)) },
-    ...errorResponses(400, 401),
+const { list, get, post, remove } = resourceRoutes({
+  tag: 'organizations',
+  base: '/organizations',
+  item: '/organizations/{OrganizationId}',
+  listParams: z.object({}),
+  itemParams: organizationParams,
+  view: organizationSchema,
+  createBody: createOrganizationBody,
+  patchBody: z.object({}),
+  summaries: {
+    list: 'The organizations the token may see',
+    get: 'One organization',
+    post: 'Creates an organization (editor)',
+    patch: '',
+    delete: 'Deletes an organization that holds nothing any more (editor)',
   },
-});
-
-const get = createRoute({
-  method: 'get',
-  path: '/organizations/{OrganizationId}',
-  tags,
-  summary: 'One organization',
-  security: ADMIN_SECURITY,
-  request: { params: organizationParams },
-  responses: {
-    200: { description: 'The organization', headers: ETAG_HEADER, content: json(organizationSchema) },
-    ...errorResponses(401, 404),
-  },
-});
-
-const post = createRoute({
-  method: 'post',
-  path: '/organizations',
-  tags,
-  summary: 'Creates an organization (editor)',
-  security: ADMIN_SECURITY,
-  middleware: [jsonBody],
-  request: { body: { required: true, content: json(createOrganizationBody) } },
-  responses: {
-    201: { description: 'Created', headers: ETAG_HEADER, content: json(organizationSchema) },
-    ...errorResponses(400, 401, 403, 409, 415),
-  },
-});
-
-const remove = createRoute({
-  method: 'delete',
-  path: '/organizations/{OrganizationId}',
-  tags,
-  summary: 'Deletes an organization that holds nothing any more (editor)',
-  security: ADMIN_SECURITY,
-  request: { params: organizationParams, headers: IF_MATCH },
-  responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 409, 412, 428) },
 });
 
 /** /v1/admin/organizations: list, get, create, delete. */

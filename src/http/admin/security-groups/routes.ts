@@ -1,21 +1,12 @@
-import { createRoute } from '@hono/zod-openapi';
 import type { SecurityGroupDocument } from '../../../config/index.js';
 import { ApiError } from '../../errors.js';
 import type { ConfigurationAdmin } from '../config-port.js';
+import { resourceRoutes } from '../crud.js';
 import { etagOf, requireIfMatch } from '../etag.js';
-import { ADMIN_SECURITY, adminRouter, errorResponses, jsonBody } from '../openapi.js';
+import { adminRouter } from '../openapi.js';
 import { organizationParams } from '../organizations/schema.js';
 import type { AdminPrincipal } from '../principal.js';
-import {
-  ETAG_HEADER,
-  editOrganization,
-  IF_MATCH,
-  listQuery,
-  page,
-  pageOf,
-  readOrganization,
-  withEtag,
-} from '../resource.js';
+import { editOrganization, page, readOrganization, withEtag } from '../resource.js';
 import {
   createSecurityGroupBody,
   patchSecurityGroupBody,
@@ -25,66 +16,22 @@ import {
   securityGroupViewSchema,
 } from './schema.js';
 
-const json = <T>(schema: T) => ({ 'application/json': { schema } });
-const tags = ['security-groups'];
-const base = '/organizations/{OrganizationId}/security-groups';
-const one = `${base}/{SecurityGroupId}`;
-const answer = { description: 'The group', headers: ETAG_HEADER, content: json(securityGroupViewSchema) };
-
-const list = createRoute({
-  method: 'get',
-  path: base,
-  tags,
-  summary: "The organization's security groups the configuration declares",
-  security: ADMIN_SECURITY,
-  request: { params: organizationParams, query: listQuery },
-  responses: {
-    200: { description: 'One page', content: json(pageOf(securityGroupViewSchema)) },
-    ...errorResponses(400, 401, 404),
+const { list, get, post, patch, remove } = resourceRoutes({
+  tag: 'security-groups',
+  base: '/organizations/{OrganizationId}/security-groups',
+  item: '/organizations/{OrganizationId}/security-groups/{SecurityGroupId}',
+  listParams: organizationParams,
+  itemParams: securityGroupParams,
+  view: securityGroupViewSchema,
+  createBody: createSecurityGroupBody,
+  patchBody: patchSecurityGroupBody,
+  summaries: {
+    list: "The organization's security groups the configuration declares",
+    get: 'One security group',
+    post: 'Declares a security group (editor); a group producers made is taken over, its members kept unless EntityIds is given',
+    patch: "Sets a group's members, or hands them to producers (editor)",
+    delete: 'Deletes a security group no subscription uses (editor)',
   },
-});
-const get = createRoute({
-  method: 'get',
-  path: one,
-  tags,
-  summary: 'One security group',
-  security: ADMIN_SECURITY,
-  request: { params: securityGroupParams },
-  responses: { 200: answer, ...errorResponses(401, 404) },
-});
-const post = createRoute({
-  method: 'post',
-  path: base,
-  tags,
-  summary:
-    'Declares a security group (editor); a group producers made is taken over, its members kept unless EntityIds is given',
-  security: ADMIN_SECURITY,
-  middleware: [jsonBody],
-  request: { params: organizationParams, body: { required: true, content: json(createSecurityGroupBody) } },
-  responses: { 201: { ...answer, description: 'Created' }, ...errorResponses(400, 401, 403, 404, 409, 415) },
-});
-const patch = createRoute({
-  method: 'patch',
-  path: one,
-  tags,
-  summary: "Sets a group's members, or hands them to producers (editor)",
-  security: ADMIN_SECURITY,
-  middleware: [jsonBody],
-  request: {
-    params: securityGroupParams,
-    headers: IF_MATCH,
-    body: { required: true, content: json(patchSecurityGroupBody) },
-  },
-  responses: { 200: answer, ...errorResponses(400, 401, 403, 404, 412, 415, 428) },
-});
-const remove = createRoute({
-  method: 'delete',
-  path: one,
-  tags,
-  summary: 'Deletes a security group no subscription uses (editor)',
-  security: ADMIN_SECURITY,
-  request: { params: securityGroupParams, headers: IF_MATCH },
-  responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 409, 412, 428) },
 });
 
 function read(port: ConfigurationAdmin, admin: AdminPrincipal, organizationId: string, id: string) {

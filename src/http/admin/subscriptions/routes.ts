@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import {
   type OrganizationDocument,
   type SubscriptionDocument,
@@ -6,19 +5,11 @@ import {
 } from '../../../config/index.js';
 import { ApiError } from '../../errors.js';
 import type { ConfigurationAdmin } from '../config-port.js';
+import { resourceRoutes } from '../crud.js';
 import { etagOf, requireIfMatch } from '../etag.js';
-import { ADMIN_SECURITY, adminRouter, errorResponses, jsonBody } from '../openapi.js';
+import { adminRouter } from '../openapi.js';
 import type { AdminPrincipal } from '../principal.js';
-import {
-  ETAG_HEADER,
-  editOrganization,
-  IF_MATCH,
-  listQuery,
-  page,
-  pageOf,
-  readOrganization,
-  withEtag,
-} from '../resource.js';
+import { editOrganization, page, readOrganization, withEtag } from '../resource.js';
 import { webhookIndex, webhookParams, withWebhook } from '../webhooks/schema.js';
 import {
   createSubscriptionBody,
@@ -29,69 +20,22 @@ import {
   subscriptionViewSchema,
 } from './schema.js';
 
-const json = <T>(schema: T) => ({ 'application/json': { schema } });
-const tags = ['subscriptions'];
-const base = '/organizations/{OrganizationId}/webhooks/{WebhookId}/subscriptions';
-const one = `${base}/{SubscriptionId}`;
-const answer = {
-  description: 'The subscription',
-  headers: ETAG_HEADER,
-  content: json(subscriptionViewSchema),
-};
-
-const list = createRoute({
-  method: 'get',
-  path: base,
-  tags,
-  summary: "A webhook's subscriptions",
-  security: ADMIN_SECURITY,
-  request: { params: webhookParams, query: listQuery },
-  responses: {
-    200: { description: 'One page', content: json(pageOf(subscriptionViewSchema)) },
-    ...errorResponses(400, 401, 404),
+const { list, get, post, patch, remove } = resourceRoutes({
+  tag: 'subscriptions',
+  base: '/organizations/{OrganizationId}/webhooks/{WebhookId}/subscriptions',
+  item: '/organizations/{OrganizationId}/webhooks/{WebhookId}/subscriptions/{SubscriptionId}',
+  listParams: webhookParams,
+  itemParams: subscriptionParams,
+  view: subscriptionViewSchema,
+  createBody: createSubscriptionBody,
+  patchBody: patchSubscriptionBody,
+  summaries: {
+    list: "A webhook's subscriptions",
+    get: 'One subscription',
+    post: 'Subscribes the webhook to an event type (editor)',
+    patch: 'Changes a subscription (editor); Enabled: false stops matching it',
+    delete: 'Deletes a subscription (editor)',
   },
-});
-const get = createRoute({
-  method: 'get',
-  path: one,
-  tags,
-  summary: 'One subscription',
-  security: ADMIN_SECURITY,
-  request: { params: subscriptionParams },
-  responses: { 200: answer, ...errorResponses(401, 404) },
-});
-const post = createRoute({
-  method: 'post',
-  path: base,
-  tags,
-  summary: 'Subscribes the webhook to an event type (editor)',
-  security: ADMIN_SECURITY,
-  middleware: [jsonBody],
-  request: { params: webhookParams, body: { required: true, content: json(createSubscriptionBody) } },
-  responses: { 201: { ...answer, description: 'Created' }, ...errorResponses(400, 401, 403, 404, 409, 415) },
-});
-const patch = createRoute({
-  method: 'patch',
-  path: one,
-  tags,
-  summary: 'Changes a subscription (editor); Enabled: false stops matching it',
-  security: ADMIN_SECURITY,
-  middleware: [jsonBody],
-  request: {
-    params: subscriptionParams,
-    headers: IF_MATCH,
-    body: { required: true, content: json(patchSubscriptionBody) },
-  },
-  responses: { 200: answer, ...errorResponses(400, 401, 403, 404, 409, 412, 415, 428) },
-});
-const remove = createRoute({
-  method: 'delete',
-  path: one,
-  tags,
-  summary: 'Deletes a subscription (editor)',
-  security: ADMIN_SECURITY,
-  request: { params: subscriptionParams, headers: IF_MATCH },
-  responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 412, 428) },
 });
 
 type Entry = OrganizationDocument['Webhooks'][number];

@@ -1,19 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ApiError } from '../../errors.js';
 import type { ConfigurationAdmin } from '../config-port.js';
+import { json, resourceRoutes } from '../crud.js';
 import { etagOf, requireIfMatch } from '../etag.js';
 import { ADMIN_SECURITY, adminRouter, errorResponses, jsonBody } from '../openapi.js';
 import { organizationParams } from '../organizations/schema.js';
-import {
-  ETAG_HEADER,
-  editOrganization,
-  IF_MATCH,
-  listQuery,
-  page,
-  pageOf,
-  readOrganization,
-  withEtag,
-} from '../resource.js';
+import { editorOnly } from '../principal.js';
+import { ETAG_HEADER, editOrganization, IF_MATCH, page, readOrganization, withEtag } from '../resource.js';
 import {
   createWebhookBody,
   patchWebhookBody,
@@ -26,75 +19,35 @@ import {
   withWebhook,
 } from './schema.js';
 
-const json = <T>(schema: T) => ({ 'application/json': { schema } });
-const tags = ['webhooks'];
-const base = '/organizations/{OrganizationId}/webhooks';
-const one = `${base}/{WebhookId}`;
-const answer = { description: 'The webhook', headers: ETAG_HEADER, content: json(webhookViewSchema) };
-
-const list = createRoute({
-  method: 'get',
-  path: base,
-  tags,
-  summary: "An organization's webhooks",
-  security: ADMIN_SECURITY,
-  request: { params: organizationParams, query: listQuery },
-  responses: {
-    200: { description: 'One page', content: json(pageOf(webhookViewSchema)) },
-    ...errorResponses(400, 401, 404),
+const { list, get, post, patch, remove } = resourceRoutes({
+  tag: 'webhooks',
+  base: '/organizations/{OrganizationId}/webhooks',
+  item: '/organizations/{OrganizationId}/webhooks/{WebhookId}',
+  listParams: organizationParams,
+  itemParams: webhookParams,
+  view: webhookViewSchema,
+  createBody: createWebhookBody,
+  patchBody: patchWebhookBody,
+  summaries: {
+    list: "An organization's webhooks",
+    get: 'One webhook (the Secret is never shown: HasSecret)',
+    post: 'Creates a webhook (editor); validated as in the configuration document',
+    patch: "Changes some of a webhook's fields (editor); Enabled: false pauses it",
+    delete: 'Deletes a webhook (editor): its unfinished deliveries end as cancelled, its history stays',
   },
-});
-const get = createRoute({
-  method: 'get',
-  path: one,
-  tags,
-  summary: 'One webhook (the Secret is never shown: HasSecret)',
-  security: ADMIN_SECURITY,
-  request: { params: webhookParams },
-  responses: { 200: answer, ...errorResponses(401, 404) },
-});
-const post = createRoute({
-  method: 'post',
-  path: base,
-  tags,
-  summary: 'Creates a webhook (editor); validated as in the configuration document',
-  security: ADMIN_SECURITY,
-  middleware: [jsonBody],
-  request: { params: organizationParams, body: { required: true, content: json(createWebhookBody) } },
-  responses: { 201: { ...answer, description: 'Created' }, ...errorResponses(400, 401, 403, 404, 409, 415) },
-});
-const patch = createRoute({
-  method: 'patch',
-  path: one,
-  tags,
-  summary: "Changes some of a webhook's fields (editor); Enabled: false pauses it",
-  security: ADMIN_SECURITY,
-  middleware: [jsonBody],
-  request: {
-    params: webhookParams,
-    headers: IF_MATCH,
-    body: { required: true, content: json(patchWebhookBody) },
-  },
-  responses: { 200: answer, ...errorResponses(400, 401, 403, 404, 412, 415, 428) },
-});
-const remove = createRoute({
-  method: 'delete',
-  path: one,
-  tags,
-  summary: 'Deletes a webhook (editor): its unfinished deliveries end as cancelled, its history stays',
-  security: ADMIN_SECURITY,
-  request: { params: webhookParams, headers: IF_MATCH },
-  responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 412, 428) },
 });
 const secret = createRoute({
   method: 'post',
-  path: `${one}/secret`,
-  tags,
+  path: '/organizations/{OrganizationId}/webhooks/{WebhookId}/secret',
+  tags: ['webhooks'],
   summary: 'Sets, rotates or removes the Secret (editor); If-Match is checked when given',
   security: ADMIN_SECURITY,
-  middleware: [jsonBody],
+  middleware: [editorOnly, jsonBody],
   request: { params: webhookParams, headers: IF_MATCH, body: { required: true, content: json(secretBody) } },
-  responses: { 200: answer, ...errorResponses(400, 401, 403, 404, 412, 415) },
+  responses: {
+    200: { description: 'The webhook', headers: ETAG_HEADER, content: json(webhookViewSchema) },
+    ...errorResponses(400, 401, 403, 404, 412, 415),
+  },
 });
 
 /** The webhook as stored after a change, with its new ETag. */
