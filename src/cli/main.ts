@@ -12,7 +12,8 @@ const USAGE = `usage: gateway [command]
   serve                      run the gateway (default)
   import FILE [--dry-run]    apply a configuration document (desired state); --dry-run prints the changes only
   export [FILE]              write the current configuration as a document (stdout by default)
-  trace EVENT_ID             what happened to one event: its matches, deliveries and every attempt
+  trace EVENT_ID [--json]    what happened to one event: its matches, deliveries and every attempt;
+                             --json answers as GET /v1/admin/events/{Id} does
   prune [--dry-run]          remove what Gateway.Retention no longer keeps now; --dry-run prints it only
 environment: GATEWAY_CONFIG (default config.example.json), GATEWAY_DATABASE, GATEWAY_LISTEN, LOG_LEVEL`;
 
@@ -30,7 +31,7 @@ async function main(argv: string[]): Promise<void> {
       return exportCommand(args[0]);
     case 'trace':
       if (args[0] === undefined) throw new UsageError('trace needs an EVENT_ID');
-      return traceCommand(args[0]);
+      return traceCommand(args[0], { json: flags.has('--json') });
     case 'prune':
       return pruneCommand(flags.has('--dry-run'));
     case 'help':

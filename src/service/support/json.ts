@@ -1,6 +1,7 @@
 import type {
   DeliveryDetailJson,
   DeliverySummaryJson,
+  EventDetailJson,
   EventSummaryJson,
   JobJson,
 } from '../../http/admin/ops/schema.js';
@@ -8,7 +9,8 @@ import type { AttemptRecord } from '../../store/delivery-store.js';
 import type { DeliveryDetail, DeliverySummary, WebhookRef } from '../../store/support/deliveries.js';
 import type { EventSummary } from '../../store/support/events.js';
 import type { RecoveryJob } from '../../store/support/jobs.js';
-import type { SubscriptionFacts } from '../../store/trace.js';
+import type { EventTrace, SubscriptionFacts } from '../../store/trace.js';
+import { formatTrace } from '../../support/format-trace.js';
 import { subscriptionVerdict } from '../../support/subscription-verdict.js';
 
 /** Pure: the store's records as the admin API answers them (PascalCase, ISO 8601 times). */
@@ -104,5 +106,35 @@ export function jobJson(job: RecoveryJob, webhook: WebhookRef): JobJson {
     CreatedBy: job.createdBy,
     CreatedAt: iso(job.createdAt),
     UpdatedAt: iso(job.updatedAt),
+  };
+}
+
+/** The trace of one event as GET /v1/admin/events/{Id} and `gateway trace --json` answer it. */
+export function eventTraceJson(eventId: string, trace: EventTrace): EventDetailJson {
+  const e = trace.event;
+  const states: Record<string, number> = {};
+  for (const d of trace.deliveries) states[d.state] = (states[d.state] ?? 0) + 1;
+  return {
+    Event: e === null ? null : eventSummaryJson({ ...e, deliveryStates: states }),
+    Pruned:
+      trace.pruned === null
+        ? null
+        : {
+            AcceptedAt: iso(trace.pruned.acceptedAt),
+            PrunedAt: iso(trace.pruned.prunedAt),
+            RetentionDays: trace.pruned.retentionDays,
+          },
+    Deliveries: trace.deliveries.map((d) => ({
+      DeliveryId: d.deliveryId,
+      WebhookId: d.webhookId,
+      Endpoint: d.endpoint,
+      Description: d.description,
+      State: d.state,
+      AttemptCount: d.attemptCount,
+      NextAttemptAt: dueAt(d.state, d.nextAttemptAt),
+      Attempts: d.attempts.map(attemptJson),
+    })),
+    Subscriptions: trace.subscriptions.map(verdictJson),
+    Text: formatTrace(eventId, trace),
   };
 }

@@ -32,14 +32,12 @@ import { getJob } from '../../store/support/jobs.js';
 import { countRecoverable } from '../../store/support/requeue.js';
 import type { StoreClient } from '../../store/thread/store-client.js';
 import { subscriptionsFor, traceEvent } from '../../store/trace.js';
-import { formatTrace } from '../../support/format-trace.js';
 import { sampleEvent } from '../../support/sample-event.js';
 import {
-  attemptJson,
   deliveryDetailJson,
   deliverySummaryJson,
-  dueAt,
   eventSummaryJson,
+  eventTraceJson,
   iso,
   isoOrNull,
   jobJson,
@@ -92,36 +90,7 @@ export class Support implements SupportOperations {
   getEvent(eventId: string): EventDetailJson | null {
     const trace = traceEvent(this.d.sqlite, eventId);
     if (trace.event === null && trace.pruned === null) return null;
-    const e = trace.event;
-    return {
-      Event:
-        e === null
-          ? null
-          : eventSummaryJson({
-              ...e,
-              deliveryStates: countBy(trace.deliveries.map((d) => d.state)),
-            }),
-      Pruned:
-        trace.pruned === null
-          ? null
-          : {
-              AcceptedAt: iso(trace.pruned.acceptedAt),
-              PrunedAt: iso(trace.pruned.prunedAt),
-              RetentionDays: trace.pruned.retentionDays,
-            },
-      Deliveries: trace.deliveries.map((d) => ({
-        DeliveryId: d.deliveryId,
-        WebhookId: d.webhookId,
-        Endpoint: d.endpoint,
-        Description: d.description,
-        State: d.state,
-        AttemptCount: d.attemptCount,
-        NextAttemptAt: dueAt(d.state, d.nextAttemptAt),
-        Attempts: d.attempts.map(attemptJson),
-      })),
-      Subscriptions: trace.subscriptions.map(verdictJson),
-      Text: formatTrace(eventId, trace),
-    };
+    return eventTraceJson(eventId, trace);
   }
 
   listDeliveries(organizationId: string, webhookId: string, q: DeliveryQuery) {
@@ -311,10 +280,4 @@ export class Support implements SupportOperations {
         `Webhook ${webhook.webhookId} is paused (Enabled: false): enable it first, or its deliveries would only be held`,
       );
   }
-}
-
-function countBy(values: readonly string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
-  return counts;
 }

@@ -1,17 +1,13 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { AttemptRecord } from '../delivery-store.js';
 
-export interface TestAttemptRecord {
+/** A test send's outcome: an attempt's fields, of no delivery. */
+export type TestAttemptRecord = Omit<AttemptRecord, 'deliveryId' | 'attemptNo'> & {
   webhookRowId: number;
   eventId: string;
   eventType: string;
-  startedAt: number;
-  durationMs: number;
-  statusCode: number | null;
-  errorClass: string | null;
-  errorMessage: string | null;
-  responseSnippet: string | null;
   sentBy: string;
-}
+};
 
 /** Records a test send; returns its row id. */
 export function recordTestAttempt(sqlite: BetterSqlite3.Database, a: TestAttemptRecord): number {

@@ -1,10 +1,19 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { traceEvent } from '../../../src/store/trace.js';
 import { formatTrace } from '../../../src/support/format-trace.js';
 import { ADMIN, adminCall, codeOf, VIEWER } from '../../support/admin.js';
 import { specEvent } from '../../support/events.js';
-import { ORG, OTHER_ORG, organization, startTestGateway, type TestGateway } from '../../support/gateway.js';
+import {
+  ORG,
+  OTHER_ORG,
+  organization,
+  startTestGateway,
+  type TestGateway,
+  testDocument,
+  writeConfig,
+} from '../../support/gateway.js';
 import { type Receiver, startReceiver } from '../../support/receiver.js';
 import { waitFor } from '../../support/wait.js';
 
@@ -159,6 +168,20 @@ describe('finding any delivery', () => {
     expect((await get(`/v1/admin/events/${randomUUID()}`)).status).toBe(404);
     expect((await get(`/v1/admin/events/${queue.Id}`, SCOPED.Token)).status).toBe(404);
     expect((await get(`/v1/admin/events/not-a-guid`)).status).toBe(400);
+  });
+
+  it('answers `gateway trace --json` with what the API answers, from the same code', async () => {
+    const config = writeConfig(gw.dir, testDocument(gw.dbFile));
+    const cli = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'trace', published[0] as string, '--json'],
+      {
+        env: { ...process.env, GATEWAY_CONFIG: config },
+        encoding: 'utf8',
+      },
+    );
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(JSON.parse(cli.stdout)).toEqual((await get(`/v1/admin/events/${published[0]}`)).body);
   });
 
   it("lists a webhook's deliveries by state, and answers one delivery", async () => {

@@ -135,19 +135,9 @@ export const jobSchema = z
   })
   .openapi('RecoveryJob');
 
-export const testAttemptSchema = z
-  .object({
-    EventId: z.string(),
-    EventType: z.string(),
-    Endpoint: z.string(),
-    Ok: z.boolean(),
-    StartedAt: time,
-    DurationMs: z.number().int(),
-    StatusCode: z.number().int().nullable(),
-    ErrorClass: z.string().nullable(),
-    ErrorMessage: z.string().nullable(),
-    ResponseSnippet: z.string().nullable(),
-  })
+export const testAttemptSchema = attemptSchema
+  .omit({ AttemptNo: true })
+  .extend({ EventId: z.string(), EventType: z.string(), Endpoint: z.string(), Ok: z.boolean() })
   .openapi('TestAttempt');
 
 export const explainSchema = z
@@ -183,6 +173,7 @@ export const listQuery = {
   Cursor: z.string().max(200).optional().openapi({ description: 'NextCursor of the previous page' }),
   Limit: z.coerce.number().int().min(1).max(500).optional().openapi({ description: '1-500, 50 by default' }),
 };
+/** The store's DELIVERY_STATES, spelled out here: HTTP does not import the store. */
 export const DELIVERY_STATE_NAMES = [
   'pending',
   'in_flight',
