@@ -184,13 +184,13 @@ describe.skipIf(!hasChromium)(
     });
 
     it('shows only its own notices, never words a link carries', async () => {
-    await page.goto(`${webhookUrl}?notice=${encodeURIComponent('Your session expired: call +1 555 0100')}`);
-    await expect(page.locator('.notice').count()).resolves.toBe(0);
-    await page.goto(`${webhookUrl}?notice=saved`);
-    await expect(page.locator('.notice').textContent()).resolves.toBe('Settings saved.');
-  });
+      await page.goto(`${webhookUrl}?notice=${encodeURIComponent('Your session expired: call +1 555 0100')}`);
+      await expect(page.locator('.notice').count()).resolves.toBe(0);
+      await page.goto(`${webhookUrl}?notice=saved`);
+      await expect(page.locator('.notice').textContent()).resolves.toBe('Settings saved.');
+    });
 
-  it('is usable from the keyboard, and every field of its pages has a label', async () => {
+    it('is usable from the keyboard, and every field of its pages has a label', async () => {
       for (const path of [
         webhookUrl,
         '/console/events',
