@@ -179,4 +179,5 @@ export const paths = {
   sample: (org: string, eventType: string) =>
     `/v1/admin/organizations/${enc(org)}/event-types/${enc(eventType)}/sample`,
   audit: '/v1/admin/audit',
+  eventType: (eventType: string) => `/v1/event-types/${enc(eventType)}`,
 };

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, adminCall, EDITOR, VIEWER } from '../support/admin.js';
-import { specEvent } from '../support/events.js';
 import { ORG, OTHER_ORG, organization } from '../support/gateway.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import { hasChromium, sayWhySkipped } from './browser.js';
@@ -172,11 +171,22 @@ describe.skipIf(!hasChromium)('the support console end to end (real gateway, Chr
     await add.getByRole('button', { name: 'Add subscription' }).click();
     await editor.waitForURL(/notice=/);
 
-    await editor.goto(`${h.url}/console/simulator?OrganizationId=${ORG}&EventType=CallbackChanged`);
+    // Choosing the type loads a sample of it into the editor.
+    await editor.goto(`${h.url}/console/simulator`);
+    const choose = editor.getByRole('form', { name: 'Choose a sample' });
+    await choose.getByLabel('Organization').selectOption(ORG);
+    await choose.getByLabel('EventType').selectOption('CallbackChanged');
+    await editor.getByRole('button', { name: 'Load sample' }).click();
     const textarea = editor.getByLabel('Event (JSON)');
+    const sample = JSON.parse(await textarea.inputValue()) as Record<string, unknown>;
+    expect(sample).toMatchObject({ EventType: 'CallbackChanged', RootEntityId: ORG });
+    // Validated as you type: broken JSON, then a missing property, then the sample again.
     await textarea.fill('{"EventType": "CallbackChanged"');
-    await editor.locator('#simulator-check li', { hasText: '$' }).first().waitFor();
-    await textarea.fill(JSON.stringify(specEvent('CallbackChanged', ORG, randomUUID()), null, 2));
+    await editor.locator('#simulator-check li', { hasText: 'Not JSON' }).first().waitFor();
+    const { Timestamp: _, ...withoutTimestamp } = sample;
+    await textarea.fill(JSON.stringify(withoutTimestamp));
+    await editor.locator('#simulator-check li', { hasText: 'Timestamp' }).first().waitFor();
+    await textarea.fill(JSON.stringify(sample, null, 2));
     await editor.locator('#simulator-check', { hasText: 'Valid.' }).waitFor();
     await editor.getByRole('button', { name: 'Explain' }).click();
     await expect(editor.locator('[data-would-receive]').getAttribute('data-would-receive')).resolves.toBe(

@@ -4,6 +4,7 @@ import type { AdminApi, ApiProblem } from '../admin-api.js';
 import { type Explanation, type Organization, type Page, paths } from '../api-types.js';
 import type { ConsoleEnv } from '../console-env.js';
 import { CsrfField } from '../layout.js';
+import { type JsonSchema, sampleFromSchema } from '../sample-from-schema.js';
 import {
   type ConsoleContext,
   formOf,
@@ -14,10 +15,26 @@ import {
 } from './common.js';
 import { SubscriptionVerdicts } from './events.js';
 
-/** The sample the API builds for a type (the spec's example, fresh ids), or null when it has none. */
-async function sampleOf(api: AdminApi, org: string, eventType: string): Promise<string | null> {
-  const answer = await api.get<unknown>(paths.sample(org, eventType));
-  return answer.ok ? JSON.stringify(answer.body, null, 2) : null;
+interface EventTypeEntry {
+  MainEntityProperty: string | null;
+  JsonSchema: JsonSchema;
+}
+
+/**
+ * A sample event of a type: the one the admin API builds (the spec's example) when it offers that, else
+ * one built from the type's schema in the catalogue API (its required properties); null for neither.
+ */
+async function sampleOf(
+  api: AdminApi,
+  org: string,
+  eventType: string,
+): Promise<{ text: string; from: string } | null> {
+  const sample = await api.get<unknown>(paths.sample(org, eventType));
+  if (sample.ok) return { text: JSON.stringify(sample.body, null, 2), from: 'the spec' };
+  const entry = await api.get<EventTypeEntry>(paths.eventType(eventType));
+  if (!entry.ok) return null;
+  const event = sampleFromSchema(entry.body.JsonSchema, org, entry.body.MainEntityProperty);
+  return { text: JSON.stringify(event, null, 2), from: 'the catalogue' };
 }
 
 type Outcome = { problems: ApiProblem[] } | { explanation: Explanation } | { refused: string };
@@ -82,8 +99,7 @@ async function simulatorPage(c: ConsoleContext, input?: { org: string; eventType
   const org = input?.org ?? c.req.query('OrganizationId') ?? orgs.body.Items[0]?.OrganizationId ?? '';
   const eventType = input?.eventType ?? c.req.query('EventType') ?? EVENT_TYPES[0];
   const sample = input === undefined && org !== '' ? await sampleOf(api, org, eventType) : null;
-  const sampled = input === undefined ? sample !== null : undefined;
-  const text = input?.text ?? sample ?? '{}';
+  const text = input?.text ?? sample?.text ?? '{}';
   const outcome = input === undefined ? undefined : await explain(api, org, text);
   const session = c.get('session');
   return render(
@@ -94,8 +110,10 @@ async function simulatorPage(c: ConsoleContext, input?: { org: string; eventType
         Which webhooks would receive an event, and why the others would not. Nothing is stored or sent. The
         event is checked against the catalogue as you type.
       </p>
-      {sampled === false && (
-        <p class="muted">The API offers no sample of {eventType}: paste or write the event.</p>
+      {input === undefined && sample !== null && (
+        <p class="muted" data-sample-from={sample.from}>
+          A sample {eventType} from {sample.from}: edit it freely.
+        </p>
       )}
       <form method="get" action="/console/simulator" class="filters" aria-label="Choose a sample">
         <OrganizationSelect ids={orgs.body.Items.map((o) => o.OrganizationId)} selected={org} />
