@@ -5,7 +5,7 @@ import { ADMIN, adminCall, EDITOR, VIEWER } from '../support/admin.js';
 import { ORG, OTHER_ORG, organization } from '../support/gateway.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import { hasChromium, sayWhySkipped } from './browser.js';
-import { type ConsoleHarness, startConsole } from './e2e.js';
+import { type ConsoleHarness, reloadUntil, startConsole } from './e2e.js';
 
 sayWhySkipped();
 
@@ -15,23 +15,6 @@ const SCOPED = {
   Role: 'editor',
   Organizations: [ORG],
 };
-
-/** Reloads the page until the locator's text contains what is expected (deliveries happen meanwhile). */
-async function reloadUntil(
-  page: Page,
-  selector: string,
-  text: string | RegExp,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const content = (await page.locator(selector).allTextContents()).join('\n');
-    if (typeof text === 'string' ? content.includes(text) : text.test(content)) return;
-    if (Date.now() > deadline) throw new Error(`"${selector}" never showed ${text}; last: ${content}`);
-    await page.waitForTimeout(150);
-    await page.reload();
-  }
-}
 
 describe.skipIf(!hasChromium)('the support console end to end (real gateway, Chromium)', () => {
   let h: ConsoleHarness;

@@ -68,3 +68,20 @@ export async function startConsole(config: TestConfig): Promise<ConsoleHarness> 
     },
   };
 }
+
+/** Reloads the page until the locator's text contains what is expected (deliveries happen meanwhile). */
+export async function reloadUntil(
+  page: Page,
+  selector: string,
+  text: string | RegExp,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const content = (await page.locator(selector).allTextContents()).join('\n');
+    if (typeof text === 'string' ? content.includes(text) : text.test(content)) return;
+    if (Date.now() > deadline) throw new Error(`"${selector}" never showed ${text}; last: ${content}`);
+    await page.waitForTimeout(150);
+    await page.reload();
+  }
+}

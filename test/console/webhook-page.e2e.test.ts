@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, adminCall, EDITOR } from '../support/admin.js';
-import { ORG, organization } from '../support/gateway.js';
+import { specEvent } from '../support/events.js';
+import { ORG, organization, TOKEN } from '../support/gateway.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import { hasChromium, sayWhySkipped } from './browser.js';
-import { type ConsoleHarness, startConsole } from './e2e.js';
+import { type ConsoleHarness, reloadUntil, startConsole } from './e2e.js';
 
 sayWhySkipped();
 
@@ -181,6 +182,39 @@ describe.skipIf(!hasChromium)(
       await search.getByLabel('Event Id').fill(id);
       await search.getByRole('button', { name: 'Search' }).click();
       await page.waitForURL(new RegExp(`/console/events/${id}`));
+    });
+
+    it('redelivers an expired delivery only when Force is ticked', async () => {
+      const pause = async (Enabled: boolean) => {
+        const current = await api('GET', `/webhooks/${webhookId}`);
+        const etag = current.headers.get('etag') as string;
+        expect(
+          (await api('PATCH', `/webhooks/${webhookId}`, { body: { Enabled }, headers: { 'if-match': etag } }))
+            .status,
+        ).toBe(200);
+      };
+      await pause(false);
+      const event = { ...specEvent('UserStatus', ORG), MessageTTLSeconds: 1 };
+      const published = await fetch(`${h.url}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(event),
+      });
+      expect(published.status).toBe(202);
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      await pause(true);
+      await page.goto(`${h.url}/console/events/${event.Id}`);
+      await reloadUntil(page, 'section[data-delivery] h3', 'expired');
+      const before = receiver.requests.length;
+      await page.getByRole('button', { name: 'Redeliver' }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toContain('Force');
+      expect(receiver.requests.length).toBe(before);
+      await page.goBack();
+      await page.getByLabel(/Force/).check();
+      await page.getByRole('button', { name: 'Redeliver' }).click();
+      await page.waitForURL(/notice=redelivered/);
+      await receiver.waitFor(before + 1);
+      await reloadUntil(page, 'section[data-delivery] h3', 'delivered');
     });
 
     it('shows only its own notices, never words a link carries', async () => {
