@@ -93,11 +93,22 @@ describe.skipIf(!hasChromium)('the support console end to end (real gateway, Chr
     await editor.goto(`${h.url}/console/events/${id}`);
     await reloadUntil(editor, 'section[data-delivery] h3', 'discarded');
     await expect(editor.locator('ol.timeline').textContent()).resolves.toContain('HTTP 503');
+    const failing = async () => {
+      const page = await editor.context().newPage();
+      await page.goto(`${h.url}/console/organizations`);
+      const count = await page
+        .locator(`section[data-organization="${ORG}"] [data-count="failing"]`)
+        .textContent();
+      await page.close();
+      return count;
+    };
+    expect(await failing()).toBe('1');
     receiver.setStatus(200);
     await editor.getByRole('button', { name: 'Redeliver' }).click();
     await editor.waitForURL(/notice=/);
     await reloadUntil(editor, 'section[data-delivery] h3', 'delivered');
     await expect(editor.locator('ol.timeline li').count()).resolves.toBe(4);
+    expect(await failing()).toBe('0');
   });
 
   it('pause holds deliveries and resume sends them', async () => {
@@ -109,6 +120,12 @@ describe.skipIf(!hasChromium)('the support console end to end (real gateway, Chr
     await editor.goto(`${h.url}/console/events/${id}`);
     await reloadUntil(editor, 'section[data-delivery] h3', 'paused');
     expect(receiver.requests.length).toBe(before);
+    // The organization counts the paused webhook and the delivery it holds.
+    await editor.goto(`${h.url}/console/organizations`);
+    const section = editor.locator(`section[data-organization="${ORG}"]`);
+    await expect(section.locator('[data-count="paused"]').textContent()).resolves.toBe('1');
+    await expect(section.locator('[data-count="waiting"]').textContent()).resolves.toBe('1');
+    await expect(section.locator('[data-count="oldest"]').textContent()).resolves.toMatch(/^\d+ s$/);
     await editor.goto(webhookUrl);
     await editor.getByRole('button', { name: 'Resume' }).click();
     await receiver.waitFor(before + 1);
