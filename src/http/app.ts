@@ -9,8 +9,8 @@ import type { Logger } from '../log/logger.js';
 import { type AdminDeps, createAdminApp } from './admin/app.js';
 import { type ProducerEnv, type ProducerToken, requireBearer } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
-import { declareRoutes } from './routes/declarations.js';
-import { docsRoutes } from './routes/docs/get.js';
+import { declareRoutes, registerEventSchemas } from './routes/declarations.js';
+import { docsRoutes, OPENAPI_INFO } from './routes/docs/get.js';
 import { getEventTypes } from './routes/event-types/get.js';
 import { postEvents } from './routes/events/post.js';
 import { getHealth, type HealthProbe } from './routes/health/get.js';
@@ -51,7 +51,10 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.route('/v1/admin', createAdminApp(deps.admin));
   if (deps.metrics !== undefined) app.route('/', getMetrics(deps.metrics));
   declareRoutes(app);
-  app.route('/', docsRoutes(app));
+  app.route(
+    '/',
+    docsRoutes(() => describeApp(app)),
+  );
   // The console is an HTML app of its own beside the API (not part of the OpenAPI document): mounted, so
   // it sees its paths without the /console prefix and answers them all itself.
   app.mount(
@@ -89,4 +92,10 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     return c.json(errorBody(new ApiError('INTERNAL', 'Internal error')), 500);
   });
   return app;
+}
+
+/** The app's OpenAPI 3.1 document (GET /openapi.json). */
+export function describeApp(app: OpenAPIHono) {
+  registerEventSchemas(app);
+  return app.getOpenAPI31Document(OPENAPI_INFO);
 }

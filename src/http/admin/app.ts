@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AdminTokenDocument } from '../../config/index.js';
+import { limitBody } from '../body-limit.js';
 import { auditRoutes } from './audit/routes.js';
 import { requireAdmin } from './auth.js';
 import { configRoutes } from './config/routes.js';
@@ -12,6 +13,9 @@ import { securityGroupRoutes } from './security-groups/routes.js';
 import { subscriptionRoutes } from './subscriptions/routes.js';
 import { getToken } from './token/get.js';
 import { webhookRoutes } from './webhooks/routes.js';
+
+/** Room for a whole document of 100,000 subscriptions, or a group of 100,000 members. */
+export const MAX_ADMIN_BODY_BYTES = 32 * 1024 * 1024;
 
 export interface AdminDeps {
   /** The admin tokens in force: a reload may change them. */
@@ -29,6 +33,8 @@ export interface AdminDeps {
 export function createAdminApp(deps: AdminDeps): OpenAPIHono<AdminEnv> {
   const admin = new OpenAPIHono<AdminEnv>({ defaultHook: refuseInvalid() });
   admin.use('*', requireAdmin(deps.adminTokens));
+  // After the token check: only an admin may make the gateway read a body at all.
+  admin.use('*', limitBody(MAX_ADMIN_BODY_BYTES, 'Body'));
   admin.route('/', getToken());
   admin.route('/', organizationRoutes(deps.configuration));
   admin.route('/', webhookRoutes(deps.configuration));

@@ -237,6 +237,10 @@ describe('admin API: organizations, subscriptions, security groups, config, audi
     });
     expect([dupEndpoint.status, problemPaths(dupEndpoint.body)]).toEqual([400, ['$.Endpoint']]);
     expect(JSON.stringify(dupEndpoint.body)).not.toMatch(/at .*\.ts:/);
+    const huge = await adminCall(url, 'PUT', '/v1/admin/config', {
+      body: `[${'0,'.repeat(17 * 1024 * 1024)}0]`,
+    });
+    expect([huge.status, codeOf(huge)]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
   });
 
   it('config: export (admin only), dry run returns the plan and changes nothing, PUT applies and audits', async () => {

@@ -38,14 +38,14 @@ const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui',
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });\n`;
 
 /**
- * GET /openapi.json: the OpenAPI 3.1 document of every route `app` declares. GET /docs: Swagger UI on
+ * GET /openapi.json: the OpenAPI 3.1 document `describe` makes, made once, at the first request. GET /docs: Swagger UI on
  * it, its files read from node_modules once and served from memory.
  */
-export function docsRoutes(app: { getOpenAPI31Document(head: typeof OPENAPI_INFO): unknown }): Hono {
+export function docsRoutes(describe: () => unknown): Hono {
   const docs = new Hono();
   let document: unknown = null;
   docs.get('/openapi.json', (c) => {
-    document ??= app.getOpenAPI31Document(OPENAPI_INFO);
+    document ??= describe();
     return c.json(document);
   });
   docs.get('/docs', (c) => c.html(PAGE));
