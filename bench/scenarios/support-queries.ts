@@ -6,6 +6,7 @@ import { getDelivery, listDeliveries } from '../../src/store/support/deliveries.
 import { listEvents } from '../../src/store/support/events.js';
 import { webhookHealth } from '../../src/store/support/health.js';
 import { countRecoverable } from '../../src/store/support/requeue.js';
+import { waitingCounts } from '../../src/store/support/waiting.js';
 import { traceEvent } from '../../src/store/trace.js';
 import { nowMs } from '../lib/clock.js';
 import { seededRandom } from '../lib/random.js';
@@ -210,6 +211,7 @@ export const supportQueries: Scenario = {
           name: `health of the webhook with ${BACKLOG.toLocaleString('en')} waiting`,
           run: () => webhookHealth(sqlite, 2, now),
         },
+        { name: '/metrics: deliveries waiting in the whole store', run: () => waitingCounts(sqlite) },
         {
           name: 'recover dry run: a day of discarded and expired',
           run: (i) => {

@@ -1,21 +1,20 @@
 import type BetterSqlite3 from 'better-sqlite3';
 
+const WAITING_STATES = ['pending', 'retrying', 'paused'] as const;
+
 /**
- * Deliveries waiting in the whole store, by state: a count over the partial indexes of waiting rows
- * (deliveries_waiting_idx, deliveries_paused_idx), so it costs what waits, not the history.
+ * Deliveries waiting in the whole store, by state: per webhook and state, a count of one range of
+ * deliveries_webhook_state_created_idx, which holds the state (the partial indexes of waiting rows do
+ * not, so grouping them by state would read every waiting row from the table). It costs what waits and
+ * the number of webhooks, not the history.
  */
 export function waitingCounts(sqlite: BetterSqlite3.Database): Record<string, number> {
-  const pending = sqlite
+  const count = sqlite
     .prepare(
-      `SELECT state, count(*) AS n FROM deliveries INDEXED BY deliveries_waiting_idx
-        WHERE state IN ('pending', 'retrying') GROUP BY state`,
+      `SELECT coalesce(sum((SELECT count(*) FROM deliveries d INDEXED BY deliveries_webhook_state_created_idx
+                             WHERE d.webhook_id = w.id AND d.state = ?)), 0)
+         FROM webhooks w`,
     )
-    .all() as { state: string; n: number }[];
-  const paused = sqlite
-    .prepare(`SELECT count(*) FROM deliveries INDEXED BY deliveries_paused_idx WHERE state = 'paused'`)
-    .pluck()
-    .get() as number;
-  const counts: Record<string, number> = { pending: 0, retrying: 0, paused };
-  for (const r of pending) counts[r.state] = r.n;
-  return counts;
+    .pluck();
+  return Object.fromEntries(WAITING_STATES.map((state) => [state, count.get(state) as number]));
 }

@@ -63,7 +63,7 @@ export interface SupportOperations {
     createdBy: string,
   ): Promise<JobJson | null>;
   getJob(jobId: string): JobJson | null;
-  /** Null: no such job; 409 when it is no longer running. */
+  /** Null: no such job; one that already ended is answered unchanged. */
   cancelJob(jobId: string): Promise<JobJson | null>;
   testSend(
     organizationId: string,

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ADMIN_SECURITY, adminRouter, errorResponses } from '../../openapi.js';
-import { requireRole } from '../../principal.js';
+import { editorOnly } from '../../principal.js';
 import { optionalJsonBody } from '../body.js';
 import type { SupportOperations } from '../ports.js';
 import { deliveryDetailSchema } from '../schema.js';
@@ -14,7 +14,7 @@ const route = createRoute({
   summary:
     'One more attempt now, whatever its state: the same body and Id, as a new attempt of the same delivery (an expired one only with "Force": true)',
   security: ADMIN_SECURITY,
-  middleware: [optionalJsonBody],
+  middleware: [editorOnly, optionalJsonBody] as const,
   request: {
     params: deliveryIdParam,
     body: {
@@ -46,7 +46,6 @@ export function postRedeliver(ops: SupportOperations) {
     const admin = c.get('admin');
     const { DeliveryId } = c.req.valid('param');
     visible(admin, ops.getDelivery(DeliveryId), `Delivery ${DeliveryId} not found`);
-    requireRole(admin, 'editor');
     const body = c.req.valid('json') ?? {};
     return c.json(await ops.redeliver(DeliveryId, body.Force === true), 202);
   });

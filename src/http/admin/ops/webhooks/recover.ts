@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ApiError } from '../../../errors.js';
 import { ADMIN_SECURITY, adminRouter, errorResponses, jsonBody } from '../../openapi.js';
-import { requireOrganization, requireRole } from '../../principal.js';
+import { editorOnly, requireOrganization } from '../../principal.js';
 import type { SupportOperations } from '../ports.js';
 import { FINISHED_STATE_NAMES, jobSchema } from '../schema.js';
 import { webhookFound } from '../scope.js';
@@ -25,7 +25,7 @@ const route = createRoute({
   summary:
     'Re-queues the deliveries of a webhook in these states, created in [Since, Until), for one more attempt each: ?dryRun=true counts them; otherwise a job does it in batches',
   security: ADMIN_SECURITY,
-  middleware: [jsonBody],
+  middleware: [editorOnly, jsonBody] as const,
   request: {
     params: webhookParams,
     query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
@@ -49,7 +49,6 @@ export function postRecover(ops: SupportOperations) {
     const admin = c.get('admin');
     const { OrganizationId, WebhookId } = c.req.valid('param');
     requireOrganization(admin, OrganizationId);
-    requireRole(admin, 'editor');
     const body = c.req.valid('json');
     const request = { states: body.States, since: Date.parse(body.Since), until: Date.parse(body.Until) };
     if (request.until <= request.since)

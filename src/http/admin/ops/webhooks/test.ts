@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { EVENT_TYPES } from '../../../../catalogue/index.js';
 import { ADMIN_SECURITY, adminRouter, errorResponses, jsonBody } from '../../openapi.js';
-import { requireOrganization, requireRole } from '../../principal.js';
+import { editorOnly, requireOrganization } from '../../principal.js';
 import type { SupportOperations } from '../ports.js';
 import { testAttemptSchema } from '../schema.js';
 import { webhookFound } from '../scope.js';
@@ -14,7 +14,7 @@ const route = createRoute({
   summary:
     "POSTs a sample event of the type (the spec's example, with fresh ids) to the webhook now and answers with the attempt; recorded as a test attempt, not as an event",
   security: ADMIN_SECURITY,
-  middleware: [jsonBody],
+  middleware: [editorOnly, jsonBody] as const,
   request: {
     params: webhookParams,
     body: {
@@ -41,7 +41,6 @@ export function postTest(ops: SupportOperations) {
     const admin = c.get('admin');
     const { OrganizationId, WebhookId } = c.req.valid('param');
     requireOrganization(admin, OrganizationId);
-    requireRole(admin, 'editor');
     const { EventType } = c.req.valid('json');
     const attempt = await ops.testSend(OrganizationId, WebhookId, EventType, admin.name);
     return c.json(webhookFound(OrganizationId, WebhookId, attempt), 200);
