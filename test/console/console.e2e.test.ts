@@ -149,6 +149,10 @@ describe.skipIf(!hasChromium)('the support console end to end (real gateway, Chr
     await form.getByRole('button', { name: 'Count' }).click();
     const count = editor.locator('[data-recover-count]');
     await expect(count.getAttribute('data-recover-count')).resolves.toBe('2');
+    // The window starts an hour ago by default, in the browser's zone (Europe/Helsinki here), whatever the server's.
+    const since = Date.parse((await count.locator('time').first().getAttribute('datetime')) as string);
+    expect(Math.abs(Date.now() - 3600_000 - since)).toBeLessThan(120_000);
+    await expect(form.getByLabel('Since (your time)').inputValue()).resolves.not.toBe('');
     await h.screenshot(editor, 'recover');
     await editor.getByRole('button', { name: 'Recover 2' }).click();
     await editor.waitForURL(/\/console\/jobs\//);

@@ -19,6 +19,13 @@ export const SCRIPT = `
   localTimes(document);
   // Forms with a tz field send the browser's offset, so the server reads datetime-local values as local time.
   for (const tz of document.querySelectorAll('input[name="tz"]')) tz.value = String(new Date().getTimezoneOffset());
+  // Default times relative to now, in the viewer's zone (datetime-local has no zone of its own).
+  for (const input of document.querySelectorAll('input[data-ago-minutes]')) {
+    if (input.value !== '') continue;
+    const d = new Date(Date.now() - Number(input.dataset.agoMinutes) * 60000);
+    d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
+    input.value = d.toISOString().slice(0, 16);
+  }
 
   // Validation as you type: POSTs the form to its data-check URL, shows the problems it answers.
   for (const form of document.querySelectorAll('form[data-check]')) {

@@ -44,6 +44,8 @@ interface Request {
   since: string;
   until: string;
   states: string[];
+  /** The window as typed (the viewer's local time), shown again with the count. */
+  typed: { since: string; until: string };
 }
 
 const jobPath = (id: string) => `/console/jobs/${encodeURIComponent(id)}`;
@@ -57,7 +59,6 @@ async function recoverPage(c: ConsoleContext, request?: Request, count?: { n: nu
   const preset =
     request?.target ?? `${c.req.query('OrganizationId') ?? ''}|${c.req.query('WebhookId') ?? ''}`;
   const states = request?.states ?? ['discarded', 'expired'];
-  const hourAgo = new Date(Date.now() - 3600_000).toISOString().slice(0, 16);
   return render(
     c,
     'Recover',
@@ -83,17 +84,19 @@ async function recoverPage(c: ConsoleContext, request?: Request, count?: { n: nu
           </select>
         </label>
         <label>
-          Since (your time; UTC without script)
+          Since (your time)
+          {/* The script fills in an hour ago in the viewer's zone; only the browser knows that zone. */}
           <input
             type="datetime-local"
             name="Since"
-            value={request === undefined ? hourAgo : ''}
-            required={request === undefined}
+            value={request?.typed.since ?? ''}
+            data-ago-minutes="60"
+            required
           />
         </label>
         <label>
-          Until (empty: now)
-          <input type="datetime-local" name="Until" value="" />
+          Until (your time; empty: now)
+          <input type="datetime-local" name="Until" value={request?.typed.until ?? ''} />
         </label>
         <fieldset>
           <legend>States</legend>
@@ -140,7 +143,8 @@ async function requestOf(c: ConsoleContext, iso: boolean): Promise<Request> {
   const states = await allOf(c, 'States');
   const since = iso ? (form.Since ?? '') : (localToIso(form.Since, form.tz) ?? '');
   const until = iso ? (form.Until ?? '') : (localToIso(form.Until, form.tz) ?? new Date().toISOString());
-  return { target: form.Target ?? '', since, until, states };
+  const typed = { since: iso ? '' : (form.Since ?? ''), until: iso ? '' : (form.Until ?? '') };
+  return { target: form.Target ?? '', since, until, states, typed };
 }
 
 const split = (target: string) => {
