@@ -3,13 +3,36 @@ export interface RssReport {
   peakRssBytes: number;
   rssBytes: number;
   /** V8 heap in use and reserved, and memory V8 knows of outside it, at the moment of the peak. */
-  atPeak: { heapUsedBytes: number; heapTotalBytes: number; externalBytes: number; arrayBuffersBytes: number };
+  atPeak: HeapFigures;
+  /** The same, now. */
+  now: HeapFigures;
   samples: number;
+}
+
+export interface HeapFigures {
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+  arrayBuffersBytes: number;
+}
+
+function heapFigures(usage: NodeJS.MemoryUsage): HeapFigures {
+  return {
+    heapUsedBytes: usage.heapUsed,
+    heapTotalBytes: usage.heapTotal,
+    externalBytes: usage.external,
+    arrayBuffersBytes: usage.arrayBuffers,
+  };
 }
 
 export class RssSampler {
   private peak = 0;
-  private atPeak = { heapUsedBytes: 0, heapTotalBytes: 0, externalBytes: 0, arrayBuffersBytes: 0 };
+  private atPeak: HeapFigures = {
+    heapUsedBytes: 0,
+    heapTotalBytes: 0,
+    externalBytes: 0,
+    arrayBuffersBytes: 0,
+  };
   private samples = 0;
   private readonly timer: NodeJS.Timeout;
 
@@ -21,10 +44,12 @@ export class RssSampler {
 
   report(): RssReport {
     this.sample();
+    const usage = process.memoryUsage();
     return {
       peakRssBytes: this.peak,
-      rssBytes: process.memoryUsage.rss(),
+      rssBytes: usage.rss,
       atPeak: this.atPeak,
+      now: heapFigures(usage),
       samples: this.samples,
     };
   }
@@ -44,11 +69,6 @@ export class RssSampler {
     const usage = process.memoryUsage();
     if (usage.rss <= this.peak) return;
     this.peak = usage.rss;
-    this.atPeak = {
-      heapUsedBytes: usage.heapUsed,
-      heapTotalBytes: usage.heapTotal,
-      externalBytes: usage.external,
-      arrayBuffersBytes: usage.arrayBuffers,
-    };
+    this.atPeak = heapFigures(usage);
   }
 }

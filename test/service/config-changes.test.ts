@@ -120,6 +120,25 @@ describe('configuration changes while the gateway runs', () => {
     expect(r.requests).toHaveLength(21);
   });
 
+  it('expires every held delivery whose TTL passed while its webhook was disabled, batch after batch, when it is enabled', async () => {
+    const r = await receiver();
+    const doc = (enabled: boolean) => ({
+      organizations: [organization(ORG, [{ endpoint: `${r.url}/hook`, webhook: { Enabled: enabled } }])],
+    });
+    const gw = await gateway(doc(false));
+    // More than one claim's worth, so the engine's first claim comes back full of expired deliveries.
+    const held = Array.from({ length: 300 }, () =>
+      specEvent('UserStatus', ORG, undefined, { MessageTTLSeconds: 1 }),
+    );
+    await gw.publisher.publishBatch(held);
+    await waitFor(() => states(gw).join() === 'paused 300', 'held as paused');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+
+    reload(gw, doc(true));
+    await waitFor(() => states(gw).join() === 'expired 300', 'every held delivery expired', 5_000);
+    expect(r.requests).toHaveLength(0);
+  });
+
   it('keeps a webhook named by WebhookId when its Endpoint changes: its waiting retry goes to the new URL', async () => {
     const old = await receiver({ status: 503 });
     const moved = await receiver();

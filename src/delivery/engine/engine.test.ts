@@ -335,6 +335,17 @@ describe("DeliveryEngine and its endpoints' health and configuration", () => {
     expect(queue.expiries.slice(0, 3)).toEqual([1000, 1000, 1000]);
   });
 
+  it('claims again after a whole batch it claimed had expired, instead of stranding what waits behind it', async () => {
+    // A webhook resumed after its held events' TTL passed: the first claim is full of expired deliveries.
+    const { queue, transport } = await started();
+    const past = (id: number): ClaimedDelivery => ({ ...delivery(id), expiresAt: 1 });
+    queue.answer(Array.from({ length: queue.claims[0]?.limit ?? 0 }, (_, i) => past(i + 1)));
+    await settle();
+    expect(queue.open).toBe(1);
+    queue.answer([delivery(1000)]);
+    await waitFor(() => transport.sent.length === 1, 'the delivery behind the expired batch sent');
+  });
+
   it('hands back a claim answered after its webhook was paused', async () => {
     const { holder, router } = editable();
     const { engine, queue, transport } = await startEngine(new RecordingTransport(200), { router });

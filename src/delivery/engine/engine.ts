@@ -364,7 +364,7 @@ export class DeliveryEngine implements DeliveryIntake {
       this.park(lane, now);
       return;
     }
-    if (lane.dirty && !lane.claiming && lane.ready < CLAIM_BATCH / 2) this.claim(lane, now);
+    this.claimIfLow(lane, now);
     let started = 0;
     while (started < allowance) {
       const delivery = lane.next();
@@ -377,6 +377,13 @@ export class DeliveryEngine implements DeliveryIntake {
       this.attempt(lane, target, delivery, now);
       started++;
     }
+    // Expired deliveries leave the queue without an attempt whose end would pump the lane again: when they
+    // emptied it (a webhook resumed after its held events' TTL passed), the next claim starts here.
+    this.claimIfLow(lane, now);
+  }
+
+  private claimIfLow(lane: Lane, now: number): void {
+    if (lane.dirty && !lane.claiming && lane.ready < CLAIM_BATCH / 2) this.claim(lane, now);
   }
 
   /**
