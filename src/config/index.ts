@@ -1,3 +1,9 @@
+export {
+  deleteAdminToken,
+  insertAdminToken,
+  readStoredAdminTokens,
+  type StoredAdminToken,
+} from '../store/config/admin-tokens.js';
 export type { AuditQuery, AuditRecord } from '../store/config/audit.js';
 export { readState } from '../store/config/read-state.js';
 export { replaceSecurityGroupMembers } from '../store/config/security-groups.js';
@@ -16,3 +22,4 @@ export * from './resources.js';
 export { retentionPolicy } from './retention.js';
 export * from './schema.js';
 export { applyAtStart, applyReloaded, organizationsHash } from './start-document.js';
+export { refuseStoredTokenClash, storedTokenProblems, tokenSha256, tokensInForce } from './stored-tokens.js';

@@ -7,6 +7,8 @@ import {
   type GatewaySection,
   type OrganizationEdit,
   type ParsedConfig,
+  readStoredAdminTokens,
+  refuseStoredTokenClash,
   retentionPolicy,
 } from '../config/index.js';
 import type { DeliveryEngine } from '../delivery/engine/engine.js';
@@ -23,7 +25,8 @@ import type { ConfigWorker } from './config-thread/config-worker.js';
 /** Gateway settings a reload applies to the running parts. */
 export interface LiveSettings {
   setProducerTokens(tokens: GatewaySection['ProducerTokens']): void;
-  setAdminTokens(tokens: GatewaySection['AdminTokens']): void;
+  /** The file's admin tokens, with its producer tokens (an admin token created over the API may equal neither). */
+  setAdminTokens(gateway: Pick<GatewaySection, 'AdminTokens' | 'ProducerTokens'>): void;
   setDestinationPolicy(policy: DestinationPolicy): void;
   setRetention(policy: RetentionPolicy): void;
 }
@@ -104,6 +107,7 @@ export class Configuration {
   /** Applies a validated document in this thread (in-process callers); throws ConfigError, changing nothing. */
   apply(config: ParsedConfig): Change[] {
     refuseRestartOnly(config.gateway, this.gateway);
+    refuseStoredTokenClash(config.gateway, readStoredAdminTokens(this.o.database));
     const changes = applyReloaded(this.o.database, config);
     this.afterApply(changes, config.gateway);
     return changes;
@@ -219,7 +223,7 @@ export class Configuration {
 
   private applyGateway(next: GatewaySection): void {
     this.o.live.setProducerTokens(next.ProducerTokens);
-    this.o.live.setAdminTokens(next.AdminTokens);
+    this.o.live.setAdminTokens(next);
     this.o.live.setDestinationPolicy(destinationPolicy(next.Delivery));
     this.o.live.setRetention(retentionPolicy(next));
     this.o.engine.updateSettings({

@@ -8,6 +8,8 @@ import {
   type Change,
   type ParsedConfig,
   parseListen,
+  readStoredAdminTokens,
+  refuseStoredTokenClash,
   retentionPolicy,
 } from '../config/index.js';
 import { DeliveryEngine, type DeliveryTransport } from '../delivery/engine/engine.js';
@@ -22,6 +24,7 @@ import { SqliteRoutingSource } from '../store/routing-source.js';
 import { waitingCounts } from '../store/support/waiting.js';
 import { StoreClient } from '../store/thread/store-client.js';
 import { USER_AGENT } from '../version.js';
+import { AdminTokenRegistry } from './admin-tokens.js';
 import { configurationAdmin } from './config-admin.js';
 import { ConfigWorker } from './config-thread/config-worker.js';
 import { Configuration, destinationPolicy, logChanges } from './configuration.js';
@@ -69,6 +72,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const logger = options.logger ?? silentLogger();
   const { gateway } = options.config;
   const database = openDatabase(gateway.Database);
+  try {
+    // The file may not take the Name or the token of one created over the admin API (stored).
+    refuseStoredTokenClash(gateway, readStoredAdminTokens(database));
+  } catch (error) {
+    database.close();
+    throw error;
+  }
 
   let storeFailure: Error | null = null;
   // Events, claims and outcomes go through the store thread, so SQLite never holds this event loop. The
@@ -117,7 +127,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   const bus = new CountedBus(router, countingSink(new EventRecorder(store, engine), metrics), metrics);
   let producerTokens = gateway.ProducerTokens;
-  let adminTokens = gateway.AdminTokens;
+  const adminTokens = new AdminTokenRegistry(database, gateway, logger);
   const configuration = new Configuration({
     database,
     worker: await ConfigWorker.open(gateway.Database, database),
@@ -129,9 +139,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       setProducerTokens: (tokens) => {
         producerTokens = tokens;
       },
-      setAdminTokens: (tokens) => {
-        adminTokens = tokens;
-      },
+      setAdminTokens: (tokens) => adminTokens.setFileTokens(tokens),
       setDestinationPolicy: (policy) => http?.setPolicy(policy),
       setRetention: (policy) =>
         store
@@ -155,7 +163,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       directory,
       producerTokens: () => producerTokens,
       admin: {
-        adminTokens: () => adminTokens,
+        adminTokens: adminTokens.inForce,
+        tokens: adminTokens,
+        gateway: () => configuration.running,
         configuration: configurationAdmin(configuration, database),
         support,
       },

@@ -46,7 +46,7 @@ describe('the OpenAPI document lists every route', () => {
       producerTokens: () => [],
       health: stub,
       logger: silentLogger(),
-      admin: { adminTokens: () => [], configuration: stub },
+      admin: { adminTokens: () => [], configuration: stub, tokens: stub, gateway: stub },
     });
     const shape = (path: string) => path.replace(/:[^/]+|\{[^}]+\}/g, '{}');
     const served = new Set(

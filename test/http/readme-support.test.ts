@@ -43,6 +43,8 @@ describe("the README's support section", () => {
           'create subscription',
           'delete subscription',
           'delete webhook',
+          'create admin-token',
+          'delete admin-token',
         ]),
       );
       const document = JSON.parse(readFileSync(join(dir, 'openapi.json'), 'utf8')) as { openapi: string };

@@ -1,10 +1,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { AdminTokenDocument } from '../../config/index.js';
+import type { AdminTokenDocument, GatewaySection } from '../../config/index.js';
 import { limitBody } from '../body-limit.js';
 import { auditRoutes } from './audit/routes.js';
 import { requireAdmin } from './auth.js';
 import { configRoutes } from './config/routes.js';
 import type { ConfigurationAdmin } from './config-port.js';
+import { getGateway } from './gateway/get.js';
 import { refuseInvalid } from './openapi.js';
 import { type SupportOperations, supportRoutes } from './ops/index.js';
 import { organizationRoutes } from './organizations/routes.js';
@@ -12,6 +13,8 @@ import type { AdminEnv } from './principal.js';
 import { securityGroupRoutes } from './security-groups/routes.js';
 import { subscriptionRoutes } from './subscriptions/routes.js';
 import { getToken } from './token/get.js';
+import type { AdminTokensPort } from './tokens/port.js';
+import { tokenRoutes } from './tokens/routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
 
 /** Room for a whole document of 100,000 subscriptions, or a group of 100,000 members. */
@@ -21,6 +24,10 @@ export interface AdminDeps {
   /** The admin tokens in force: a reload may change them. */
   adminTokens: () => readonly AdminTokenDocument[];
   configuration: ConfigurationAdmin;
+  /** The tokens of the file (listed) and those created over the API. */
+  tokens: AdminTokensPort;
+  /** The Gateway section in force (the file's, as started or last reloaded). */
+  gateway: () => GatewaySection;
   /** Support's operations (src/service/support/); their routes are left out without them. */
   support?: SupportOperations;
 }
@@ -36,6 +43,8 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono<AdminEnv> {
   // After the token check: only an admin may make the gateway read a body at all.
   admin.use('*', limitBody(MAX_ADMIN_BODY_BYTES, 'Body'));
   admin.route('/', getToken());
+  admin.route('/', tokenRoutes(deps.tokens));
+  admin.route('/', getGateway(deps.gateway));
   admin.route('/', organizationRoutes(deps.configuration));
   admin.route('/', webhookRoutes(deps.configuration));
   admin.route('/', subscriptionRoutes(deps.configuration));

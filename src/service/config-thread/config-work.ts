@@ -1,4 +1,10 @@
-import { applyReloaded, ConfigError, loadConfig } from '../../config/index.js';
+import {
+  applyReloaded,
+  ConfigError,
+  loadConfig,
+  readStoredAdminTokens,
+  refuseStoredTokenClash,
+} from '../../config/index.js';
 import { DocumentOwnsMembersError, replaceSecurityGroupMembers } from '../../store/config/security-groups.js';
 import type { GatewayDatabase } from '../../store/database.js';
 import type { ConfigFailure, ConfigRequest, ConfigResult, RunningSettings } from './protocol.js';
@@ -20,6 +26,8 @@ export function doConfigWork(database: GatewayDatabase, request: ConfigRequest):
   }
   const { config, path } = loadConfig({ env: request.env });
   refuseRestartOnly(config.gateway, request.running, path);
+  // Read here, on this thread's connection: a token created over the API is committed before it answers.
+  refuseStoredTokenClash(config.gateway, readStoredAdminTokens(database), path);
   return { op: 'applyFile', changes: applyReloaded(database, config), gateway: config.gateway };
 }
 

@@ -13,7 +13,7 @@ export const auditLog = sqliteTable(
     actor: text('actor').notNull(),
     /** Lower-cased; null for changes of the Gateway section or of the whole document. */
     organizationId: text('organization_id'),
-    /** organization, webhook, subscription, security-group, security-group-members, document */
+    /** organization, webhook, subscription, security-group, security-group-members, document, admin-token */
     resource: text('resource').notNull(),
     /** The resource's id within its kind (WebhookId, SubscriptionId, SecurityGroupId, ...). */
     resourceId: text('resource_id'),

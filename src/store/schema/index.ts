@@ -1,3 +1,4 @@
+export * from './admin-tokens.js';
 export * from './applied-documents.js';
 export * from './attempts.js';
 export * from './audit-log.js';

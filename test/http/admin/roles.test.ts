@@ -83,13 +83,15 @@ describe('every admin route, by role', () => {
         body: changes && method !== 'DELETE' ? {} : undefined,
         headers: { 'if-match': '*' },
       });
-      const wholeDocument = path === '/v1/admin/config';
+      // The whole document, the tokens and the Gateway section are the admin role's alone.
+      const wholeDocument =
+        ['/v1/admin/config', '/v1/admin/gateway'].includes(path) || path.startsWith('/v1/admin/tokens');
       const expected = changes || wholeDocument ? 403 : 200;
       expect([`${method} ${path}`, call.status]).toEqual([`${method} ${path}`, expected]);
       if (wholeDocument) {
         const editor = await adminCall(url, method, fill(path), {
           token: EDITOR.Token,
-          body: method === 'PUT' ? {} : undefined,
+          body: method === 'PUT' || method === 'POST' ? {} : undefined,
         });
         expect([`${method} ${path}`, editor.status]).toEqual([`${method} ${path}`, 403]);
       }

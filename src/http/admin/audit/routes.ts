@@ -17,9 +17,9 @@ const time = z
 const auditQuery = z.object({
   OrganizationId: z.string().optional(),
   Resource: z
-    .enum(['organization', 'webhook', 'subscription', 'security-group'])
+    .enum(['organization', 'webhook', 'subscription', 'security-group', 'admin-token'])
     .optional()
-    .openapi({ description: 'organization, webhook, subscription or security-group' }),
+    .openapi({ description: 'organization, webhook, subscription, security-group or admin-token' }),
   From: time.openapi({ description: 'From this time on (inclusive)' }),
   To: time.openapi({ description: 'Up to this time (inclusive)' }),
   Cursor: z.string().optional(),
