@@ -103,7 +103,15 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       const [d] = t.trace('a').deliveries;
       expect(d).toMatchObject({ state: 'delivered', attemptCount: 1 });
       expect(d?.attempts).toEqual([
-        { attemptNo: 1, startedAt: at, durationMs: 3, statusCode: 200, errorClass: null, errorMessage: null },
+        {
+          attemptNo: 1,
+          startedAt: at,
+          durationMs: 3,
+          statusCode: 200,
+          errorClass: null,
+          errorMessage: null,
+          responseSnippet: null,
+        },
       ]);
     });
 

@@ -245,4 +245,29 @@ describe('finding any delivery', () => {
       (await get(`/v1/admin/organizations/${ORG}/webhooks/${OK_HOOK}/health`, SCOPED.Token)).status,
     ).toBe(404);
   });
+
+  it('is 401 on every support route without an admin token, and with a producer token', async () => {
+    const routes: [string, string][] = [
+      ['GET', `/v1/admin/events?OrganizationId=${ORG}`],
+      ['GET', `/v1/admin/events/${randomUUID()}`],
+      ['GET', `/v1/admin/organizations/${ORG}/webhooks/${OK_HOOK}/deliveries`],
+      ['GET', '/v1/admin/deliveries/1'],
+      ['GET', `/v1/admin/organizations/${ORG}/webhooks/${OK_HOOK}/health`],
+      ['POST', '/v1/admin/deliveries/1/redeliver'],
+      ['POST', `/v1/admin/organizations/${ORG}/webhooks/${OK_HOOK}/recover`],
+      ['POST', `/v1/admin/organizations/${ORG}/webhooks/${OK_HOOK}/test`],
+      ['GET', `/v1/admin/jobs/${randomUUID()}`],
+      ['POST', `/v1/admin/jobs/${randomUUID()}/cancel`],
+      ['POST', `/v1/admin/organizations/${ORG}/explain`],
+    ];
+    for (const [method, path] of routes) {
+      expect((await adminCall(url, method, path, { token: null })).status, path).toBe(401);
+      expect((await adminCall(url, method, path, { token: 'test-producer-token' })).status, path).toBe(401);
+    }
+    const badIds = await get(`/v1/admin/organizations/not-an-org/webhooks/${OK_HOOK}/health`);
+    expect([
+      badIds.status,
+      (badIds.body.Error as { Problems: { Path: string }[] }).Problems[0]?.Path,
+    ]).toEqual([400, '$.OrganizationId']);
+  });
 });

@@ -170,6 +170,20 @@ describe('redeliver', () => {
     expect(text.status).toBe(415);
     expect((await post('/v1/admin/deliveries/987654/redeliver')).status).toBe(404);
   });
+
+  it('refuses a delivery with an attempt in flight, which then goes on to its own outcome', async () => {
+    flaky.setHang(true);
+    const event = specEvent('UserStatus', ORG, ENTITY);
+    await gw.publisher.publish(event);
+    await flaky.waitFor(flaky.requests.length + 1);
+    const { id } = await deliveryOf(event.Id, 'in_flight');
+    const busy = await post(`/v1/admin/deliveries/${id}/redeliver`);
+    expect([busy.status, codeOf(busy)]).toEqual([409, 'CONFLICT']);
+    expect((busy.body.Error as { Message: string }).Message).toContain('in flight');
+    flaky.setHang(false);
+    // The hung attempt times out (TimeoutSeconds 1) and its retry is delivered.
+    await deliveryOf(event.Id, 'delivered');
+  });
 });
 
 describe('test send', () => {
