@@ -1,13 +1,17 @@
 import { Hono } from 'hono';
-import { createConsole } from '../../src/console/console.js';
+import { type ConsoleDeps, createConsole } from '../../src/console/console.js';
 import { silentLogger } from '../../src/log/logger.js';
 
 /**
  * The console mounted beside a small admin API that knows tokens and "who am I", for the console's own
  * session and CSRF tests; the pages' tests run against the real gateway.
  */
-export function consoleWithTokens(tokens: Map<string, { Name: string; Role: string }>): Hono {
+export function consoleWithTokens(
+  tokens: Map<string, { Name: string; Role: string }>,
+  options: { routes?: (app: Hono) => void; console?: Partial<ConsoleDeps> } = {},
+): Hono {
   const app = new Hono();
+  options.routes?.(app);
   app.get('/v1/admin/token', (c) => {
     const token = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
     const who = token === undefined ? undefined : tokens.get(token);
@@ -17,7 +21,7 @@ export function consoleWithTokens(tokens: Map<string, { Name: string; Role: stri
   });
   app.mount(
     '/console',
-    createConsole({ api: (request) => app.fetch(request), logger: silentLogger() }).fetch,
+    createConsole({ api: (request) => app.fetch(request), logger: silentLogger(), ...options.console }).fetch,
   );
   return app;
 }

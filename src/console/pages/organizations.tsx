@@ -3,6 +3,7 @@ import { type AdminApi, problemsByField } from '../admin-api.js';
 import { type Health, type Organization, type Page, paths, type Webhook } from '../api-types.js';
 import type { ConsoleEnv } from '../console-env.js';
 import { CsrfField, canEdit, FieldErrors } from '../layout.js';
+import { concurrencyLimit } from '../limit.js';
 import {
   age,
   type ConsoleContext,
@@ -35,12 +36,20 @@ export function isFailing(health: Health | null): boolean {
   return failure !== null && (health.LastSuccessAt === null || failure > health.LastSuccessAt);
 }
 
-async function webhookRows(api: AdminApi, org: string): Promise<WebhookRow[] | null> {
+/**
+ * The API has no health summary per organization, so a page reads each webhook's health; one page's
+ * reads share this many places, however many organizations and webhooks it shows.
+ */
+export const HEALTH_READS_AT_ONCE = 8;
+
+type Limit = ReturnType<typeof concurrencyLimit>;
+
+async function webhookRows(api: AdminApi, org: string, limit: Limit): Promise<WebhookRow[] | null> {
   const list = await api.get<Page<Webhook>>(paths.webhooks(org), { Limit: '500' });
   if (!list.ok) return null;
   return Promise.all(
     list.body.Items.map(async (webhook) => {
-      const health = await api.get<Health>(paths.health(org, webhook.WebhookId));
+      const health = await limit(() => api.get<Health>(paths.health(org, webhook.WebhookId)));
       return { webhook, health: health.ok ? health.body : null };
     }),
   );
@@ -118,10 +127,11 @@ export function organizationPages(app: Hono<ConsoleEnv>): void {
       Cursor: c.req.query('Cursor'),
     });
     if (!list.ok) return renderApiError(c, 'Organizations', list.status, list.error);
+    const limit = concurrencyLimit(HEALTH_READS_AT_ONCE);
     const sections = await Promise.all(
       list.body.Items.map(async (o) => ({
         org: o.OrganizationId,
-        rows: await webhookRows(api, o.OrganizationId),
+        rows: await webhookRows(api, o.OrganizationId, limit),
       })),
     );
     return render(
@@ -173,7 +183,7 @@ async function organizationPage(c: ConsoleContext, create?: { values: WebhookFor
   const org = c.req.param('org') as string;
   const api = c.get('api');
   const session = c.get('session');
-  const rows = await webhookRows(api, org);
+  const rows = await webhookRows(api, org, concurrencyLimit(HEALTH_READS_AT_ONCE));
   if (rows === null) {
     const again = await api.get(paths.webhooks(org));
     if (!again.ok) return renderApiError(c, `Organization ${org}`, again.status, again.error);
