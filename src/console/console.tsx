@@ -8,7 +8,7 @@ import { FAVICON } from './assets/favicon.js';
 import { SCRIPT } from './assets/script.js';
 import { STYLE } from './assets/style.js';
 import { BASE, CsrfField, Layout } from './layout.js';
-import { sameOrigin, securityHeaders } from './security.js';
+import { requestScheme, sameOrigin, securityHeaders } from './security.js';
 import { csrfMatches, type Identity, type Session, SessionStore } from './session.js';
 
 export const COOKIE = 'gateway_console';
@@ -20,6 +20,8 @@ export interface ConsoleDeps {
   /** True once the gateway is stopping: live streams end, so they do not hold the server open. */
   isShuttingDown?: () => boolean;
   sessions?: SessionStore;
+  /** Whether X-Forwarded-Proto tells the scheme the browser used (behind a proxy ending TLS); read per request. */
+  trustForwardedProto?: () => boolean;
 }
 
 import type { ConsoleEnv } from './console-env.js';
@@ -54,13 +56,15 @@ async function identify(api: AdminApi): Promise<Identity | null> {
 export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   const sessions = deps.sessions ?? new SessionStore();
   const app = new Hono<ConsoleEnv>();
+  const schemeOf = (c: Context) =>
+    requestScheme(c.req.url, c.req.raw.headers, deps.trustForwardedProto?.() === true);
 
   const setSessionCookie = (c: Context, session: Session) =>
     setCookie(c, COOKIE, session.id, {
       path: BASE,
       httpOnly: true,
       sameSite: 'Strict',
-      secure: new URL(c.req.url).protocol === 'https:',
+      secure: schemeOf(c) === 'https',
     });
 
   app.use('*', securityHeaders);
@@ -87,7 +91,11 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
     const form = (c.req.header('content-type') ?? '').includes('form') ? await c.req.parseBody() : {};
     const presented =
       c.req.header('x-csrf-token') ?? (typeof form._csrf === 'string' ? form._csrf : undefined);
-    if (session === null || !sameOrigin(c.req.url, c.req.raw.headers) || !csrfMatches(session, presented)) {
+    if (
+      session === null ||
+      !sameOrigin(c.req.url, c.req.raw.headers, schemeOf(c)) ||
+      !csrfMatches(session, presented)
+    ) {
       return c.html(
         <Layout title="Refused" session={null}>
           <p class="error">

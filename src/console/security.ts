@@ -26,15 +26,33 @@ export const securityHeaders: MiddlewareHandler = async (c, next) => {
 };
 
 /**
- * A change must come from a page of the gateway itself: when the browser says where the request comes
- * from (Origin, Sec-Fetch-Site), it must be this origin. The CSRF token is checked besides (console.tsx).
+ * The scheme the browser used. Behind a proxy that ends TLS the gateway sees plain http, so when it is
+ * configured to trust the proxy (Gateway.Console.TrustForwardedProto) the proxy's X-Forwarded-Proto
+ * says it: its first value, the one the proxy nearest the browser wrote. Otherwise the header is ignored,
+ * since anyone reaching the gateway directly could send it.
  */
-export function sameOrigin(requestUrl: string, headers: Headers): boolean {
+export function requestScheme(
+  requestUrl: string,
+  headers: Headers,
+  trustForwardedProto: boolean,
+): 'http' | 'https' {
+  if (trustForwardedProto) {
+    const forwarded = headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
+    if (forwarded === 'https' || forwarded === 'http') return forwarded;
+  }
+  return new URL(requestUrl).protocol === 'https:' ? 'https' : 'http';
+}
+
+/**
+ * A change must come from a page of the gateway itself: when the browser says where the request comes
+ * from (Origin, Sec-Fetch-Site), it must be this origin, with the scheme the browser used. The CSRF token
+ * is checked besides (console.tsx).
+ */
+export function sameOrigin(requestUrl: string, headers: Headers, scheme: 'http' | 'https'): boolean {
   const site = headers.get('sec-fetch-site');
   if (site !== null && site !== 'same-origin' && site !== 'none') return false;
   const origin = headers.get('origin');
   if (origin === null) return true;
-  const url = new URL(requestUrl);
-  const host = headers.get('host') ?? url.host;
-  return origin === `${url.protocol}//${host}`;
+  const host = headers.get('host') ?? new URL(requestUrl).host;
+  return origin === `${scheme}://${host}`;
 }

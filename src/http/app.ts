@@ -63,6 +63,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       api: (r) => app.fetch(r),
       logger: deps.logger,
       isShuttingDown: deps.health.isShuttingDown,
+      trustForwardedProto: () => deps.admin.gateway().Console?.TrustForwardedProto === true,
     }).fetch,
   );
 

@@ -122,3 +122,43 @@ describe('console sign-in, session and CSRF', () => {
     expect(style.headers.get('content-type')).toMatch(/css/);
   });
 });
+
+describe('console behind a proxy that ends TLS (the gateway sees http, the browser uses https)', () => {
+  const tokens = new Map([[TOKEN, { Name: 'alice', Role: 'admin' }]]);
+  const HTTPS = 'https://localhost';
+  const forwarded = { 'x-forwarded-proto': 'https' };
+
+  async function signInThroughProxy(app: ReturnType<typeof consoleWithTokens>) {
+    const page = await app.request(`${ORIGIN}/console/sign-in`, { headers: forwarded });
+    const cookie = sessionCookie(page);
+    const signedIn = await app.request(`${ORIGIN}/console/sign-in`, {
+      method: 'POST',
+      headers: {
+        ...forwarded,
+        cookie,
+        origin: HTTPS,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ _csrf: csrfOf(await page.text()), token: TOKEN }).toString(),
+    });
+    return { page, signedIn };
+  }
+
+  it('with TrustForwardedProto, sets a Secure cookie and takes forms from the https origin', async () => {
+    const app = consoleWithTokens(tokens, { console: { trustForwardedProto: () => true } });
+    const { page, signedIn } = await signInThroughProxy(app);
+    expect(page.headers.get('set-cookie')).toMatch(/;\s*Secure/i);
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('set-cookie')).toMatch(/;\s*Secure/i);
+    // The header names only the scheme: a form from another host is still refused.
+    const other = await post(app, '/console/sign-out', sessionCookie(signedIn), {}, 'https://evil.example');
+    expect(other.status).toBe(403);
+  });
+
+  it('without it, ignores X-Forwarded-Proto: no Secure cookie, and an https Origin is not this one', async () => {
+    const app = consoleWithTokens(tokens);
+    const { page, signedIn } = await signInThroughProxy(app);
+    expect(page.headers.get('set-cookie')).not.toMatch(/Secure/i);
+    expect(signedIn.status).toBe(403);
+  });
+});
