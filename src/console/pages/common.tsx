@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ApiErrorBody } from '../admin-api.js';
+import { paths } from '../api-types.js';
 import type { ConsoleEnv } from '../console-env.js';
 import { Layout } from '../layout.js';
 
@@ -170,4 +171,45 @@ export function age(seconds: number | null): string {
   if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
   if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)} h`;
   return `${(seconds / 86_400).toFixed(1)} d`;
+}
+
+/**
+ * A webhook page whose webhook the API no longer has (deleted by someone else while the page was open,
+ * or never this token's): said in words, with the way back, instead of the API's bare 404.
+ */
+export function webhookGone(c: ConsoleContext, title: string) {
+  const org = c.req.param('org') as string;
+  const id = c.req.param('id') as string;
+  return render(
+    c,
+    title,
+    <div class="error" role="alert" data-gone="webhook">
+      <p>
+        Webhook <code>{id}</code> is not there any more: someone may have deleted it since this page was
+        opened.{c.req.method === 'POST' ? ' Nothing was changed.' : ''}
+      </p>
+      <p>
+        <a href={orgPath(org)}>Back to organization {org}</a>
+      </p>
+    </div>,
+    404,
+  );
+}
+
+/**
+ * A refused action on a webhook page. A 404 may be the webhook itself gone, or only the thing acted on
+ * (a subscription): the webhook is read again to tell which.
+ */
+export async function refusedOnWebhook(
+  c: ConsoleContext,
+  title: string,
+  answer: { status: number; error: ApiErrorBody['Error'] },
+) {
+  if (answer.status === 404) {
+    const webhook = await c
+      .get('api')
+      .get(paths.webhook(c.req.param('org') as string, c.req.param('id') as string));
+    if (!webhook.ok && webhook.status === 404) return webhookGone(c, title);
+  }
+  return renderApiError(c, title, answer.status, answer.error);
 }

@@ -3,7 +3,7 @@ import { streamSSE } from 'hono/streaming';
 import type { AdminApi } from '../admin-api.js';
 import { type DeliverySummary, type Page, paths, type Webhook } from '../api-types.js';
 import type { ConsoleEnv } from '../console-env.js';
-import { render, renderApiError, webhookPath } from './common.js';
+import { render, renderApiError, webhookGone, webhookPath } from './common.js';
 
 /** How often the tail asks the API for the webhook's newest deliveries. */
 const POLL_MS = 1000;
@@ -54,7 +54,10 @@ export function tailPages(app: Hono<ConsoleEnv>, isShuttingDown: () => boolean):
     const org = c.req.param('org');
     const id = c.req.param('id');
     const webhook = await c.get('api').get<Webhook>(paths.webhook(org, id));
-    if (!webhook.ok) return renderApiError(c, 'Live tail', webhook.status, webhook.error);
+    if (!webhook.ok)
+      return webhook.status === 404
+        ? webhookGone(c, 'Live tail')
+        : renderApiError(c, 'Live tail', webhook.status, webhook.error);
     const stream = `${webhookPath(org, id)}/tail/stream`;
     return render(
       c,

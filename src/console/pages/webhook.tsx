@@ -20,10 +20,12 @@ import {
   formOf,
   Notice,
   type NoticeKey,
+  refusedOnWebhook,
   render,
   renderApiError,
   StateBadge,
   TimeWindowFields,
+  webhookGone,
   webhookPath,
   windowQuery,
   withNotice,
@@ -124,7 +126,10 @@ async function webhookPage(c: ConsoleContext, extra: Extra = {}) {
   const api = c.get('api');
   const session = c.get('session');
   const webhook = await api.get<Webhook>(paths.webhook(org, id));
-  if (!webhook.ok) return renderApiError(c, 'Webhook', webhook.status, webhook.error);
+  if (!webhook.ok)
+    return webhook.status === 404
+      ? webhookGone(c, 'Webhook')
+      : renderApiError(c, 'Webhook', webhook.status, webhook.error);
   const state = c.req.query('State');
   const query = {
     State: state,
@@ -422,7 +427,7 @@ export function webhookPages(app: Hono<ConsoleEnv>): void {
     const [org, id] = ids(c);
     const enabled = form.Enabled === 'true';
     const answer = await c.get('api').send('PATCH', paths.webhook(org, id), { Enabled: enabled }, form.etag);
-    if (!answer.ok) return renderApiError(c, 'Pause or resume', answer.status, answer.error);
+    if (!answer.ok) return refusedOnWebhook(c, 'Pause or resume', answer);
     return c.redirect(withNotice(back(c), enabled ? 'resumed' : 'paused'), 303);
   });
 
@@ -431,8 +436,7 @@ export function webhookPages(app: Hono<ConsoleEnv>): void {
     const [org, id] = ids(c);
     const answer = await c.get('api').send('POST', paths.secret(org, id), { Secret: form.Secret ?? '' });
     if (answer.ok) return c.redirect(withNotice(back(c), 'secret'), 303);
-    if (answer.status === 403 || answer.status === 404)
-      return renderApiError(c, 'Secret', answer.status, answer.error);
+    if (answer.status === 403 || answer.status === 404) return refusedOnWebhook(c, 'Secret', answer);
     return webhookPage(c, { secretErrors: problemsByField(answer.error), status: 400 });
   });
 
@@ -441,8 +445,7 @@ export function webhookPages(app: Hono<ConsoleEnv>): void {
     const [org, id] = ids(c);
     const answer = await c.get('api').send('POST', paths.subscriptions(org, id), subscriptionBody(form));
     if (answer.ok) return c.redirect(withNotice(back(c), 'subscriptionAdded'), 303);
-    if (answer.status === 403 || answer.status === 404)
-      return renderApiError(c, 'Subscription', answer.status, answer.error);
+    if (answer.status === 403 || answer.status === 404) return refusedOnWebhook(c, 'Subscription', answer);
     return webhookPage(c, {
       subscriptionErrors: problemsByField(answer.error),
       status: answer.status === 409 ? 409 : 400,
@@ -458,7 +461,7 @@ export function webhookPages(app: Hono<ConsoleEnv>): void {
       const form = await formOf(c);
       const [org, id] = ids(c);
       const current = await currentSubscription(c, form.Shown);
-      if (current.kind === 'refused') return renderApiError(c, 'Subscription', current.status, current.error);
+      if (current.kind === 'refused') return refusedOnWebhook(c, 'Subscription', current);
       if (current.kind === 'changed')
         return renderApiError(c, 'Subscription', 409, {
           Code: 'CONFLICT',
@@ -468,7 +471,7 @@ export function webhookPages(app: Hono<ConsoleEnv>): void {
       const { method, body } = change(form, current.subscription);
       const sub = c.req.param('sub') as string;
       const answer = await c.get('api').send(method, paths.subscription(org, id, sub), body, current.etag);
-      if (!answer.ok) return renderApiError(c, 'Subscription', answer.status, answer.error);
+      if (!answer.ok) return refusedOnWebhook(c, 'Subscription', answer);
       return c.redirect(withNotice(back(c), done), 303);
     });
 
@@ -487,8 +490,7 @@ export function webhookPages(app: Hono<ConsoleEnv>): void {
       .get('api')
       .send<TestAttempt>('POST', paths.test(org, id), { EventType: form.EventType ?? '' });
     if (answer.ok) return webhookPage(c, { test: answer.body });
-    if (answer.status === 403 || answer.status === 404)
-      return renderApiError(c, 'Send test event', answer.status, answer.error);
+    if (answer.status === 403 || answer.status === 404) return refusedOnWebhook(c, 'Send test event', answer);
     const words = (answer.error.Problems ?? []).map((p) => `${p.Path}: ${p.Message}`);
     return webhookPage(c, {
       test: { error: words.length > 0 ? words.join(' ') : answer.error.Message },
