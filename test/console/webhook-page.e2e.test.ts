@@ -267,5 +267,33 @@ describe.skipIf(!hasChromium)(
       expect(filtered.length).toBeLessThan(all);
       for (const row of filtered) expect(row).toContain('subscription');
     });
+
+    it('says so in words when the webhook was deleted by someone else while its page was open', async () => {
+      const created = await api('POST', '/webhooks', {
+        body: { Endpoint: `${receiver.url}/doomed`, Enabled: true },
+      });
+      const id = created.body.WebhookId as string;
+      await page.goto(`${h.url}/console/organizations/${ORG}/webhooks/${id}`);
+      const settings = page.getByRole('form', { name: 'Settings' });
+      await settings.getByLabel('Description').fill('too late');
+      expect(
+        (
+          await api('DELETE', `/webhooks/${id}`, {
+            headers: { 'if-match': created.headers.get('etag') ?? '' },
+          })
+        ).status,
+      ).toBe(204);
+      const saved = page.waitForResponse((r) => r.request().method() === 'POST');
+      await settings.getByRole('button', { name: 'Save settings' }).click();
+      expect((await saved).status()).toBe(404);
+      const alert = page.getByRole('alert');
+      await expect(alert.textContent()).resolves.toContain(
+        `Webhook ${id} is not there any more: someone may have deleted it since this page was opened. Nothing was changed.`,
+      );
+      await h.screenshot(page, 'webhook-gone');
+      await alert.getByRole('link', { name: `Back to organization ${ORG}` }).click();
+      await page.waitForURL(new RegExp(`/console/organizations/${ORG}$`));
+      await expect(page.locator('main').textContent()).resolves.not.toContain('/doomed');
+    });
   },
 );
