@@ -30,9 +30,10 @@ describe('a console page left open while someone else changes things', () => {
   });
   afterAll(() => gateway.cleanup());
 
-  async function signIn(token: string): Promise<string> {
+  /** The sign-in form posted with this token, as a browser would: the answer as it came. */
+  async function postSignIn(token: string): Promise<Response> {
     const page = await fetch(`${url}/console/sign-in`);
-    const answer = await fetch(`${url}/console/sign-in`, {
+    return fetch(`${url}/console/sign-in`, {
       method: 'POST',
       redirect: 'manual',
       headers: {
@@ -42,6 +43,10 @@ describe('a console page left open while someone else changes things', () => {
       },
       body: new URLSearchParams({ _csrf: csrfOf(await page.text()), token }).toString(),
     });
+  }
+
+  async function signIn(token: string): Promise<string> {
+    const answer = await postSignIn(token);
     expect(answer.status).toBe(303);
     return sessionCookie(answer);
   }
@@ -143,17 +148,7 @@ describe('a console page left open while someone else changes things', () => {
     const after = await get(`/console/organizations/${ORG}`, cookie);
     expect(after.headers.get('location')).toBe('/console/sign-in');
     // And the removed token signs in no more.
-    const signInPage = await fetch(`${url}/console/sign-in`);
-    const again = await fetch(`${url}/console/sign-in`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: {
-        cookie: sessionCookie(signInPage),
-        origin: url,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ _csrf: csrfOf(await signInPage.text()), token: EDITOR.Token }).toString(),
-    });
+    const again = await postSignIn(EDITOR.Token);
     expect(again.status).toBe(401);
     gateway.reload(document(gateway.dbFile, [ADMIN, EDITOR]));
   });
