@@ -20,6 +20,9 @@ export function pruneCommand(dryRun: boolean): void {
       `${verb} ${removed.events} event(s), ${removed.deliveries} delivery(ies), ${removed.attempts} attempt(s) and ` +
         `${removed.tombstones} tombstone(s) of pruned events from ${file}\n`,
     );
+    process.stdout.write(
+      `${verb} ${removed.audit} audit log entry(ies) older than Retention.AuditDays (${config.gateway.Retention.AuditDays})\n`,
+    );
     if (!dryRun) process.stdout.write(`returned ${Math.round(freedBytes / 1024)} KiB to the file system\n`);
   } finally {
     database.close();

@@ -51,7 +51,7 @@ describe('parseConfigDocument: defaults', () => {
           AllowPrivateNetworks: false,
           MaxInFlightPerEndpoint: 16,
         },
-        Retention: { DeliveredDays: 7, FailedDays: 30, AttemptsPerDelivery: 20 },
+        Retention: { DeliveredDays: 7, FailedDays: 30, AttemptsPerDelivery: 20, AuditDays: 365 },
       },
       organizations: [],
     });

@@ -12,12 +12,21 @@ describe('Gateway.Retention', () => {
       deliveredDays: 0.5,
       failedDays: 30,
       attemptsPerDelivery: 3,
+      auditDays: 365,
     });
   });
 
   it('names every bad setting and accepts nothing', () => {
     const json = {
-      Gateway: { Retention: { DeliveredDays: 0, FailedDays: -1, AttemptsPerDelivery: 1.5, Extra: 1 } },
+      Gateway: {
+        Retention: {
+          DeliveredDays: 0,
+          FailedDays: -1,
+          AttemptsPerDelivery: 1.5,
+          AuditDays: 'a year',
+          Extra: 1,
+        },
+      },
     };
     let error: unknown;
     try {
@@ -30,6 +39,7 @@ describe('Gateway.Retention', () => {
       '$.Gateway.Retention.DeliveredDays',
       '$.Gateway.Retention.FailedDays',
       '$.Gateway.Retention.AttemptsPerDelivery',
+      '$.Gateway.Retention.AuditDays',
       '$.Gateway.Retention',
     ]);
   });

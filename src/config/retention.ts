@@ -8,5 +8,6 @@ export function retentionPolicy(gateway: Pick<GatewaySection, 'Retention'>): Ret
     deliveredDays: r.DeliveredDays,
     failedDays: r.FailedDays,
     attemptsPerDelivery: r.AttemptsPerDelivery,
+    auditDays: r.AuditDays,
   };
 }

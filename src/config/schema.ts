@@ -37,6 +37,8 @@ const retentionSchema = z.strictObject({
   FailedDays: z.number().positive().finite().default(30),
   /** Attempt rows kept per delivery: the newest. */
   AttemptsPerDelivery: z.int().min(1).max(1000).default(20),
+  /** Audit log entries (configuration changes, who made them) are kept this long. */
+  AuditDays: z.number().positive().finite().default(365),
 });
 /** A plain string may publish for every organization; the object form only for the ones it lists. */
 const producerTokenSchema = z.union(

@@ -9,6 +9,7 @@ import {
 import type { ConfigurationAdmin } from '../http/admin/config-port.js';
 import { ApiError } from '../http/errors.js';
 import { organizationHoldings, readAudit } from '../store/config/audit.js';
+import { groupMembersPage } from '../store/config/security-groups.js';
 import type { GatewayDatabase } from '../store/database.js';
 import type { Configuration } from './configuration.js';
 
@@ -52,6 +53,8 @@ export function configurationAdmin(
       return configuration.applyDocument(actor, { ...config, gateway: configuration.running }, dryRun);
     },
     audit: (query) => readAudit(database, query),
+    members: (organizationId, securityGroupId, after, limit) =>
+      groupMembersPage(database, organizationId, securityGroupId, after, limit),
   };
 }
 

@@ -1,11 +1,12 @@
 import { statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, eventRecord as record, type TestStore } from '../../test/support/store.js';
+import { writeAudit } from './config/audit.js';
 import { EventWriter } from './event-writer.js';
 import { type PruneCounts, Pruner, pruneNow, type RetentionPolicy, STEP_BUDGET_MS } from './pruner.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-const POLICY: RetentionPolicy = { deliveredDays: 7, failedDays: 30, attemptsPerDelivery: 3 };
+const POLICY: RetentionPolicy = { deliveredDays: 7, failedDays: 30, attemptsPerDelivery: 3, auditDays: 365 };
 
 let store: TestStore;
 let now: number;
@@ -49,6 +50,29 @@ function prune(policy = POLICY, dry = false): PruneCounts {
 const eventIds = () => sql().prepare('SELECT id FROM events ORDER BY seq').pluck().all();
 
 describe('Pruner', () => {
+  it('removes audit entries older than auditDays, in steps, and keeps the younger ones', () => {
+    const entry = (resourceId: string) => ({
+      actor: 'ada',
+      organizationId: null,
+      resource: 'webhook',
+      resourceId,
+      action: 'update' as const,
+      before: null,
+      after: null,
+    });
+    // More old entries than a first step's batch, so the phase takes several steps.
+    const old = Array.from({ length: 300 }, (_, i) => entry(`old-${i}`));
+    writeAudit(store.database, old, now - 366 * DAY);
+    writeAudit(store.database, [entry('young')], now - 364 * DAY);
+    const resources = () => sql().prepare('SELECT resource_id FROM audit_log').pluck().all();
+    expect(prune(POLICY, true).audit).toBe(300);
+    expect(count('audit_log')).toBe(301);
+    expect(prune().audit).toBe(300);
+    expect(resources()).toEqual(['young']);
+    expect(prune({ ...POLICY, auditDays: 30 }).audit).toBe(1);
+    expect(count('audit_log')).toBe(0);
+  });
+
   it('removes events whose deliveries all finished past their period, with deliveries and attempts', async () => {
     await accept(['old-delivered', 'young-delivered', 'old-failed', 'very-old-failed', 'waiting'], 0);
     finish('old-delivered', 'delivered', now - 8 * DAY, 2);
@@ -56,7 +80,7 @@ describe('Pruner', () => {
     finish('old-failed', 'discarded', now - 8 * DAY);
     finish('very-old-failed', 'expired', now - 31 * DAY, 0);
     finish('waiting', 'retrying', null, 1);
-    expect(prune()).toEqual({ events: 2, deliveries: 4, attempts: 4, tombstones: 0 });
+    expect(prune()).toEqual({ events: 2, deliveries: 4, attempts: 4, tombstones: 0, audit: 0 });
     expect(eventIds()).toEqual(['young-delivered', 'old-failed', 'waiting']);
     expect(count('deliveries')).toBe(6);
     expect(count('attempts')).toBe(2 + 2 + 2);
@@ -103,7 +127,7 @@ describe('Pruner', () => {
     await accept(['a', 'b'], 0);
     finish('a', 'delivered', now - 8 * DAY);
     finish('b', 'delivered', now - 8 * DAY);
-    expect(prune(POLICY, true)).toEqual({ events: 2, deliveries: 4, attempts: 4, tombstones: 0 });
+    expect(prune(POLICY, true)).toEqual({ events: 2, deliveries: 4, attempts: 4, tombstones: 0, audit: 0 });
     expect(eventIds()).toEqual(['a', 'b']);
     expect(count('pruned_events')).toBe(0);
   });

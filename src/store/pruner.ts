@@ -10,12 +10,15 @@ export interface RetentionPolicy {
   failedDays: number;
   /** Attempt rows kept per delivery (the newest). */
   attemptsPerDelivery: number;
+  /** Days an audit log entry is kept. */
+  auditDays: number;
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = {
   deliveredDays: 7,
   failedDays: 30,
   attemptsPerDelivery: 20,
+  auditDays: 365,
 };
 
 /** What a prune removed (or, dry, would remove). */
@@ -24,15 +27,24 @@ export interface PruneCounts {
   deliveries: number;
   attempts: number;
   tombstones: number;
+  /** Audit log entries older than auditDays. */
+  audit: number;
 }
 
-export const noCounts = (): PruneCounts => ({ events: 0, deliveries: 0, attempts: 0, tombstones: 0 });
+export const noCounts = (): PruneCounts => ({
+  events: 0,
+  deliveries: 0,
+  attempts: 0,
+  tombstones: 0,
+  audit: 0,
+});
 
 export function addCounts(into: PruneCounts, more: PruneCounts): void {
   into.events += more.events;
   into.deliveries += more.deliveries;
   into.attempts += more.attempts;
   into.tombstones += more.tombstones;
+  into.audit += more.audit;
 }
 
 /** A step holds the writer at most about this long: the batch size adapts to stay under it. */
@@ -57,7 +69,8 @@ interface Candidate {
  * Removes what Gateway.Retention no longer keeps: events whose every delivery finished longer ago than
  * its period (events nothing was owed to, once DeliveredDays have passed since they were accepted), with
  * their deliveries and attempts (foreign-key cascades), leaving a tombstone for `trace` that is kept for
- * the same period again. Work is done in
+ * the same period again; and audit log entries older than auditDays (the log grows with every
+ * configuration change, a first apply of a large document by one entry per subscription). Work is done in
  * steps, one short transaction each, so the writer is never held long; between steps the store thread
  * serves events, claims and outcomes. A pass walks events in acceptance order and ends at the first one
  * too young for either period, so its cost follows what is old, not what is kept.
@@ -69,6 +82,9 @@ export class Pruner {
   private readonly oldTombstones: BetterSqlite3.Statement;
   private readonly deleteTombstones: BetterSqlite3.Statement;
   private readonly countOldTombstones: BetterSqlite3.Statement;
+  private readonly oldAudit: BetterSqlite3.Statement;
+  private readonly deleteAudit: BetterSqlite3.Statement;
+  private readonly countOldAudit: BetterSqlite3.Statement;
   private readonly trimAttempts: BetterSqlite3.Statement;
   private readonly freePages: BetterSqlite3.Statement;
   private readonly removeBatch: (rows: readonly Candidate[], now: number) => void;
@@ -76,6 +92,7 @@ export class Pruner {
   private batch = 64;
   private vacuumPages = VACUUM_PAGES;
   private tombstonesDone = false;
+  private auditDone = false;
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
@@ -106,6 +123,9 @@ export class Pruner {
     this.countOldTombstones = sqlite
       .prepare('SELECT count(*) FROM pruned_events WHERE pruned_at <= ?')
       .pluck();
+    this.oldAudit = sqlite.prepare('SELECT seq FROM audit_log WHERE at <= ? ORDER BY at LIMIT ?').pluck();
+    this.deleteAudit = sqlite.prepare('DELETE FROM audit_log WHERE seq = ?');
+    this.countOldAudit = sqlite.prepare('SELECT count(*) FROM audit_log WHERE at <= ?').pluck();
     this.trimAttempts = sqlite.prepare('DELETE FROM attempts WHERE delivery_id = ? AND attempt_no <= ?');
     this.freePages = sqlite.prepare('PRAGMA freelist_count').pluck();
     this.removeBatch = sqlite.transaction((rows: readonly Candidate[], now: number) => {
@@ -126,6 +146,7 @@ export class Pruner {
   restart(): void {
     this.after = 0;
     this.tombstonesDone = false;
+    this.auditDone = false;
   }
 
   /**
@@ -138,6 +159,11 @@ export class Pruner {
     const removed = noCounts();
     if (!this.tombstonesDone) {
       this.tombstonesDone = this.pruneTombstones(now, dry, removed);
+      this.adapt(performance.now() - started);
+      return { done: false, removed };
+    }
+    if (!this.auditDone) {
+      this.auditDone = this.pruneAudit(now - this.policy.auditDays * DAY_MS, dry, removed);
       this.adapt(performance.now() - started);
       return { done: false, removed };
     }
@@ -210,6 +236,21 @@ export class Pruner {
       })();
     removed.tombstones = ids.length;
     return ids.length < this.batch;
+  }
+
+  /** Removes audit entries written at or before `before`. True when none is left. */
+  private pruneAudit(before: number, dry: boolean, removed: PruneCounts): boolean {
+    if (dry) {
+      removed.audit = this.countOldAudit.get(before) as number;
+      return true;
+    }
+    const seqs = this.oldAudit.all(before, this.batch) as number[];
+    if (seqs.length > 0)
+      this.sqlite.transaction(() => {
+        for (const seq of seqs) this.deleteAudit.run(seq);
+      })();
+    removed.audit = seqs.length;
+    return seqs.length < this.batch;
   }
 
   private daysOf(row: Candidate): number {

@@ -147,7 +147,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       await t.store.write([eventRecord('done', [1]), eventRecord('waiting', [2])], []);
       const [claimed] = (await t.store.claim(1, Date.now(), 10)).deliveries;
       await t.store.record([delivered(claimed?.id as number, Date.now())]);
-      const policy = { deliveredDays: 1, failedDays: 30, attemptsPerDelivery: 20 };
+      const policy = { deliveredDays: 1, failedDays: 30, attemptsPerDelivery: 20, auditDays: 365 };
       expect(t.prune(policy, Date.now()).events).toBe(0);
       expect(t.prune(policy, Date.now() + 2 * DAY)).toMatchObject({ events: 1, deliveries: 1, attempts: 1 });
       expect(t.trace('done')).toMatchObject({ event: null, pruned: { retentionDays: 1 } });

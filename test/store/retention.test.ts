@@ -48,6 +48,17 @@ describe('retention', () => {
     );
   });
 
+  it('prunes the audit log past Retention.AuditDays in the background', async () => {
+    gw = await startTestGateway({
+      organizations: [organization(ORG, [{ endpoint: 'http://127.0.0.1:9/hook' }])],
+      retention: { DeliveredDays: SECOND_IN_DAYS, AuditDays: 5 * SECOND_IN_DAYS },
+    });
+    const g = gw;
+    // The start's apply of the document is audited: the organization, its webhook and subscription.
+    expect(count(g, 'audit_log')).toBeGreaterThan(0);
+    await waitFor(() => count(g, 'audit_log') === 0, 'the audit log pruned');
+  });
+
   it('keeps what is within its period, and failed deliveries for FailedDays', async () => {
     receiver = await startReceiver({ status: 500 });
     gw = await startTestGateway({

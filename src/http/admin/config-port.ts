@@ -26,4 +26,11 @@ export interface ConfigurationAdmin {
   /** Applies a document as desired state (`gateway import`); throws ConfigError naming every problem. */
   applyDocument(actor: string, document: unknown, dryRun: boolean): Change[];
   audit(query: AuditQuery): { records: AuditRecord[]; more: boolean };
+  /** One page of a group's stored members (EntityId order, after `after`), and how many it has. */
+  members(
+    organizationId: string,
+    securityGroupId: string,
+    after: string | null,
+    limit: number,
+  ): { entityIds: string[]; count: number; more: boolean };
 }
