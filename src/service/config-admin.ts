@@ -26,6 +26,13 @@ export function configurationAdmin(
       const [org] = readState(database, [organizationId], ownedMembers);
       return org === undefined ? undefined : organizationDocument(org);
     },
+    organizationWithWebhook(organizationId, webhookId) {
+      const [org] = readState(database, [organizationId], {
+        membersOf: () => false,
+        webhookId: webhookId.toLowerCase(),
+      });
+      return org === undefined ? undefined : organizationDocument(org);
+    },
     edit(actor, organizationId, edit, dryRun = false) {
       return configuration.editOrganization(
         actor,

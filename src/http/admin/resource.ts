@@ -69,6 +69,19 @@ export function readOrganization(
   return org;
 }
 
+/** readOrganization narrowed to one webhook (404 the same), for answers about that webhook alone. */
+export function readOrganizationWebhook(
+  port: ConfigurationAdmin,
+  admin: AdminPrincipal,
+  organizationId: string,
+  webhookId: string,
+): OrganizationDocument {
+  requireOrganization(admin, organizationId);
+  const org = port.organizationWithWebhook(organizationId, webhookId);
+  if (org === undefined) throw organizationNotFound(organizationId);
+  return org;
+}
+
 /**
  * An editor's change of an existing organization the token may see, through the single change path;
  * `edit` runs in the change's transaction on the stored organization (404 when it is gone).
