@@ -158,8 +158,12 @@ export class Support implements SupportOperations {
         `Delivery ${deliveryId} expired (its event's MessageTTLSeconds passed): send "Force": true to deliver it anyway`,
       );
     }
-    if (d.state === 'in_flight' || !(await this.d.store.requeue(deliveryId)))
+    if (d.state === 'in_flight' || !(await this.d.store.requeue(deliveryId))) {
+      // The store refuses a deleted webhook's delivery in the same statement: a delete that committed
+      // since the check above is named as such.
+      this.requireLive(webhookOfRow(this.d.sqlite, d.webhookRowId) as WebhookRef, 'redelivered');
       throw new ApiError('CONFLICT', `Delivery ${deliveryId} has an attempt in flight: wait for its outcome`);
+    }
     this.d.engine.wake([d.webhookRowId]);
     return deliveryDetailJson(
       getDelivery(this.d.sqlite, deliveryId) as NonNullable<ReturnType<typeof getDelivery>>,

@@ -6,7 +6,7 @@ import { findWebhook, getDelivery, listDeliveries } from './deliveries.js';
 import { listEvents } from './events.js';
 import { webhookHealth, windowStats } from './health.js';
 import { createJob, getJob, runJobBatch } from './jobs.js';
-import { countRecoverable, requeueDelivery } from './requeue.js';
+import { busyUpTo, countRecoverable, requeueDelivery } from './requeue.js';
 
 let store: TestStore;
 beforeEach(() => {
@@ -159,11 +159,13 @@ describe('webhookHealth', () => {
       [1, now - 5_000_000, 99, 500],
     ] as const) {
       sql(
-        `INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code) VALUES (?, 1, ?, ?, ?)`,
+        `INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code, error_class)
+         VALUES (?, 1, ?, ?, ?, ?)`,
         id,
         at,
         ms,
         status,
+        status === 200 ? null : 'http-status',
       );
     }
     const h = webhookHealth(store.database.sqlite, 1, now);
@@ -175,6 +177,11 @@ describe('webhookHealth', () => {
     expect(h.lastSuccessAt).toBe(now - 600_000);
     expect(h.lastFailure).toEqual({ at: now - 120_000, statusCode: 500, errorClass: 'http-status' });
     expect(windowStats([])).toEqual({ attempts: 0, successRate: null, p50Ms: null, p99Ms: null });
+    // Nothing attempted in the last hour: the most recently attempted deliveries tell.
+    const later = webhookHealth(store.database.sqlite, 1, now + 10 * 3_600_000);
+    expect(later.lastHour.attempts).toBe(0);
+    expect(later.lastSuccessAt).toBe(now - 600_000);
+    expect(later.lastFailure).toEqual({ at: now - 120_000, statusCode: 500, errorClass: 'http-status' });
   });
 });
 
@@ -213,6 +220,40 @@ describe('re-queuing', () => {
     sql('UPDATE webhooks SET enabled = 0 WHERE id = 1');
     requeueDelivery(store.database.sqlite, 1);
     expect(deliveryRow(1).state).toBe('paused');
+    // What a paused webhook holds counts as ahead of a recovery: its next batch waits for the resume.
+    expect(busyUpTo(store.database.sqlite, 1, 10)).toBe(1);
+  });
+
+  it("never re-queues a deleted webhook's delivery: it stays finished, with its finish time", () => {
+    seed(1, 'discarded');
+    sql('UPDATE deliveries SET finished_at = 1000');
+    sql('UPDATE webhooks SET deleted_at = 5 WHERE id = 1');
+    expect(requeueDelivery(store.database.sqlite, 1)).toBe(false);
+    expect(deliveryRow(1)).toMatchObject({ state: 'discarded', requeuedFrom: null });
+    const unfinished = store.database.sqlite.prepare(
+      'SELECT count(*) FROM deliveries WHERE finished_at IS NULL',
+    );
+    expect(unfinished.pluck().get()).toBe(0);
+  });
+
+  it('fails a job whose webhook was deleted in the batch itself, re-queuing nothing', () => {
+    seed(3, 'delivered');
+    const db = store.database.sqlite;
+    const selection = { webhookRowId: 1, states: ['delivered' as const], since: 0, until: 10_000 };
+    createJob(db, { id: 'j', selection, total: 3, createdBy: 'alice', now: 1 });
+    sql('UPDATE webhooks SET deleted_at = 5 WHERE id = 1');
+    expect(runJobBatch(db, 'j', 2, 7)).toBeNull();
+    expect(getJob(db, 'j')).toMatchObject({ state: 'failed', error: 'the webhook was deleted', done: 0 });
+    expect([1, 2, 3].map((id) => deliveryRow(id).state)).toEqual(['delivered', 'delivered', 'delivered']);
+  });
+
+  it('makes a recovery batch due at its own time, behind what was already due', () => {
+    seed(1, 'delivered');
+    const db = store.database.sqlite;
+    const selection = { webhookRowId: 1, states: ['delivered' as const], since: 0, until: 10_000 };
+    createJob(db, { id: 'j', selection, total: 1, createdBy: 'alice', now: 1 });
+    expect(runJobBatch(db, 'j', 2, 4242)).toBe(1);
+    expect(deliveryRow(1)).toMatchObject({ state: 'retrying', due: 4242, requeuedFrom: 'delivered' });
   });
 
   it('runs a recovery job in batches past a cursor, counting what it re-queued', () => {
