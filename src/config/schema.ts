@@ -102,6 +102,17 @@ export const gatewaySchema = z.strictObject({
   MetricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
   Delivery: deliverySchema.prefault({}),
   Retention: retentionSchema.prefault({}),
+  /** The support console at /console. */
+  Console: z
+    .strictObject({
+      /**
+       * Behind a proxy that ends TLS: believe its X-Forwarded-Proto about the scheme the browser used (the
+       * session cookie is then Secure, and forms posted from https pages are this origin). Only when every
+       * request comes through that proxy: anyone reaching the gateway directly could send the header.
+       */
+      TrustForwardedProto: z.boolean().default(false),
+    })
+    .optional(),
 });
 
 export const securityGroupSchema = z.strictObject({

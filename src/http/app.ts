@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { EventBus } from '../bus/event-bus.js';
 import { isStoreRefusal, type MembershipDirectory } from '../bus/ports.js';
 import { ConfigError } from '../config/index.js';
+import { createConsole } from '../console/console.js';
 import type { Logger } from '../log/logger.js';
 import { type AdminDeps, createAdminApp } from './admin/app.js';
 import { type ProducerEnv, type ProducerToken, requireBearer } from './auth.js';
@@ -53,6 +54,17 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.route(
     '/',
     docsRoutes(() => describeApp(app)),
+  );
+  // The console is an HTML app of its own beside the API (not part of the OpenAPI document): mounted, so
+  // it sees its paths without the /console prefix and answers them all itself.
+  app.mount(
+    '/console',
+    createConsole({
+      api: (r) => app.fetch(r),
+      logger: deps.logger,
+      isShuttingDown: deps.health.isShuttingDown,
+      trustForwardedProto: () => deps.admin.gateway().Console?.TrustForwardedProto === true,
+    }).fetch,
   );
 
   app.notFound((c) =>
