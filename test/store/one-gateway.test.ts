@@ -81,5 +81,5 @@ describe('one serving gateway per database file', () => {
     third.child.kill('SIGTERM');
     expect(await third.exited).toBe(0);
     await receiver.close();
-  });
+  }, 90_000); // three gateways and several CLI processes, each a cold start under tsx
 });
