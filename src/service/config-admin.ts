@@ -47,8 +47,12 @@ export function configurationAdmin(
     },
     exportDocument: (): ConfigDocument => exportConfig(database, configuration.running),
     applyDocument(actor, json, dryRun) {
-      const config = parseConfigDocument(json);
-      const sent = (json as { Gateway?: unknown }).Gateway;
+      const sent = isObject(json) ? json.Gateway : undefined;
+      // Without a Gateway section the document means the one in force: its Organizations are checked
+      // against the running Delivery policy and defaults, not the built-in ones.
+      const config = parseConfigDocument(
+        isObject(json) && sent === undefined ? { ...json, Gateway: configuration.running } : json,
+      );
       if (sent !== undefined && JSON.stringify(config.gateway) !== JSON.stringify(configuration.running))
         throw new ConfigError([
           {
@@ -63,6 +67,10 @@ export function configurationAdmin(
     members: (organizationId, securityGroupId, after, limit) =>
       groupMembersPage(database, organizationId, securityGroupId, after, limit),
   };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** An organization goes only when nothing is left of it: no groups of producers, no webhooks' history. */

@@ -324,6 +324,11 @@ describe('admin API: organizations, subscriptions, security groups, config, audi
     expect((plan.body.Changes as Items).map((c) => `${c.Op} ${c.Kind}`)).toEqual(['create webhook']);
     expect(gateway.rows('SELECT endpoint FROM webhooks WHERE deleted_at IS NULL')).toHaveLength(1);
 
+    // Without Gateway the running section is the one checked against: its AllowHttp admits http endpoints.
+    const { Gateway: _left, ...withoutGateway } = document as unknown as Record<string, unknown>;
+    const planned = await adminCall(url, 'PUT', '/v1/admin/config?dryRun=true', { body: withoutGateway });
+    expect([planned.status, (planned.body.Changes as Items).length]).toEqual([200, 1]);
+
     const applied = await adminCall(url, 'PUT', '/v1/admin/config', { body: document });
     expect([applied.status, applied.body.DryRun]).toEqual([200, false]);
     expect(gateway.rows('SELECT endpoint FROM webhooks WHERE deleted_at IS NULL')).toHaveLength(2);
