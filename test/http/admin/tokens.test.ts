@@ -104,6 +104,14 @@ describe('admin tokens over the API', () => {
       '$.Organizations[0]',
       '$.Role',
     ]);
+    // The audit's actor for document changes, in any case or spacing, and names with control characters.
+    for (const Name of ['document', ' Document ', 'evil\n{"Actor":"x"}', 'tab\there', 'two  spaces']) {
+      const reserved = await adminCall(url, 'POST', '/v1/admin/tokens', { body: { Name, Role: 'admin' } });
+      expect([
+        reserved.status,
+        (reserved.body.Error as { Problems: { Path: string }[] }).Problems[0]?.Path,
+      ]).toEqual([400, '$.Name']);
+    }
     expect(gateway.rows('SELECT name FROM admin_tokens')).toEqual([{ name: 'console' }]);
   });
 
