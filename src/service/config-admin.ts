@@ -48,6 +48,11 @@ export function configurationAdmin(
     },
     // The Gateway section stays out: it holds every admin token, the MetricsToken and the producer tokens,
     // and PUT takes a document without it as the section in force.
+    organizationGroups(organizationId) {
+      // A WebhookId no webhook has (the empty one) narrows the read to the groups.
+      const [org] = readState(database, [organizationId], { membersOf: () => false, webhookId: '' });
+      return org === undefined ? undefined : organizationDocument(org);
+    },
     exportDocument: () => ({ Organizations: exportConfig(database, configuration.running).Organizations }),
     applyDocument(actor, json, dryRun) {
       const sent = isObject(json) ? json.Gateway : undefined;

@@ -22,6 +22,11 @@ export interface ConfigurationAdmin {
    */
   organizationWithWebhook(organizationId: string, webhookId: string): OrganizationDocument | undefined;
   /**
+   * The organization's security groups without their members (EntityIds [] when the configuration owns
+   * them, absent when producers do) and no webhooks: what a list of groups reads, whatever their size.
+   */
+  organizationGroups(organizationId: string): OrganizationDocument | undefined;
+  /**
    * Changes one organization; `edit` runs inside the transaction on the stored state (it may throw to
    * refuse). Throws ConfigError with the document's problems, or what edit throws; nothing is changed then.
    */

@@ -72,6 +72,18 @@ export function readOrganization(
   return org;
 }
 
+/** readOrganization with its groups only, none of their members (404 the same), for the groups list. */
+export function readOrganizationGroups(
+  port: ConfigurationAdmin,
+  admin: AdminPrincipal,
+  organizationId: string,
+): OrganizationDocument {
+  requireOrganization(admin, organizationId);
+  const org = port.organizationGroups(organizationId);
+  if (org === undefined) throw organizationNotFound(organizationId);
+  return org;
+}
+
 /** readOrganization narrowed to one webhook (404 the same), for answers about that webhook alone. */
 export function readOrganizationWebhook(
   port: ConfigurationAdmin,

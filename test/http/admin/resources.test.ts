@@ -243,6 +243,15 @@ describe('admin API: organizations, subscriptions, security groups, config, audi
     expect(group.body.MemberCount).toBe(250);
     expect(group.body.EntityIds).toEqual(ids.slice(0, 100));
     const etag = group.headers.get('etag');
+    // The list shows each group as its own answer does: the first page and the count, not every member.
+    const listed = await adminCall(url, 'GET', base);
+    const inList = (listed.body.Items as Items).find((g) => g.SecurityGroupId === big);
+    expect(inList).toEqual({
+      SecurityGroupId: big,
+      EntityIds: ids.slice(0, 100),
+      MemberCount: 250,
+      NextCursor: group.body.NextCursor,
+    });
 
     const seen = [...(group.body.EntityIds as string[])];
     let cursor = group.body.NextCursor as string | null;
