@@ -66,10 +66,7 @@ export function readOrganization(
   admin: AdminPrincipal,
   organizationId: string,
 ): OrganizationDocument {
-  requireOrganization(admin, organizationId);
-  const org = port.organization(organizationId);
-  if (org === undefined) throw organizationNotFound(organizationId);
-  return org;
+  return readFor(admin, organizationId, () => port.organization(organizationId));
 }
 
 /** readOrganization with its groups only, none of their members (404 the same), for the groups list. */
@@ -78,10 +75,7 @@ export function readOrganizationGroups(
   admin: AdminPrincipal,
   organizationId: string,
 ): OrganizationDocument {
-  requireOrganization(admin, organizationId);
-  const org = port.organizationGroups(organizationId);
-  if (org === undefined) throw organizationNotFound(organizationId);
-  return org;
+  return readFor(admin, organizationId, () => port.organizationGroups(organizationId));
 }
 
 /** readOrganization narrowed to one webhook (404 the same), for answers about that webhook alone. */
@@ -91,8 +85,16 @@ export function readOrganizationWebhook(
   organizationId: string,
   webhookId: string,
 ): OrganizationDocument {
+  return readFor(admin, organizationId, () => port.organizationWithWebhook(organizationId, webhookId));
+}
+
+function readFor(
+  admin: AdminPrincipal,
+  organizationId: string,
+  read: () => OrganizationDocument | undefined,
+): OrganizationDocument {
   requireOrganization(admin, organizationId);
-  const org = port.organizationWithWebhook(organizationId, webhookId);
+  const org = read();
   if (org === undefined) throw organizationNotFound(organizationId);
   return org;
 }
