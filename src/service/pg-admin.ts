@@ -33,6 +33,7 @@ export function pgAdminDeps(o: {
     organization: refuse('The configuration API (/v1/admin/organizations and below)'),
     organizationWithWebhook: refuse('The configuration API (/v1/admin/organizations and below)'),
     members: refuse('The configuration API (/v1/admin/organizations and below)'),
+    organizationGroups: refuse('The configuration API (/v1/admin/organizations and below)'),
     edit: refuse('The configuration API (/v1/admin/organizations and below)'),
     exportDocument: refuse('GET /v1/admin/config'),
     applyDocument: refuse('PUT /v1/admin/config'),
