@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jsonPath, problemsFromIssues } from '../problems.js';
 import { applyPlanned } from '../store/config/apply-changes.js';
-import type { Change } from '../store/config/state.js';
+import type { Change, WebhookState } from '../store/config/state.js';
 import type { GatewayDatabase } from '../store/database.js';
 import { refuseForeignWebhookIds } from './apply.js';
 import { auditEntries } from './audit.js';
@@ -61,15 +61,36 @@ export function applyEdit(
       }
       const parsed = validateOrganization(document, options.delivery, focus);
       const desired = resolveWebhookIds(current, parsed, randomUUID);
-      refuseForeignWebhookIds(g, desired);
+      // The organization's own webhooks are its own: only WebhookIds new to it can belong to another.
+      const own = new Set(stored?.webhooks.map((w) => w.webhookId ?? '') ?? []);
+      refuseForeignWebhookIds(
+        g,
+        onlyWebhooks(desired, (webhookId) => !own.has(webhookId)),
+      );
+      const changes = planChanges(current, desired);
+      // Only webhooks the plan changes can have audit entries: the others are left out on both sides
+      // rather than converted and compared (an edit of one webhook among thousands).
+      const changed = new Set(changes.flatMap((c) => (c.webhookId === undefined ? [] : [c.webhookId])));
+      const touched = (webhookId: string) => changed.has(webhookId);
       return {
-        changes: planChanges(current, desired),
+        changes,
         desired,
-        audit: options.dryRun === true ? [] : auditEntries(options.actor, current, desired),
+        audit:
+          options.dryRun === true
+            ? []
+            : auditEntries(options.actor, onlyWebhooks(current, touched), onlyWebhooks(desired, touched)),
       };
     },
     options.dryRun === true,
   );
+}
+
+/** The organizations with only the webhooks `keep` names (by WebhookId; all are resolved here). */
+function onlyWebhooks<T extends { webhooks: WebhookState[] }>(
+  orgs: readonly T[],
+  keep: (webhookId: string) => boolean,
+): T[] {
+  return orgs.map((org) => ({ ...org, webhooks: org.webhooks.filter((w) => keep(w.webhookId ?? '')) }));
 }
 
 function validateOrganization(

@@ -9,6 +9,7 @@ import {
 import type { ConfigurationAdmin } from '../http/admin/config-port.js';
 import { ApiError } from '../http/errors.js';
 import { organizationHoldings, readAudit } from '../store/config/audit.js';
+import { groupMembersPage } from '../store/config/security-groups.js';
 import type { GatewayDatabase } from '../store/database.js';
 import type { Configuration } from './configuration.js';
 
@@ -23,6 +24,13 @@ export function configurationAdmin(
     organizations: () => readState(database, undefined, ownedMembers).map(organizationDocument),
     organization(organizationId) {
       const [org] = readState(database, [organizationId], ownedMembers);
+      return org === undefined ? undefined : organizationDocument(org);
+    },
+    organizationWithWebhook(organizationId, webhookId) {
+      const [org] = readState(database, [organizationId], {
+        membersOf: () => false,
+        webhookId: webhookId.toLowerCase(),
+      });
       return org === undefined ? undefined : organizationDocument(org);
     },
     edit(actor, organizationId, edit, dryRun = false) {
@@ -52,6 +60,8 @@ export function configurationAdmin(
       return configuration.applyDocument(actor, { ...config, gateway: configuration.running }, dryRun);
     },
     audit: (query) => readAudit(database, query),
+    members: (organizationId, securityGroupId, after, limit) =>
+      groupMembersPage(database, organizationId, securityGroupId, after, limit),
   };
 }
 

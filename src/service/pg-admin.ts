@@ -31,6 +31,8 @@ export function pgAdminDeps(o: {
   const configuration: ConfigurationAdmin = {
     organizations: refuse('The configuration API (/v1/admin/organizations and below)'),
     organization: refuse('The configuration API (/v1/admin/organizations and below)'),
+    organizationWithWebhook: refuse('The configuration API (/v1/admin/organizations and below)'),
+    members: refuse('The configuration API (/v1/admin/organizations and below)'),
     edit: refuse('The configuration API (/v1/admin/organizations and below)'),
     exportDocument: refuse('GET /v1/admin/config'),
     applyDocument: refuse('PUT /v1/admin/config'),

@@ -17,6 +17,11 @@ export interface ConfigurationAdmin {
   organizations(): OrganizationDocument[];
   organization(organizationId: string): OrganizationDocument | undefined;
   /**
+   * The organization with only this webhook in Webhooks (none when it has no such webhook) and its groups
+   * without members: what an answer about one webhook reads, whatever the organization's size.
+   */
+  organizationWithWebhook(organizationId: string, webhookId: string): OrganizationDocument | undefined;
+  /**
    * Changes one organization; `edit` runs inside the transaction on the stored state (it may throw to
    * refuse). Throws ConfigError with the document's problems, or what edit throws; nothing is changed then.
    */
@@ -26,4 +31,11 @@ export interface ConfigurationAdmin {
   /** Applies a document as desired state (`gateway import`); throws ConfigError naming every problem. */
   applyDocument(actor: string, document: unknown, dryRun: boolean): Change[];
   audit(query: AuditQuery): { records: AuditRecord[]; more: boolean };
+  /** One page of a group's stored members (EntityId order, after `after`), and how many it has. */
+  members(
+    organizationId: string,
+    securityGroupId: string,
+    after: string | null,
+    limit: number,
+  ): { entityIds: string[]; count: number; more: boolean };
 }

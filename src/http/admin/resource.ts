@@ -15,9 +15,11 @@ export const listQuery = z.object({
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ Items: z.array(item), NextCursor: z.string().nullable() });
 
-const encode = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
+/** A cursor naming the last key of a page. */
+export const encode = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
 
-function decode(cursor: string): string {
+/** The key a cursor of `encode` names; 400 on `$.Cursor` for anything else. */
+export function decode(cursor: string): string {
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
   if (cursor === '' || encode(key) !== cursor)
     throw new ApiError('BAD_REQUEST', 'Invalid request', [
@@ -63,6 +65,19 @@ export function readOrganization(
 ): OrganizationDocument {
   requireOrganization(admin, organizationId);
   const org = port.organization(organizationId);
+  if (org === undefined) throw organizationNotFound(organizationId);
+  return org;
+}
+
+/** readOrganization narrowed to one webhook (404 the same), for answers about that webhook alone. */
+export function readOrganizationWebhook(
+  port: ConfigurationAdmin,
+  admin: AdminPrincipal,
+  organizationId: string,
+  webhookId: string,
+): OrganizationDocument {
+  requireOrganization(admin, organizationId);
+  const org = port.organizationWithWebhook(organizationId, webhookId);
   if (org === undefined) throw organizationNotFound(organizationId);
   return org;
 }

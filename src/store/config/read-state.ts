@@ -1,12 +1,6 @@
-import { and, type Column, eq, inArray, isNull } from 'drizzle-orm';
+import { and, type Column, eq, inArray } from 'drizzle-orm';
 import type { GatewayDatabase } from '../database.js';
-import {
-  organizations,
-  securityGroupMembers,
-  securityGroups,
-  subscriptions,
-  webhooks,
-} from '../schema/index.js';
+import { organizations, securityGroupMembers, securityGroups } from '../schema/index.js';
 import {
   byString,
   type StoredOrgState,
@@ -22,6 +16,8 @@ export interface ReadStateOptions {
    * left out has members null.
    */
   membersOf?: (organizationId: string, securityGroupId: string, membersFromDocument: boolean) => boolean;
+  /** Only this webhook (its WebhookId, lower case) of the organizations: an answer about one webhook. */
+  webhookId?: string;
 }
 
 /**
@@ -62,15 +58,28 @@ export function readState(
             .all(),
         );
   const membersRead = new Set(readGroups.map((group) => `${group.organizationId} ${group.id}`));
-  const live = (column: Column) => and(only(column), isNull(webhooks.deletedAt));
-  const webhookRows = db.select().from(webhooks).where(live(webhooks.organizationId)).all();
-  const subscriptionRows = db
-    .select({ subscription: subscriptions })
-    .from(subscriptions)
-    .innerJoin(webhooks, eq(webhooks.id, subscriptions.webhookId))
-    .where(live(webhooks.organizationId))
-    .all()
-    .map((row) => row.subscription);
+  // The two big reads (an organization may have 100,000 subscriptions) are plain statements: mapping
+  // their rows through the query builder cost more than the queries themselves.
+  const params = [...(ids ?? []), ...(options.webhookId === undefined ? [] : [options.webhookId])];
+  const inOrgs =
+    (ids === undefined ? '' : `AND w.organization_id IN (${ids.map(() => '?').join(', ')})`) +
+    (options.webhookId === undefined ? '' : ' AND w.webhook_id = ?');
+  const webhookRows = g.sqlite
+    .prepare(
+      `SELECT w.id, w.organization_id AS organizationId, w.webhook_id AS webhookId, w.endpoint, w.description,
+              w.secret, w.insecure_ssl AS insecureSsl, w.timeout_seconds AS timeoutSeconds, w.enabled,
+              w.retry_schedule_seconds AS retryScheduleSeconds
+         FROM webhooks w WHERE w.deleted_at IS NULL ${inOrgs}`,
+    )
+    .all(...params) as WebhookRow[];
+  const subscriptionRows = g.sqlite
+    .prepare(
+      `SELECT s.webhook_id AS webhookId, s.event_type AS eventType, s.entity_id AS entityId,
+              s.security_group_id AS securityGroupId, s.all_entities AS allEntities, s.enabled
+         FROM subscriptions s JOIN webhooks w ON w.id = s.webhook_id
+        WHERE w.deleted_at IS NULL ${inOrgs}`,
+    )
+    .all(...params) as SubscriptionRow[];
 
   const members = groupBy(memberRows, (m) => `${m.organizationId} ${m.securityGroupId}`);
   const groups = groupBy(groupRows, (row) => row.organizationId);
@@ -100,9 +109,9 @@ export function readState(
               endpoint: row.endpoint,
               description: row.description,
               secret: row.secret,
-              insecureSsl: row.insecureSsl,
+              insecureSsl: row.insecureSsl !== 0,
               timeoutSeconds: row.timeoutSeconds,
-              enabled: row.enabled,
+              enabled: row.enabled !== 0,
               retryScheduleSeconds:
                 row.retryScheduleSeconds === null ? null : (JSON.parse(row.retryScheduleSeconds) as number[]),
               subscriptions: subscriptionSet(
@@ -110,8 +119,8 @@ export function readState(
                   eventType: s.eventType,
                   entityId: s.entityId,
                   securityGroupId: s.securityGroupId,
-                  allEntities: s.allEntities,
-                  enabled: s.enabled,
+                  allEntities: s.allEntities !== 0,
+                  enabled: s.enabled !== 0,
                 })),
               ),
             }),
@@ -120,6 +129,28 @@ export function readState(
       }),
     )
     .sort(byString((o) => o.organizationId));
+}
+
+interface WebhookRow {
+  id: number;
+  organizationId: string;
+  webhookId: string;
+  endpoint: string;
+  description: string | null;
+  secret: string | null;
+  insecureSsl: number;
+  timeoutSeconds: number;
+  enabled: number;
+  retryScheduleSeconds: string | null;
+}
+
+interface SubscriptionRow {
+  webhookId: number;
+  eventType: string;
+  entityId: string | null;
+  securityGroupId: string | null;
+  allEntities: number;
+  enabled: number;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

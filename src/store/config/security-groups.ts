@@ -72,3 +72,31 @@ export function replaceSecurityGroupMembers(
   });
   return run.immediate();
 }
+
+/** One page of a group's stored members, in EntityId order, after `after` (exclusive), with their count. */
+export function groupMembersPage(
+  g: GatewayDatabase,
+  organizationId: string,
+  securityGroupId: string,
+  after: string | null,
+  limit: number,
+): { entityIds: string[]; count: number; more: boolean } {
+  const org = organizationId.toLowerCase();
+  const group = securityGroupId.toLowerCase();
+  const count = g.sqlite
+    .prepare(
+      'SELECT count(*) FROM security_group_members WHERE organization_id = ? AND security_group_id = ?',
+    )
+    .pluck()
+    .get(org, group) as number;
+  // The primary key (organization, group, entity) serves both the order and the cursor.
+  const ids = g.sqlite
+    .prepare(
+      `SELECT entity_id FROM security_group_members
+        WHERE organization_id = ? AND security_group_id = ? AND entity_id > ?
+        ORDER BY entity_id LIMIT ?`,
+    )
+    .pluck()
+    .all(org, group, after ?? '', limit + 1) as string[];
+  return { entityIds: ids.slice(0, limit), count, more: ids.length > limit };
+}

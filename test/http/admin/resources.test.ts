@@ -176,7 +176,10 @@ describe('admin API: organizations, subscriptions, security groups, config, audi
       token: EDITOR.Token,
       body: { SecurityGroupId: GROUP, EntityIds: [ENTITY] },
     });
-    expect([created.status, created.body]).toEqual([201, { SecurityGroupId: GROUP, EntityIds: [ENTITY] }]);
+    expect([created.status, created.body]).toEqual([
+      201,
+      { SecurityGroupId: GROUP, EntityIds: [ENTITY], MemberCount: 1, NextCursor: null },
+    ]);
     expect(
       (await adminCall(url, 'POST', base, { token: EDITOR.Token, body: { SecurityGroupId: GROUP } })).status,
     ).toBe(409);
@@ -198,7 +201,11 @@ describe('admin API: organizations, subscriptions, security groups, config, audi
       body: { EntityIds: null },
       headers: { 'if-match': created.headers.get('etag') as string },
     });
-    expect([patched.status, patched.body]).toEqual([200, { SecurityGroupId: GROUP, EntityIds: null }]);
+    // Handed to producers, the members stay until a producer's PUT replaces them.
+    expect([patched.status, patched.body]).toEqual([
+      200,
+      { SecurityGroupId: GROUP, EntityIds: null, MemberCount: 1, NextCursor: null },
+    ]);
     await adminCall(
       url,
       'DELETE',
@@ -214,6 +221,59 @@ describe('admin API: organizations, subscriptions, security groups, config, audi
     });
     expect(deleted.status).toBe(204);
     expect((await adminCall(url, 'GET', `${base}/${GROUP}`)).status).toBe(404);
+  });
+
+  it("security groups' members: the count and a first page, the rest paged, one ETag over them all", async () => {
+    const big = randomUUID();
+    const ids = Array.from({ length: 250 }, () => randomUUID()).sort();
+    const base = `${orgPath}/security-groups`;
+    const created = await adminCall(url, 'POST', base, {
+      token: EDITOR.Token,
+      body: { SecurityGroupId: big, EntityIds: [...ids].reverse() },
+    });
+    expect(created.status).toBe(201);
+    const group = await adminCall(url, 'GET', `${base}/${big}`);
+    expect(group.body.MemberCount).toBe(250);
+    expect(group.body.EntityIds).toEqual(ids.slice(0, 100));
+    const etag = group.headers.get('etag');
+
+    const seen = [...(group.body.EntityIds as string[])];
+    let cursor = group.body.NextCursor as string | null;
+    while (cursor !== null) {
+      const next = await adminCall(url, 'GET', `${base}/${big}/members?Limit=60&Cursor=${cursor}`);
+      expect([next.status, next.body.MemberCount, next.headers.get('etag')]).toEqual([200, 250, etag]);
+      seen.push(...(next.body.Items as string[]));
+      cursor = next.body.NextCursor as string | null;
+    }
+    expect(seen).toEqual(ids);
+    const all = await adminCall(url, 'GET', `${base}/${big}/members?Limit=1000`);
+    expect([all.body.Items, all.body.NextCursor]).toEqual([ids, null]);
+    const bad = await adminCall(url, 'GET', `${base}/${big}/members?Cursor=nope`);
+    expect([bad.status, problemPaths(bad.body)]).toEqual([400, ['$.Cursor']]);
+
+    // A member changed beyond the first page changes the ETag: it covers every member.
+    const changed = [...ids.slice(0, 249), 'ffffffff-ffff-4fff-bfff-ffffffffffff'];
+    const stale = await adminCall(url, 'PATCH', `${base}/${big}`, {
+      token: EDITOR.Token,
+      body: { EntityIds: changed },
+      headers: { 'if-match': etag as string },
+    });
+    expect(stale.status).toBe(200);
+    expect(stale.headers.get('etag')).not.toBe(etag);
+    expect(stale.body.EntityIds).toEqual(group.body.EntityIds);
+    const again = await adminCall(url, 'PATCH', `${base}/${big}`, {
+      token: EDITOR.Token,
+      body: { EntityIds: ids },
+      headers: { 'if-match': etag as string },
+    });
+    expect([again.status, codeOf(again)]).toEqual([412, 'PRECONDITION_FAILED']);
+    const missing = await adminCall(url, 'GET', `${base}/${randomUUID()}/members`);
+    expect(missing.status).toBe(404);
+    const gone = await adminCall(url, 'DELETE', `${base}/${big}`, {
+      token: EDITOR.Token,
+      headers: { 'if-match': stale.headers.get('etag') as string },
+    });
+    expect(gone.status).toBe(204);
   });
 
   it('bodies: 415 for another media type, 400 for broken JSON or an unknown key, never a stack trace', async () => {

@@ -1,14 +1,25 @@
+import { createRoute } from '@hono/zod-openapi';
 import type { SecurityGroupDocument } from '../../../config/index.js';
 import { ApiError } from '../../errors.js';
 import type { ConfigurationAdmin } from '../config-port.js';
-import { resourceRoutes } from '../crud.js';
+import { json, resourceRoutes } from '../crud.js';
 import { etagOf, requireIfMatch } from '../etag.js';
-import { adminRouter } from '../openapi.js';
+import { ADMIN_SECURITY, adminRouter, errorResponses } from '../openapi.js';
 import { organizationParams } from '../organizations/schema.js';
 import type { AdminPrincipal } from '../principal.js';
-import { editOrganization, page, readOrganization, withEtag } from '../resource.js';
+import {
+  decode,
+  ETAG_HEADER,
+  editOrganization,
+  encode,
+  listQuery,
+  page,
+  readOrganization,
+  withEtag,
+} from '../resource.js';
 import {
   createSecurityGroupBody,
+  membersPageSchema,
   patchSecurityGroupBody,
   securityGroupIndex,
   securityGroupParams,
@@ -34,17 +45,61 @@ const { list, get, post, patch, remove } = resourceRoutes({
   },
 });
 
+/** Members a group's answer holds; the rest are paged at .../members. */
+const FIRST_PAGE = 100;
+
+/**
+ * A group's answer: its first page of members and their count. The version (ETag) is the whole group's,
+ * every member included, so any change of the members changes it.
+ */
+function paged(port: ConfigurationAdmin, organizationId: string, group: SecurityGroupDocument) {
+  const version = securityGroupView(group);
+  const first = port.members(organizationId, group.SecurityGroupId, null, FIRST_PAGE);
+  const last = first.entityIds.at(-1);
+  const owned = version.EntityIds !== null;
+  return {
+    view: {
+      SecurityGroupId: group.SecurityGroupId,
+      EntityIds: owned ? first.entityIds : null,
+      MemberCount: first.count,
+      NextCursor: owned && first.more && last !== undefined ? encode(last) : null,
+    },
+    version,
+  };
+}
+
 function read(port: ConfigurationAdmin, admin: AdminPrincipal, organizationId: string, id: string) {
   const org = readOrganization(port, admin, organizationId);
-  return securityGroupView(org.SecurityGroups[securityGroupIndex(org, id)] as SecurityGroupDocument);
+  return paged(
+    port,
+    organizationId,
+    org.SecurityGroups[securityGroupIndex(org, id)] as SecurityGroupDocument,
+  );
 }
+
+const members = createRoute({
+  method: 'get',
+  path: '/organizations/{OrganizationId}/security-groups/{SecurityGroupId}/members',
+  tags: ['security-groups'],
+  summary: "A group's members, paged in EntityId order (whoever maintains them)",
+  security: ADMIN_SECURITY,
+  request: { params: securityGroupParams, query: listQuery },
+  responses: {
+    200: {
+      description: 'One page; ETag: the whole group',
+      headers: ETAG_HEADER,
+      content: json(membersPageSchema),
+    },
+    ...errorResponses(400, 401, 404),
+  },
+});
 
 /** /v1/admin/organizations/{OrganizationId}/security-groups: list, get, create, patch, delete. */
 export function securityGroupRoutes(port: ConfigurationAdmin) {
   return adminRouter()
     .openapi(list, (c) => {
       const org = readOrganization(port, c.get('admin'), c.req.valid('param').OrganizationId);
-      const views = org.SecurityGroups.map(securityGroupView);
+      const views = org.SecurityGroups.map((g) => paged(port, org.OrganizationId, g).view);
       return c.json(
         page(views, (g) => g.SecurityGroupId, c.req.valid('query')),
         200,
@@ -52,7 +107,33 @@ export function securityGroupRoutes(port: ConfigurationAdmin) {
     })
     .openapi(get, (c) => {
       const { OrganizationId, SecurityGroupId } = c.req.valid('param');
-      return c.json(withEtag(c, read(port, c.get('admin'), OrganizationId, SecurityGroupId)), 200);
+      const { view, version } = read(port, c.get('admin'), OrganizationId, SecurityGroupId);
+      return c.json(withEtag(c, view, version), 200);
+    })
+    .openapi(members, (c) => {
+      const { OrganizationId, SecurityGroupId } = c.req.valid('param');
+      const { Cursor, Limit } = c.req.valid('query');
+      const { version } = read(port, c.get('admin'), OrganizationId, SecurityGroupId);
+      const limit = Limit ?? 100;
+      const found = port.members(
+        OrganizationId,
+        SecurityGroupId,
+        Cursor === undefined ? null : decode(Cursor),
+        limit,
+      );
+      const last = found.entityIds.at(-1);
+      return c.json(
+        withEtag(
+          c,
+          {
+            Items: found.entityIds,
+            NextCursor: found.more && last !== undefined ? encode(last) : null,
+            MemberCount: found.count,
+          },
+          version,
+        ),
+        200,
+      );
     })
     .openapi(post, (c) => {
       const { OrganizationId } = c.req.valid('param');
@@ -67,7 +148,8 @@ export function securityGroupRoutes(port: ConfigurationAdmin) {
         };
       });
       c.header('Location', `/v1/admin/organizations/${OrganizationId}/security-groups/${id}`);
-      return c.json(withEtag(c, read(port, c.get('admin'), OrganizationId, id)), 201);
+      const { view, version } = read(port, c.get('admin'), OrganizationId, id);
+      return c.json(withEtag(c, view, version), 201);
     })
     .openapi(patch, (c) => {
       const { OrganizationId, SecurityGroupId } = c.req.valid('param');
@@ -83,7 +165,8 @@ export function securityGroupRoutes(port: ConfigurationAdmin) {
         const SecurityGroups = current.SecurityGroups.map((g, i) => (i === index ? next : g));
         return { document: { ...current, SecurityGroups }, focus: ['SecurityGroups', index] };
       });
-      return c.json(withEtag(c, read(port, c.get('admin'), OrganizationId, SecurityGroupId)), 200);
+      const { view, version } = read(port, c.get('admin'), OrganizationId, SecurityGroupId);
+      return c.json(withEtag(c, view, version), 200);
     })
     .openapi(remove, (c) => {
       const { OrganizationId, SecurityGroupId } = c.req.valid('param');

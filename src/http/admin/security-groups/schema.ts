@@ -11,10 +11,24 @@ export const securityGroupViewSchema = z
   .object({
     SecurityGroupId: z.string(),
     EntityIds: z.array(z.string()).nullable().openapi({
-      description: 'The members, when the configuration owns them; null: producers maintain them',
+      description:
+        'The first page of the members (EntityId order), when the configuration owns them; null: producers maintain them',
+    }),
+    MemberCount: z.int().openapi({ description: 'How many members the group has (whoever maintains them)' }),
+    NextCursor: z.string().nullable().openapi({
+      description:
+        'Cursor of .../members for the members after EntityIds; null: EntityIds holds them all (or is null)',
     }),
   })
   .openapi('SecurityGroup');
+
+export const membersPageSchema = z
+  .object({
+    Items: z.array(z.string()),
+    NextCursor: z.string().nullable(),
+    MemberCount: z.int(),
+  })
+  .openapi('SecurityGroupMembers');
 
 /** A new group, as in the document: with EntityIds the configuration owns its members. */
 export const createSecurityGroupBody = securityGroupSchema;

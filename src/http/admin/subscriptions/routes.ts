@@ -9,7 +9,7 @@ import { resourceRoutes } from '../crud.js';
 import { etagOf, requireIfMatch } from '../etag.js';
 import { adminRouter } from '../openapi.js';
 import type { AdminPrincipal } from '../principal.js';
-import { editOrganization, page, readOrganization, withEtag } from '../resource.js';
+import { editOrganization, page, readOrganizationWebhook, withEtag } from '../resource.js';
 import { webhookIndex, webhookParams, withWebhook } from '../webhooks/schema.js';
 import {
   createSubscriptionBody,
@@ -52,7 +52,7 @@ function read(
   webhookId: string,
   id: string,
 ) {
-  const { entry } = entryOf(readOrganization(port, admin, organizationId), webhookId);
+  const { entry } = entryOf(readOrganizationWebhook(port, admin, organizationId, webhookId), webhookId);
   const subscription = entry.Subscriptions[
     subscriptionIndex(webhookId, entry.Subscriptions, id)
   ] as SubscriptionDocument;
@@ -66,7 +66,10 @@ export function subscriptionRoutes(port: ConfigurationAdmin) {
   return adminRouter()
     .openapi(list, (c) => {
       const { OrganizationId, WebhookId } = c.req.valid('param');
-      const { entry } = entryOf(readOrganization(port, c.get('admin'), OrganizationId), WebhookId);
+      const { entry } = entryOf(
+        readOrganizationWebhook(port, c.get('admin'), OrganizationId, WebhookId),
+        WebhookId,
+      );
       const views = entry.Subscriptions.map((s) => subscriptionView(WebhookId.toLowerCase(), s));
       return c.json(
         page(views, (s) => s.SubscriptionId, c.req.valid('query')),

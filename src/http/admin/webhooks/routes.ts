@@ -6,7 +6,15 @@ import { etagOf, requireIfMatch } from '../etag.js';
 import { ADMIN_SECURITY, adminRouter, errorResponses, jsonBody } from '../openapi.js';
 import { organizationParams } from '../organizations/schema.js';
 import { editorOnly } from '../principal.js';
-import { ETAG_HEADER, editOrganization, IF_MATCH, page, readOrganization, withEtag } from '../resource.js';
+import {
+  ETAG_HEADER,
+  editOrganization,
+  IF_MATCH,
+  page,
+  readOrganization,
+  readOrganizationWebhook,
+  withEtag,
+} from '../resource.js';
 import {
   createWebhookBody,
   patchWebhookBody,
@@ -57,7 +65,7 @@ function reread(
   organizationId: string,
   webhookId: string,
 ) {
-  const org = readOrganization(port, admin, organizationId);
+  const org = readOrganizationWebhook(port, admin, organizationId, webhookId);
   const entry = org.Webhooks[webhookIndex(org, webhookId)];
   if (entry === undefined) throw new ApiError('INTERNAL', 'webhook vanished');
   return entry.Webhook;
