@@ -112,7 +112,8 @@ export class DeliveryStore {
     );
     this.release = sqlite.prepare(
       `UPDATE deliveries SET state = coalesce(${held}, @previousState),
-              finished_at = CASE WHEN ${held} = 'cancelled' THEN @now ELSE finished_at END
+              finished_at = CASE WHEN ${held} = 'cancelled' THEN @now ELSE finished_at END,
+              requeued_from = CASE WHEN ${held} = 'cancelled' THEN NULL ELSE requeued_from END
         WHERE id = @id AND state = 'in_flight'`,
     );
     // A paused delivery whose event's TTL passed would only be expired when claimed; its webhook may stay
@@ -220,7 +221,8 @@ export class DeliveryStore {
       .prepare(
         `UPDATE deliveries
             SET state = coalesce(${held}, CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END),
-                finished_at = CASE WHEN ${held} = 'cancelled' THEN @now ELSE finished_at END
+                finished_at = CASE WHEN ${held} = 'cancelled' THEN @now ELSE finished_at END,
+                requeued_from = CASE WHEN ${held} = 'cancelled' THEN NULL ELSE requeued_from END
           WHERE state = 'in_flight'`,
       )
       .run({ now: Date.now() }).changes;

@@ -14,6 +14,7 @@ import type {
   HealthJson,
   JobJson,
   TestAttemptJson,
+  TestRecordJson,
 } from '../../http/admin/ops/schema.js';
 import { ApiError } from '../../http/errors.js';
 import type { Router } from '../../routing/router.js';
@@ -30,6 +31,7 @@ import { listEvents } from '../../store/support/events.js';
 import { webhookHealth } from '../../store/support/health.js';
 import { getJob } from '../../store/support/jobs.js';
 import { countRecoverable } from '../../store/support/requeue.js';
+import { recentTestAttempts } from '../../store/support/test-attempts.js';
 import type { StoreClient } from '../../store/thread/store-client.js';
 import { subscriptionsFor, traceEvent } from '../../store/trace.js';
 import { sampleEvent } from '../../support/sample-event.js';
@@ -131,11 +133,13 @@ export class Support implements SupportOperations {
       Deleted: webhook.deletedAt !== null,
       Breaker: (lane?.breaker ?? 'idle') as HealthJson['Breaker'],
       InFlight: lane?.inFlight ?? 0,
-      Waiting: h.waiting,
+      // What the lane has claimed but not yet started waits too (the store holds it as in flight).
+      Waiting: h.waiting + (lane?.queued ?? 0),
       OldestWaitingAgeSeconds:
         h.oldestWaitingCreatedAt === null ? null : Math.max(0, (now - h.oldestWaitingCreatedAt) / 1000),
       Last5Minutes: window(h.last5Minutes),
       LastHour: window(h.lastHour),
+      Sampled: h.sampled,
       LastSuccessAt: isoOrNull(h.lastSuccessAt),
       LastFailure:
         h.lastFailure === null
@@ -158,8 +162,12 @@ export class Support implements SupportOperations {
         `Delivery ${deliveryId} expired (its event's MessageTTLSeconds passed): send "Force": true to deliver it anyway`,
       );
     }
-    if (d.state === 'in_flight' || !(await this.d.store.requeue(deliveryId)))
+    if (d.state === 'in_flight' || !(await this.d.store.requeue(deliveryId))) {
+      // The store refuses a deleted webhook's delivery in the same statement: a delete that committed
+      // since the check above is named as such.
+      this.requireLive(webhookOfRow(this.d.sqlite, d.webhookRowId) as WebhookRef, 'redelivered');
       throw new ApiError('CONFLICT', `Delivery ${deliveryId} has an attempt in flight: wait for its outcome`);
+    }
     this.d.engine.wake([d.webhookRowId]);
     return deliveryDetailJson(
       getDelivery(this.d.sqlite, deliveryId) as NonNullable<ReturnType<typeof getDelivery>>,
@@ -182,7 +190,16 @@ export class Support implements SupportOperations {
     if (webhook === null) return null;
     this.requireLive(webhook, 'recovered');
     const selection = { webhookRowId: webhook.rowId, ...r };
-    const job = await this.d.jobs.start(selection, countRecoverable(this.d.sqlite, selection), createdBy);
+    const { job, started } = await this.d.jobs.start(
+      selection,
+      countRecoverable(this.d.sqlite, selection),
+      createdBy,
+    );
+    if (!started)
+      throw new ApiError(
+        'CONFLICT',
+        `Webhook ${webhook.webhookId} has a recovery job running (JobId ${job.id}): wait for it or cancel it first`,
+      );
     return jobJson(job, webhook);
   }
 
@@ -197,6 +214,23 @@ export class Support implements SupportOperations {
     if (this.getJob(jobId) === null) return null;
     await this.d.jobs.cancel(jobId);
     return this.getJob(jobId);
+  }
+
+  testsOf(organizationId: string, webhookId: string): TestRecordJson[] | null {
+    const webhook = findWebhook(this.d.sqlite, organizationId, webhookId);
+    if (webhook === null) return null;
+    return recentTestAttempts(this.d.sqlite, webhook.rowId).map((t) => ({
+      EventId: t.eventId,
+      EventType: t.eventType,
+      Ok: t.errorClass === null,
+      StartedAt: iso(t.startedAt),
+      DurationMs: t.durationMs,
+      StatusCode: t.statusCode,
+      ErrorClass: t.errorClass,
+      ErrorMessage: t.errorMessage,
+      ResponseSnippet: t.responseSnippet,
+      SentBy: t.sentBy,
+    }));
   }
 
   async testSend(

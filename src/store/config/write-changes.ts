@@ -181,7 +181,7 @@ export function writeChanges(
         db.update(webhooks).set({ deletedAt: now, updatedAt: now }).where(eq(webhooks.id, id)).run();
         db.delete(subscriptions).where(eq(subscriptions.webhookId, id)).run();
         db.update(deliveries)
-          .set({ state: 'cancelled', finishedAt: now })
+          .set({ state: 'cancelled', finishedAt: now, requeuedFrom: null })
           .where(
             and(eq(deliveries.webhookId, id), sql`${deliveries.state} IN ('pending', 'retrying', 'paused')`),
           )

@@ -17,7 +17,15 @@ export interface StoredHealth {
   lastHour: WindowStats;
   lastSuccessAt: number | null;
   lastFailure: { at: number; statusCode: number | null; errorClass: string | null } | null;
+  /** True when the windows are over the HEALTH_SAMPLE most recently attempted deliveries, not all. */
+  sampled: boolean;
 }
+
+/**
+ * The windows read at most this many of the webhook's most recently attempted deliveries (and their
+ * attempts): a webhook attempting hundreds a second costs a health read the same as a quiet one.
+ */
+export const HEALTH_SAMPLE = 2_000;
 
 const WAITING_STATES = ['pending', 'retrying', 'paused'] as const;
 /**
@@ -31,8 +39,9 @@ const HOUR_MS = 60 * 60_000;
 /**
  * What the store knows of one webhook's health at `now`. Every part reads a bounded index range:
  * waiting counts one range per waiting state, the windows read the deliveries attempted in the last
- * hour (deliveries_webhook_attempted_idx) and their attempts, so the cost follows the webhook's
- * attempts per hour, not its history.
+ * hour (deliveries_webhook_attempted_idx), newest first and at most HEALTH_SAMPLE of them, and their
+ * attempts, so the cost is bounded however busy the webhook is, and never follows its history. Last success and failure come from those attempts when the hour has
+ * them, else from the newest delivered deliveries and the most recently attempted ones.
  */
 export function webhookHealth(
   sqlite: BetterSqlite3.Database,
@@ -40,7 +49,7 @@ export function webhookHealth(
   now: number,
 ): StoredHealth {
   const count = sqlite.prepare(
-    `SELECT count(*) AS n, min(created_at) AS oldest FROM deliveries
+    `SELECT count(*) AS n, min(created_at) AS oldest FROM deliveries INDEXED BY deliveries_webhook_state_created_idx
       WHERE webhook_id = ? AND state = ?`,
   );
   let waiting = 0;
@@ -53,35 +62,31 @@ export function webhookHealth(
   const hourAgo = now - HOUR_MS;
   const attempts = sqlite
     .prepare(
-      `SELECT a.started_at AS startedAt, a.duration_ms AS durationMs, a.status_code AS statusCode
-         FROM deliveries d INDEXED BY deliveries_webhook_attempted_idx
+      `SELECT a.started_at AS startedAt, a.duration_ms AS durationMs, a.status_code AS statusCode,
+              a.error_class AS errorClass
+         FROM (SELECT id FROM deliveries INDEXED BY deliveries_webhook_attempted_idx
+                WHERE webhook_id = ? AND last_attempt_at >= ? ORDER BY last_attempt_at DESC LIMIT ${HEALTH_SAMPLE}) d
          JOIN attempts a ON a.delivery_id = d.id
-        WHERE d.webhook_id = ? AND d.last_attempt_at >= ? AND a.started_at >= ?`,
+        WHERE a.started_at >= ?`,
     )
     .all(webhookRowId, hourAgo, hourAgo) as {
     startedAt: number;
     durationMs: number;
     statusCode: number | null;
-  }[];
-  const recent = sqlite
-    .prepare(
-      `SELECT last_attempt_at AS at, last_status AS statusCode, last_error_class AS errorClass
-         FROM deliveries INDEXED BY deliveries_webhook_attempted_idx
-        WHERE webhook_id = ? AND last_attempt_at IS NOT NULL
-        ORDER BY last_attempt_at DESC LIMIT ${LAST_OUTCOME_SCAN}`,
-    )
-    .iterate(webhookRowId) as IterableIterator<{
-    at: number;
-    statusCode: number | null;
     errorClass: string | null;
-  }>;
+  }[];
+  // The last hour's attempts answer both when they hold one; older ones are looked for only then.
   let lastSuccessAt: number | null = null;
   let lastFailure: StoredHealth['lastFailure'] = null;
-  for (const r of recent) {
-    if (r.statusCode === 200) lastSuccessAt ??= r.at;
-    else lastFailure ??= r;
-    if (lastSuccessAt !== null && lastFailure !== null) break;
+  for (const a of attempts) {
+    if (a.statusCode === 200) {
+      if (lastSuccessAt === null || a.startedAt > lastSuccessAt) lastSuccessAt = a.startedAt;
+    } else if (lastFailure === null || a.startedAt > lastFailure.at) {
+      lastFailure = { at: a.startedAt, statusCode: a.statusCode, errorClass: a.errorClass };
+    }
   }
+  lastSuccessAt ??= newestDelivered(sqlite, webhookRowId);
+  lastFailure ??= olderFailure(sqlite, webhookRowId);
   return {
     waiting,
     oldestWaitingCreatedAt: oldest,
@@ -89,7 +94,48 @@ export function webhookHealth(
     lastHour: windowStats(attempts),
     lastSuccessAt,
     lastFailure,
+    sampled: sampledDeliveries(sqlite, webhookRowId, hourAgo) > HEALTH_SAMPLE,
   };
+}
+
+/** Deliveries attempted in the window, counted up to one past the sample (an index range, bounded). */
+function sampledDeliveries(sqlite: BetterSqlite3.Database, webhookRowId: number, since: number): number {
+  return sqlite
+    .prepare(
+      `SELECT count(*) FROM (SELECT 1 FROM deliveries INDEXED BY deliveries_webhook_attempted_idx
+        WHERE webhook_id = ? AND last_attempt_at >= ? LIMIT ${HEALTH_SAMPLE + 1})`,
+    )
+    .pluck()
+    .get(webhookRowId, since) as number;
+}
+
+/**
+ * When the webhook last succeeded before the last hour: the latest attempt of its most recently created
+ * delivered deliveries (one short range of the state index, however long it has failed since).
+ */
+function newestDelivered(sqlite: BetterSqlite3.Database, webhookRowId: number): number | null {
+  return sqlite
+    .prepare(
+      `SELECT max(last_attempt_at) FROM (SELECT last_attempt_at FROM deliveries INDEXED BY deliveries_webhook_state_created_idx
+        WHERE webhook_id = ? AND state = 'delivered' ORDER BY created_at DESC LIMIT 100)`,
+    )
+    .pluck()
+    .get(webhookRowId) as number | null;
+}
+
+/** The last failure before the last hour, among the LAST_OUTCOME_SCAN most recently attempted deliveries. */
+function olderFailure(sqlite: BetterSqlite3.Database, webhookRowId: number): StoredHealth['lastFailure'] {
+  const row = sqlite
+    .prepare(
+      `SELECT at, statusCode, errorClass FROM (
+         SELECT last_attempt_at AS at, last_status AS statusCode, last_error_class AS errorClass
+           FROM deliveries INDEXED BY deliveries_webhook_attempted_idx
+          WHERE webhook_id = ? AND last_attempt_at IS NOT NULL
+          ORDER BY last_attempt_at DESC LIMIT ${LAST_OUTCOME_SCAN})
+        WHERE statusCode IS NOT 200 LIMIT 1`,
+    )
+    .get(webhookRowId) as StoredHealth['lastFailure'] | undefined;
+  return row ?? null;
 }
 
 /** Pure: success rate and nearest-rank percentiles of attempt durations. */

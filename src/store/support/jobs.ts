@@ -52,18 +52,31 @@ function fromRow(r: JobRow): RecoveryJob {
   };
 }
 
+/**
+ * Starts a job, unless one of the same webhook is running: then that one is answered instead (its id
+ * differs from the one asked for), in the same transaction as the check, so two requests at once (a
+ * double click) never both run and re-send everything twice.
+ */
 export function createJob(
   sqlite: BetterSqlite3.Database,
   job: { id: string; selection: RecoverySelection; total: number; createdBy: string; now: number },
 ): RecoveryJob {
   const { webhookRowId, ...params } = job.selection;
-  sqlite
-    .prepare(
-      `INSERT INTO support_jobs (id, webhook_id, params, state, total, done, created_by, created_at, updated_at)
-       VALUES (?, ?, ?, 'running', ?, 0, ?, ?, ?)`,
-    )
-    .run(job.id, webhookRowId, JSON.stringify(params), job.total, job.createdBy, job.now, job.now);
-  return getJob(sqlite, job.id) as RecoveryJob;
+  const create = sqlite.transaction(() => {
+    const running = sqlite
+      .prepare(`SELECT id FROM support_jobs WHERE webhook_id = ? AND state = 'running' LIMIT 1`)
+      .pluck()
+      .get(webhookRowId) as string | undefined;
+    if (running !== undefined) return running;
+    sqlite
+      .prepare(
+        `INSERT INTO support_jobs (id, webhook_id, params, state, total, done, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, 'running', ?, 0, ?, ?, ?)`,
+      )
+      .run(job.id, webhookRowId, JSON.stringify(params), job.total, job.createdBy, job.now, job.now);
+    return job.id;
+  });
+  return getJob(sqlite, create.immediate()) as RecoveryJob;
 }
 
 export function getJob(sqlite: BetterSqlite3.Database, id: string): RecoveryJob | null {
@@ -102,7 +115,9 @@ export function endJob(
 /**
  * One batch of a running job, in one transaction: the next deliveries of its selection are re-queued and
  * the job's cursor and count move past them, so a crash leaves both or neither. Returns how many were
- * re-queued (0: the selection is exhausted), or null when the job is no longer running (cancelled).
+ * re-queued (0: the selection is exhausted), or null when the job is no longer running (cancelled, or
+ * failed here because its webhook was deleted: the check is in the batch's transaction, so a delete
+ * committed meanwhile wins).
  * Total is the count when the job started; a delivery that entered the selection since (one of it that
  * failed again, past the cursor) is re-queued too, and raises it, so Done never passes Total.
  */
@@ -115,11 +130,19 @@ export function runJobBatch(
   const step = sqlite.transaction(() => {
     const job = getJob(sqlite, id);
     if (job === null || job.state !== 'running') return null;
+    const deleted = sqlite
+      .prepare('SELECT deleted_at IS NOT NULL FROM webhooks WHERE id = ?')
+      .pluck()
+      .get(job.webhookRowId);
+    if (deleted !== 0) {
+      endJob(sqlite, id, 'failed', 'the webhook was deleted', now);
+      return null;
+    }
     const rows = nextRecoverable(sqlite, job.selection, job.cursor, limit);
     if (rows.length === 0) return 0;
     const requeue = sqlite.prepare(REQUEUE);
     let changed = 0;
-    for (const r of rows) changed += requeue.run(r.id).changes;
+    for (const r of rows) changed += requeue.run({ id: r.id, due: now }).changes;
     const last = rows[rows.length - 1] as { id: number; createdAt: number };
     sqlite
       .prepare(

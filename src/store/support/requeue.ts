@@ -8,22 +8,25 @@ export const FINISHED_STATES = ['delivered', 'discarded', 'expired', 'cancelled'
 export type FinishedState = (typeof FINISHED_STATES)[number];
 
 /**
- * Makes deliveries due at once. A finished one gets one more attempt (requeued_from remembers what it
- * was; the attempt's outcome clears it, and a failure ends it discarded rather than starting a new retry
- * schedule); an expired one is attempted past its TTL. One already waiting just becomes due now. Due time
- * 0 puts them ahead of the lane's backlog: support asked for them now. The webhook's state has the last
- * word, as for every write that leaves a delivery waiting (HELD_STATE_OF).
+ * Makes deliveries due. A finished one gets one more attempt (requeued_from remembers what it was; the
+ * attempt's outcome clears it, and a failure ends it discarded rather than starting a new retry
+ * schedule); an expired one is attempted past its TTL. One already waiting just becomes due. A redeliver is
+ * due at time 0, ahead of the lane's backlog (support asked for it now); a recovery batch is due at the
+ * batch's time, behind what was already due. A paused webhook holds what it re-queues; a deleted one's
+ * deliveries are never re-queued (checked in the same statement, so a delete committed meanwhile wins and
+ * nothing is left in a finished state without its finish time).
  */
 const REQUEUE = `UPDATE deliveries
     SET state = coalesce(${HELD_STATE_OF('deliveries.webhook_id')},
                          CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END),
         requeued_from = CASE WHEN state IN ('delivered', 'discarded', 'expired', 'cancelled') THEN state END,
-        next_attempt_at = 0, finished_at = NULL
-  WHERE id = ? AND state <> 'in_flight'`;
+        next_attempt_at = @due, finished_at = NULL
+  WHERE id = @id AND state <> 'in_flight'
+    AND NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.id = deliveries.webhook_id AND w.deleted_at IS NOT NULL)`;
 
-/** Re-queues one delivery; false when it is in flight (or gone). */
+/** Re-queues one delivery, due at once; false when it is in flight, gone, or its webhook was deleted. */
 export function requeueDelivery(sqlite: BetterSqlite3.Database, deliveryId: number): boolean {
-  return sqlite.prepare(REQUEUE).run(deliveryId).changes === 1;
+  return sqlite.prepare(REQUEUE).run({ id: deliveryId, due: 0 }).changes === 1;
 }
 
 export interface RecoverySelection {
@@ -83,14 +86,15 @@ export function nextRecoverable(
 }
 
 /**
- * A webhook's deliveries due or being attempted (pending, retrying, in flight: a lane's claimed queue is in
- * flight too), counted up to `cap`: a recovery adds a batch only while fewer than that are ahead of it.
+ * A webhook's deliveries due, being attempted or held (pending, retrying, in flight: a lane's claimed queue
+ * is in flight too; paused: what a paused webhook holds goes out first on resume), counted up to `cap`: a
+ * recovery adds a batch only while fewer than that are ahead of it, so a paused webhook's recovery waits.
  */
 export function busyUpTo(sqlite: BetterSqlite3.Database, webhookRowId: number, cap: number): number {
   return sqlite
     .prepare(
       `SELECT count(*) FROM (SELECT 1 FROM deliveries INDEXED BY deliveries_webhook_state_created_idx
-        WHERE webhook_id = ? AND state IN ('pending', 'retrying', 'in_flight') LIMIT ?)`,
+        WHERE webhook_id = ? AND state IN ('pending', 'retrying', 'in_flight', 'paused') LIMIT ?)`,
     )
     .pluck()
     .get(webhookRowId, cap) as number;

@@ -4,9 +4,10 @@ import { DeliveryStore } from '../delivery-store.js';
 import { decodeCursor } from './cursor.js';
 import { findWebhook, getDelivery, listDeliveries } from './deliveries.js';
 import { listEvents } from './events.js';
-import { webhookHealth, windowStats } from './health.js';
+import { HEALTH_SAMPLE, webhookHealth, windowStats } from './health.js';
 import { createJob, getJob, runJobBatch } from './jobs.js';
-import { countRecoverable, requeueDelivery } from './requeue.js';
+import { busyUpTo, countRecoverable, requeueDelivery } from './requeue.js';
+import { recentTestAttempts, recordTestAttempt, TEST_ATTEMPTS_KEPT } from './test-attempts.js';
 
 let store: TestStore;
 beforeEach(() => {
@@ -139,6 +140,31 @@ describe('listDeliveries and getDelivery', () => {
 });
 
 describe('webhookHealth', () => {
+  it("reads at most HEALTH_SAMPLE of a busy webhook's most recently attempted deliveries, and says so", () => {
+    const now = 10_000_000;
+    const n = HEALTH_SAMPLE + 50;
+    seed(n, 'delivered');
+    const db = store.database.sqlite;
+    db.transaction(() => {
+      for (let id = 1; id <= n; id++) {
+        // The oldest 50 are the slow ones: the sample leaves them out.
+        sql('UPDATE deliveries SET last_attempt_at = ? WHERE id = ?', now - 1_000_000 + id, id);
+        sql(
+          `INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code) VALUES (?, 1, ?, ?, 200)`,
+          id,
+          now - 1_000_000 + id,
+          id <= 50 ? 5_000 : 10,
+        );
+      }
+    })();
+    const h = webhookHealth(db, 1, now);
+    expect(h.sampled).toBe(true);
+    expect(h.lastHour).toEqual({ attempts: HEALTH_SAMPLE, successRate: 1, p50Ms: 10, p99Ms: 10 });
+    sql('DELETE FROM attempts WHERE delivery_id > ?', HEALTH_SAMPLE);
+    sql('UPDATE deliveries SET last_attempt_at = NULL WHERE id > ?', HEALTH_SAMPLE);
+    expect(webhookHealth(db, 1, now).sampled).toBe(false);
+  });
+
   it('counts what waits and summarises the attempts of the last 5 minutes and hour', () => {
     const now = 10_000_000;
     seed(3, 'retrying');
@@ -159,11 +185,13 @@ describe('webhookHealth', () => {
       [1, now - 5_000_000, 99, 500],
     ] as const) {
       sql(
-        `INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code) VALUES (?, 1, ?, ?, ?)`,
+        `INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code, error_class)
+         VALUES (?, 1, ?, ?, ?, ?)`,
         id,
         at,
         ms,
         status,
+        status === 200 ? null : 'http-status',
       );
     }
     const h = webhookHealth(store.database.sqlite, 1, now);
@@ -175,6 +203,37 @@ describe('webhookHealth', () => {
     expect(h.lastSuccessAt).toBe(now - 600_000);
     expect(h.lastFailure).toEqual({ at: now - 120_000, statusCode: 500, errorClass: 'http-status' });
     expect(windowStats([])).toEqual({ attempts: 0, successRate: null, p50Ms: null, p99Ms: null });
+    // Nothing attempted in the last hour: the most recently attempted deliveries tell.
+    const later = webhookHealth(store.database.sqlite, 1, now + 10 * 3_600_000);
+    expect(later.lastHour.attempts).toBe(0);
+    expect(later.lastSuccessAt).toBe(now - 600_000);
+    expect(later.lastFailure).toEqual({ at: now - 120_000, statusCode: 500, errorClass: 'http-status' });
+  });
+});
+
+describe('test attempts', () => {
+  it('keeps the newest per webhook and reads them newest first', () => {
+    const db = store.database.sqlite;
+    seed(1);
+    for (let i = 1; i <= TEST_ATTEMPTS_KEPT + 5; i++) {
+      recordTestAttempt(db, {
+        webhookRowId: 1,
+        eventId: `t-${i}`,
+        eventType: 'UserStatus',
+        startedAt: i,
+        durationMs: 1,
+        statusCode: 200,
+        errorClass: null,
+        errorMessage: null,
+        responseSnippet: null,
+        sentBy: 'eddie',
+      });
+    }
+    const kept = recentTestAttempts(db, 1);
+    expect(kept).toHaveLength(TEST_ATTEMPTS_KEPT);
+    expect(kept[0]?.eventId).toBe(`t-${TEST_ATTEMPTS_KEPT + 5}`);
+    expect(kept.at(-1)?.eventId).toBe('t-6');
+    expect(db.prepare('SELECT count(*) FROM test_attempts').pluck().get()).toBe(TEST_ATTEMPTS_KEPT);
   });
 });
 
@@ -213,6 +272,40 @@ describe('re-queuing', () => {
     sql('UPDATE webhooks SET enabled = 0 WHERE id = 1');
     requeueDelivery(store.database.sqlite, 1);
     expect(deliveryRow(1).state).toBe('paused');
+    // What a paused webhook holds counts as ahead of a recovery: its next batch waits for the resume.
+    expect(busyUpTo(store.database.sqlite, 1, 10)).toBe(1);
+  });
+
+  it("never re-queues a deleted webhook's delivery: it stays finished, with its finish time", () => {
+    seed(1, 'discarded');
+    sql('UPDATE deliveries SET finished_at = 1000');
+    sql('UPDATE webhooks SET deleted_at = 5 WHERE id = 1');
+    expect(requeueDelivery(store.database.sqlite, 1)).toBe(false);
+    expect(deliveryRow(1)).toMatchObject({ state: 'discarded', requeuedFrom: null });
+    const unfinished = store.database.sqlite.prepare(
+      'SELECT count(*) FROM deliveries WHERE finished_at IS NULL',
+    );
+    expect(unfinished.pluck().get()).toBe(0);
+  });
+
+  it('fails a job whose webhook was deleted in the batch itself, re-queuing nothing', () => {
+    seed(3, 'delivered');
+    const db = store.database.sqlite;
+    const selection = { webhookRowId: 1, states: ['delivered' as const], since: 0, until: 10_000 };
+    createJob(db, { id: 'j', selection, total: 3, createdBy: 'alice', now: 1 });
+    sql('UPDATE webhooks SET deleted_at = 5 WHERE id = 1');
+    expect(runJobBatch(db, 'j', 2, 7)).toBeNull();
+    expect(getJob(db, 'j')).toMatchObject({ state: 'failed', error: 'the webhook was deleted', done: 0 });
+    expect([1, 2, 3].map((id) => deliveryRow(id).state)).toEqual(['delivered', 'delivered', 'delivered']);
+  });
+
+  it('makes a recovery batch due at its own time, behind what was already due', () => {
+    seed(1, 'delivered');
+    const db = store.database.sqlite;
+    const selection = { webhookRowId: 1, states: ['delivered' as const], since: 0, until: 10_000 };
+    createJob(db, { id: 'j', selection, total: 1, createdBy: 'alice', now: 1 });
+    expect(runJobBatch(db, 'j', 2, 4242)).toBe(1);
+    expect(deliveryRow(1)).toMatchObject({ state: 'retrying', due: 4242, requeuedFrom: 'delivered' });
   });
 
   it('runs a recovery job in batches past a cursor, counting what it re-queued', () => {

@@ -218,6 +218,15 @@ describe('test send', () => {
     ).toEqual([{ event_type: 'QueueCallInArrived', status_code: 200, sent_by: EDITOR.Name }]);
     const again = await post(testPath(FLAKY), { EventType: 'QueueCallInArrived' });
     expect(again.body.EventId).not.toBe(answer.body.EventId);
+    // Readable afterwards, newest first, with who sent each (a viewer may read them).
+    const kept = await adminCall(url, 'GET', `${testPath(FLAKY).slice(0, -'/test'.length)}/tests`, {
+      token: VIEWER.Token,
+    });
+    expect(kept.status).toBe(200);
+    expect((kept.body.Items as Record<string, unknown>[]).slice(0, 2)).toMatchObject([
+      { EventId: again.body.EventId, EventType: 'QueueCallInArrived', Ok: true, SentBy: EDITOR.Name },
+      { EventId: answer.body.EventId, StatusCode: 200, SentBy: EDITOR.Name },
+    ]);
   });
 
   it('answers a failed attempt with its status and snippet, and refuses bad requests', async () => {
@@ -231,6 +240,9 @@ describe('test send', () => {
       unknown.status,
       (unknown.body.Error as { Problems: { Path: string }[] }).Problems[0]?.Path,
     ]).toEqual([400, '$.EventType']);
+    expect((unknown.body.Error as { Problems: { Message: string }[] }).Problems[0]?.Message).toBe(
+      'Unknown EventType "QueueCallInConnected". Did you mean "QueueCallInUserConnected"?',
+    );
     expect((await post(testPath(FLAKY), { EventType: 'UserStatus' }, VIEWER.Token)).status).toBe(403);
     expect((await post(testPath(FLAKY), { EventType: 'UserStatus' }, SCOPED.Token)).status).toBe(404);
     expect((await post(testPath(OTHER_HOOK), { EventType: 'UserStatus' })).status).toBe(404);
@@ -332,8 +344,15 @@ describe('recover', () => {
     ).toBe(409);
 
     const before = flaky.requests.length;
-    const started = await post(recoverPath, { ...window(), States: ['delivered'] });
-    expect(started.status).toBe(202);
+    // Two at once (a double click): one runs, the other is 409 naming it, and nothing is sent twice.
+    const pair = await Promise.all([
+      post(recoverPath, { ...window(), States: ['delivered'] }),
+      post(recoverPath, { ...window(), States: ['delivered'] }),
+    ]);
+    expect(pair.map((p) => p.status).sort()).toEqual([202, 409]);
+    const started = pair.find((p) => p.status === 202) as (typeof pair)[number];
+    const twin = pair.find((p) => p.status === 409) as (typeof pair)[number];
+    expect((twin.body.Error as { Message: string }).Message).toContain(`JobId ${started.body.JobId}`);
     expect(started.headers.get('location')).toBe(`/v1/admin/jobs/${started.body.JobId}`);
     expect(started.body).toMatchObject({
       State: 'running',
