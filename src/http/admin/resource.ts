@@ -5,12 +5,15 @@ import { ApiError } from '../errors.js';
 import type { ConfigurationAdmin } from './config-port.js';
 import { etagOf } from './etag.js';
 import { type AdminPrincipal, organizationNotFound, requireOrganization, requireRole } from './principal.js';
+import { strictQuery } from './strict-query.js';
 
 /** ?Cursor=&Limit= of every list: Limit 1-1000 (100 by default), Cursor the previous page's NextCursor. */
-export const listQuery = z.object({
+export const listShape = {
   Cursor: z.string().optional().openapi({ description: "The previous page's NextCursor" }),
   Limit: z.coerce.number().int().min(1).max(1000).optional().openapi({ description: '1-1000, default 100' }),
-});
+};
+/** A list's query: a misspelt parameter is 400 naming it, as a body's unknown key is. */
+export const listQuery = strictQuery(listShape);
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ Items: z.array(item), NextCursor: z.string().nullable() });
@@ -63,10 +66,16 @@ export function readOrganization(
   admin: AdminPrincipal,
   organizationId: string,
 ): OrganizationDocument {
-  requireOrganization(admin, organizationId);
-  const org = port.organization(organizationId);
-  if (org === undefined) throw organizationNotFound(organizationId);
-  return org;
+  return readFor(admin, organizationId, () => port.organization(organizationId));
+}
+
+/** readOrganization with its groups only, none of their members (404 the same), for the groups list. */
+export function readOrganizationGroups(
+  port: ConfigurationAdmin,
+  admin: AdminPrincipal,
+  organizationId: string,
+): OrganizationDocument {
+  return readFor(admin, organizationId, () => port.organizationGroups(organizationId));
 }
 
 /** readOrganization narrowed to one webhook (404 the same), for answers about that webhook alone. */
@@ -76,8 +85,16 @@ export function readOrganizationWebhook(
   organizationId: string,
   webhookId: string,
 ): OrganizationDocument {
+  return readFor(admin, organizationId, () => port.organizationWithWebhook(organizationId, webhookId));
+}
+
+function readFor(
+  admin: AdminPrincipal,
+  organizationId: string,
+  read: () => OrganizationDocument | undefined,
+): OrganizationDocument {
   requireOrganization(admin, organizationId);
-  const org = port.organizationWithWebhook(organizationId, webhookId);
+  const org = read();
   if (org === undefined) throw organizationNotFound(organizationId);
   return org;
 }
