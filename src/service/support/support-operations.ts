@@ -162,6 +162,14 @@ export class Support implements SupportOperations {
         `Delivery ${deliveryId} expired (its event's MessageTTLSeconds passed): send "Force": true to deliver it anyway`,
       );
     }
+    // A delivered or discarded one whose event's TTL has passed since: sent only when asked to be, never
+    // turned expired without an attempt.
+    if (!force && d.expiresAt !== null && d.expiresAt <= this.now()) {
+      throw new ApiError(
+        'CONFLICT',
+        `Delivery ${deliveryId}'s event is past its MessageTTLSeconds: send "Force": true to deliver it anyway`,
+      );
+    }
     if (d.state === 'in_flight' || !(await this.d.store.requeue(deliveryId))) {
       // The store refuses a deleted webhook's delivery in the same statement: a delete that committed
       // since the check above is named as such.

@@ -139,6 +139,27 @@ describe('redeliver', () => {
     expect(requestsFor(flaky, stale.Id)).toHaveLength(1);
   });
 
+  it('sends a delivered delivery whose TTL passed since only with "Force": true, never expiring it unsent', async () => {
+    flaky.setStatus(200);
+    const timestamp = Date.now() - 56_000;
+    const event = specEvent('UserStatus', ORG, ENTITY, {
+      Timestamp: new Date(timestamp).toISOString(),
+      MessageTTLSeconds: 60,
+    });
+    await gw.publisher.publish(event);
+    const { id } = await deliveryOf(event.Id, 'delivered');
+    await waitFor(() => Date.now() > timestamp + 60_500, 'the TTL passed');
+    const refused = await post(`/v1/admin/deliveries/${id}/redeliver`, {});
+    expect([refused.status, (refused.body.Error as { Message: string }).Message]).toEqual([
+      409,
+      expect.stringContaining('past its MessageTTLSeconds'),
+    ]);
+    expect((await get(`/v1/admin/deliveries/${id}`)).body.State).toBe('delivered');
+    expect((await post(`/v1/admin/deliveries/${id}/redeliver`, { Force: true })).status).toBe(202);
+    await waitFor(() => requestsFor(flaky, event.Id).length === 2, 'sent again');
+    await deliveryOf(event.Id, 'delivered');
+  });
+
   it('refuses a paused webhook, a viewer, another tenant, bad bodies and unknown deliveries', async () => {
     const event = specEvent('UserStatus', ORG, ENTITY);
     await gw.publisher.publish(event);
