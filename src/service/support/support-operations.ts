@@ -27,7 +27,7 @@ import {
   type WebhookRef,
   webhookOfRow,
 } from '../../store/support/deliveries.js';
-import { listEvents } from '../../store/support/events.js';
+import { eventIdKnown, listEvents } from '../../store/support/events.js';
 import { webhookHealth } from '../../store/support/health.js';
 import { getJob } from '../../store/support/jobs.js';
 import { countRecoverable } from '../../store/support/requeue.js';
@@ -296,11 +296,15 @@ export class Support implements SupportOperations {
     for (const v of verdicts)
       if (v.Matches)
         receiving.set(v.WebhookId, { WebhookId: v.WebhookId, Endpoint: v.Endpoint, Held: !v.WebhookEnabled });
+    // An Id already accepted is acknowledged as a duplicate and sent to no one: the verdicts still say
+    // how a fresh Id would be routed.
+    const duplicate = eventIdKnown(this.d.sqlite, event.Id);
     return {
       OrganizationId: organizationId.toLowerCase(),
       EventType: event.EventType,
       EntityId: event.EntityId.toLowerCase(),
-      WouldReceive: [...receiving.values()],
+      Duplicate: duplicate,
+      WouldReceive: duplicate ? [] : [...receiving.values()],
       Subscriptions: verdicts,
     };
   }

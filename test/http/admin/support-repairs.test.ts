@@ -304,6 +304,12 @@ describe('explain', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(gw.rows<{ n: number }>('SELECT count(*) AS n FROM events')[0]?.n).toBe(events);
     expect([...flaky.requests, ...other.requests].filter((r) => r.body.includes(event.Id))).toEqual([]);
+    expect(answer.body.Duplicate).toBe(false);
+    // Once accepted, the same Id would be acknowledged as a duplicate and sent to no one.
+    await gw.publisher.publish(event);
+    const again = await post(explainPath, event, VIEWER.Token);
+    expect(again.body).toMatchObject({ Duplicate: true, WouldReceive: [] });
+    expect(again.body.Subscriptions).toEqual(answer.body.Subscriptions);
   });
 
   it('refuses an invalid event naming every problem, another organization, and other tenants', async () => {
