@@ -109,6 +109,18 @@ describe('redeliver', () => {
     expect((after.Attempts as { StatusCode: number }[]).map((a) => a.StatusCode)).toEqual([
       500, 500, 500, 200,
     ]);
+    // Who asked for the extra attempt is in the audit log.
+    const audit = await get(`/v1/admin/audit?Resource=delivery&OrganizationId=${ORG}`);
+    expect(audit.status).toBe(200);
+    expect(
+      (audit.body.Items as Record<string, unknown>[]).find((e) => e.ResourceId === String(id)),
+    ).toMatchObject({
+      Actor: EDITOR.Name,
+      Resource: 'delivery',
+      Action: 'update',
+      Before: { State: 'discarded' },
+      After: { Redeliver: true, Force: false },
+    });
   });
 
   it('gives a delivery that fails again one attempt, not the rest of its retry schedule', async () => {
