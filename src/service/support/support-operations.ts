@@ -186,6 +186,8 @@ export class Support implements SupportOperations {
   countRecoverable(organizationId: string, webhookId: string, r: RecoveryRequest): number | null {
     const webhook = findWebhook(this.d.sqlite, organizationId, webhookId);
     if (webhook === null) return null;
+    // The same refusals as the real run, so a dry run never promises what the run would refuse.
+    this.requireLive(webhook, 'recovered');
     return countRecoverable(this.d.sqlite, { webhookRowId: webhook.rowId, ...r });
   }
 
