@@ -225,32 +225,36 @@ export class Pruner {
 
   /** Removes tombstones whose time is up (their event's period again). True when none is left. */
   private pruneTombstones(now: number, dry: boolean, removed: PruneCounts): boolean {
-    if (dry) {
-      removed.tombstones = this.countOldTombstones.get(now) as number;
-      return true;
-    }
-    const ids = this.oldTombstones.all(now, this.batch) as string[];
-    if (ids.length > 0)
-      this.sqlite.transaction(() => {
-        for (const id of ids) this.deleteTombstones.run(id);
-      })();
-    removed.tombstones = ids.length;
-    return ids.length < this.batch;
+    const step = this.removeOld(this.oldTombstones, this.deleteTombstones, this.countOldTombstones, now, dry);
+    removed.tombstones = step.removed;
+    return step.done;
   }
 
   /** Removes audit entries written at or before `before`. True when none is left. */
   private pruneAudit(before: number, dry: boolean, removed: PruneCounts): boolean {
-    if (dry) {
-      removed.audit = this.countOldAudit.get(before) as number;
-      return true;
-    }
-    const seqs = this.oldAudit.all(before, this.batch) as number[];
-    if (seqs.length > 0)
+    const step = this.removeOld(this.oldAudit, this.deleteAudit, this.countOldAudit, before, dry);
+    removed.audit = step.removed;
+    return step.done;
+  }
+
+  /**
+   * One batch of the keys `old` selects up to `until`, deleted by `remove` in one transaction (dry: all of
+   * them counted by `count`). Done when fewer than a batch were left.
+   */
+  private removeOld(
+    old: BetterSqlite3.Statement,
+    remove: BetterSqlite3.Statement,
+    count: BetterSqlite3.Statement,
+    until: number,
+    dry: boolean,
+  ): { removed: number; done: boolean } {
+    if (dry) return { removed: count.get(until) as number, done: true };
+    const keys = old.all(until, this.batch) as (string | number)[];
+    if (keys.length > 0)
       this.sqlite.transaction(() => {
-        for (const seq of seqs) this.deleteAudit.run(seq);
+        for (const key of keys) remove.run(key);
       })();
-    removed.audit = seqs.length;
-    return seqs.length < this.batch;
+    return { removed: keys.length, done: keys.length < this.batch };
   }
 
   private daysOf(row: Candidate): number {

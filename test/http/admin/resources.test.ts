@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, adminCall, codeOf, EDITOR, VIEWER } from '../../support/admin.js';
-import { ORG, OTHER_ORG, organization, startTestGateway, type TestGateway } from '../../support/gateway.js';
+import {
+  ORG,
+  OTHER_ORG,
+  organization,
+  startTestGateway,
+  type TestGateway,
+  TOKEN,
+} from '../../support/gateway.js';
 
 const GROUP = '9118bef9-fb49-ed11-8713-6c24087ddf1c';
 const ENTITY = 'e0072f3a-cc7c-42ee-b0ac-34cd7238150a';
@@ -236,6 +243,15 @@ describe('admin API: organizations, subscriptions, security groups, config, audi
     expect(group.body.MemberCount).toBe(250);
     expect(group.body.EntityIds).toEqual(ids.slice(0, 100));
     const etag = group.headers.get('etag');
+    // The list shows each group as its own answer does: the first page and the count, not every member.
+    const listed = await adminCall(url, 'GET', base);
+    const inList = (listed.body.Items as Items).find((g) => g.SecurityGroupId === big);
+    expect(inList).toEqual({
+      SecurityGroupId: big,
+      EntityIds: ids.slice(0, 100),
+      MemberCount: 250,
+      NextCursor: group.body.NextCursor,
+    });
 
     const seen = [...(group.body.EntityIds as string[])];
     let cursor = group.body.NextCursor as string | null;
@@ -305,8 +321,13 @@ describe('admin API: organizations, subscriptions, security groups, config, audi
 
   it('config: export (admin only), dry run returns the plan and changes nothing, PUT applies and audits', async () => {
     expect((await adminCall(url, 'GET', '/v1/admin/config', { token: EDITOR.Token })).status).toBe(403);
+    expect((await adminCall(url, 'GET', '/v1/admin/config', { token: VIEWER.Token })).status).toBe(403);
     const exported = await adminCall(url, 'GET', '/v1/admin/config');
     expect(exported.status).toBe(200);
+    // No token of the API's users or of producers is handed out: the Gateway section is not exported.
+    expect(Object.keys(exported.body)).toEqual(['Organizations']);
+    for (const token of [ADMIN.Token, EDITOR.Token, VIEWER.Token, TOKEN])
+      expect(JSON.stringify(exported.body)).not.toContain(token);
     const document = exported.body as { Organizations: { Webhooks: unknown[] }[] };
     const org = document.Organizations.find(
       (o) => (o as unknown as { OrganizationId: string }).OrganizationId === ORG,
@@ -344,7 +365,7 @@ describe('admin API: organizations, subscriptions, security groups, config, audi
     const gatewayChanged = await adminCall(url, 'PUT', '/v1/admin/config', {
       body: {
         ...document,
-        Gateway: { ...(document as unknown as { Gateway: object }).Gateway, ProducerTokens: ['other'] },
+        Gateway: { ProducerTokens: ['other'] },
       },
     });
     expect([gatewayChanged.status, problemPaths(gatewayChanged.body)]).toEqual([400, ['$.Gateway']]);
@@ -373,8 +394,34 @@ describe('admin API: organizations, subscriptions, security groups, config, audi
     expect((await adminCall(url, 'GET', `/v1/admin/audit?To=${future}&Limit=1000`)).body.Items).toHaveLength(
       items.length,
     );
-    const badTime = await adminCall(url, 'GET', '/v1/admin/audit?From=yesterday');
-    expect([badTime.status, problemPaths(badTime.body)]).toEqual([400, ['$.From']]);
+    // To is exclusive, as the events' and deliveries': the newest entry's own time leaves it out.
+    const newest = items[0] as { At: string; Seq: number };
+    const before = await adminCall(url, 'GET', `/v1/admin/audit?To=${newest.At}&Limit=1000`);
+    expect((before.body.Items as Items).map((e) => e.Seq)).not.toContain(newest.Seq);
+    for (const bad of ['From=yesterday', 'From=2026-12-01', 'From=2026-02-30T00:00:00Z']) {
+      const badTime = await adminCall(url, 'GET', `/v1/admin/audit?${bad}`);
+      expect([bad, badTime.status, problemPaths(badTime.body)]).toEqual([bad, 400, ['$.From']]);
+    }
+    const reversed = await adminCall(
+      url,
+      'GET',
+      '/v1/admin/audit?From=2027-01-01T00:00:00Z&To=2026-01-01T00:00:00Z',
+    );
+    expect([reversed.status, problemPaths(reversed.body)]).toEqual([400, ['$.To']]);
+    // A misspelt parameter would widen the answer: it is refused by name, on the audit and on every list.
+    for (const path of [
+      '/v1/admin/audit?resource=webhook',
+      '/v1/admin/organizations?Limit=1&Foo=2',
+      `${orgPath}/webhooks?cursor=x`,
+    ]) {
+      const unknown = await adminCall(url, 'GET', path);
+      expect([path, unknown.status]).toEqual([path, 400]);
+      expect(problemPaths(unknown.body)).toHaveLength(1);
+    }
+    const typo = await adminCall(url, 'GET', '/v1/admin/audit?resource=webhook');
+    expect(JSON.stringify(typo.body)).toContain('did you mean Resource');
+    const dry = await adminCall(url, 'PUT', '/v1/admin/config?dryrun=true', { body: { Organizations: [] } });
+    expect([dry.status, problemPaths(dry.body)]).toEqual([400, ['$.dryrun']]);
     expect(
       (await adminCall(url, 'GET', `/v1/admin/audit?OrganizationId=${randomUUID()}`)).body.Items,
     ).toEqual([]);

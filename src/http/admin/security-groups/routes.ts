@@ -15,6 +15,7 @@ import {
   listQuery,
   page,
   readOrganization,
+  readOrganizationGroups,
   withEtag,
 } from '../resource.js';
 import {
@@ -98,7 +99,8 @@ const members = createRoute({
 export function securityGroupRoutes(port: ConfigurationAdmin) {
   return adminRouter()
     .openapi(list, (c) => {
-      const org = readOrganization(port, c.get('admin'), c.req.valid('param').OrganizationId);
+      // The groups without their members: each view's first page and count come from the members' index.
+      const org = readOrganizationGroups(port, c.get('admin'), c.req.valid('param').OrganizationId);
       const views = org.SecurityGroups.map((g) => paged(port, org.OrganizationId, g).view);
       return c.json(
         page(views, (g) => g.SecurityGroupId, c.req.valid('query')),
