@@ -35,6 +35,7 @@ export function pgAdminDeps(o: {
     organization: refuse(CONFIGURATION_API),
     organizationWithWebhook: refuse(CONFIGURATION_API),
     members: refuse(CONFIGURATION_API),
+    organizationGroups: refuse(CONFIGURATION_API),
     edit: refuse(CONFIGURATION_API),
     exportDocument: refuse('GET /v1/admin/config'),
     applyDocument: refuse('PUT /v1/admin/config'),
