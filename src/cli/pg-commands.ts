@@ -30,6 +30,11 @@ export async function pgCommand(command: string, args: string[], flags: Set<stri
       case 'export':
         return await exportPg(database, config, args[0]);
       case 'trace':
+        if (flags.has('--json'))
+          throw new CommandError(
+            `trace --json: not available on a PostgreSQL database yet (it answers as the admin API's event route, SQLite's only); trace without --json works (Gateway.Database ${database.where})`,
+            2,
+          );
         return await tracePg(database, args[0] as string);
       case 'prune':
         return await prunePg(database, config, dryRun);

@@ -14,6 +14,8 @@ export function notOnPostgres(what: string): ApiError {
   );
 }
 
+const CONFIGURATION_API = 'The configuration API (/v1/admin/organizations and below)';
+
 const refuse = (what: string) => () => {
   throw notOnPostgres(what);
 };
@@ -29,12 +31,12 @@ export function pgAdminDeps(o: {
   gateway: () => GatewaySection;
 }): AdminDeps {
   const configuration: ConfigurationAdmin = {
-    organizations: refuse('The configuration API (/v1/admin/organizations and below)'),
-    organization: refuse('The configuration API (/v1/admin/organizations and below)'),
-    organizationWithWebhook: refuse('The configuration API (/v1/admin/organizations and below)'),
-    members: refuse('The configuration API (/v1/admin/organizations and below)'),
-    organizationGroups: refuse('The configuration API (/v1/admin/organizations and below)'),
-    edit: refuse('The configuration API (/v1/admin/organizations and below)'),
+    organizations: refuse(CONFIGURATION_API),
+    organization: refuse(CONFIGURATION_API),
+    organizationWithWebhook: refuse(CONFIGURATION_API),
+    members: refuse(CONFIGURATION_API),
+    organizationGroups: refuse(CONFIGURATION_API),
+    edit: refuse(CONFIGURATION_API),
     exportDocument: refuse('GET /v1/admin/config'),
     applyDocument: refuse('PUT /v1/admin/config'),
     audit: refuse('The audit log (/v1/admin/audit)'),

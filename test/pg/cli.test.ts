@@ -63,6 +63,9 @@ describe.skipIf(!postgresAvailable())('the CLI on a PostgreSQL database', () => 
       );
       const traced = await gateway(['trace', randomUUID()], file);
       expect(traced.code).toBe(1);
+      const asJson = await gateway(['trace', randomUUID(), '--json'], file);
+      expect(asJson.code).toBe(2);
+      expect(asJson.stderr).toMatch(/^trace --json: not available on a PostgreSQL database yet/);
       const pruned = await gateway(['prune', '--dry-run'], file);
       expect(pruned.stdout).toMatch(/^would remove 0 event\(s\)/);
       // Export writes what the instances route with, as a document that imports to the same state.

@@ -139,7 +139,20 @@ describe.skipIf(!postgresAvailable())('several gateway processes on one PostgreS
       for (let i = 0; i < 5; i++) await publishSome(20, processes);
     })();
     // Killed with attempts open: it holds leases on deliveries it is attempting.
-    await waitFor(async () => (await heldByVictim()) > 0, 'the instance to be killed attempting', 20_000);
+    // Frozen first (SIGSTOP), so the leases it is seen holding are still its open attempts when it dies;
+    // thawed and tried again while it holds none. The pause lets writes it had sent land first.
+    await waitFor(
+      async () => {
+        victim?.child.kill('SIGSTOP');
+        await sleep(50);
+        if ((await heldByVictim()) > 0) return true;
+        victim?.child.kill('SIGCONT');
+        await sleep(5);
+        return false;
+      },
+      'the instance to be killed attempting',
+      20_000,
+    );
     victim?.child.kill('SIGKILL');
     await victim?.exited;
     await firstHalf;

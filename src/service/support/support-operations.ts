@@ -27,7 +27,7 @@ import {
   type WebhookRef,
   webhookOfRow,
 } from '../../store/support/deliveries.js';
-import { listEvents } from '../../store/support/events.js';
+import { eventIdKnown, listEvents } from '../../store/support/events.js';
 import { webhookHealth } from '../../store/support/health.js';
 import { getJob } from '../../store/support/jobs.js';
 import { countRecoverable } from '../../store/support/requeue.js';
@@ -152,7 +152,7 @@ export class Support implements SupportOperations {
     };
   }
 
-  async redeliver(deliveryId: number, force: boolean): Promise<DeliveryDetailJson> {
+  async redeliver(deliveryId: number, force: boolean, requestedBy: string): Promise<DeliveryDetailJson> {
     const d = getDelivery(this.d.sqlite, deliveryId);
     if (d === null) throw new ApiError('NOT_FOUND', `Delivery ${deliveryId} not found`);
     this.requireLive(webhookOfRow(this.d.sqlite, d.webhookRowId) as WebhookRef, 'redelivered');
@@ -162,7 +162,16 @@ export class Support implements SupportOperations {
         `Delivery ${deliveryId} expired (its event's MessageTTLSeconds passed): send "Force": true to deliver it anyway`,
       );
     }
-    if (d.state === 'in_flight' || !(await this.d.store.requeue(deliveryId))) {
+    // A delivered or discarded one whose event's TTL has passed since: sent only when asked to be, never
+    // turned expired without an attempt.
+    if (!force && d.expiresAt !== null && d.expiresAt <= this.now()) {
+      throw new ApiError(
+        'CONFLICT',
+        `Delivery ${deliveryId}'s event is past its MessageTTLSeconds: send "Force": true to deliver it anyway`,
+      );
+    }
+    const by = { actor: requestedBy, organizationId: d.organizationId, force, now: this.now() };
+    if (d.state === 'in_flight' || !(await this.d.store.requeue(deliveryId, by))) {
       // The store refuses a deleted webhook's delivery in the same statement: a delete that committed
       // since the check above is named as such.
       this.requireLive(webhookOfRow(this.d.sqlite, d.webhookRowId) as WebhookRef, 'redelivered');
@@ -177,6 +186,8 @@ export class Support implements SupportOperations {
   countRecoverable(organizationId: string, webhookId: string, r: RecoveryRequest): number | null {
     const webhook = findWebhook(this.d.sqlite, organizationId, webhookId);
     if (webhook === null) return null;
+    // The same refusals as the real run, so a dry run never promises what the run would refuse.
+    this.requireLive(webhook, 'recovered');
     return countRecoverable(this.d.sqlite, { webhookRowId: webhook.rowId, ...r });
   }
 
@@ -288,11 +299,15 @@ export class Support implements SupportOperations {
     for (const v of verdicts)
       if (v.Matches)
         receiving.set(v.WebhookId, { WebhookId: v.WebhookId, Endpoint: v.Endpoint, Held: !v.WebhookEnabled });
+    // An Id already accepted is acknowledged as a duplicate and sent to no one: the verdicts still say
+    // how a fresh Id would be routed.
+    const duplicate = eventIdKnown(this.d.sqlite, event.Id);
     return {
       OrganizationId: organizationId.toLowerCase(),
       EventType: event.EventType,
       EntityId: event.EntityId.toLowerCase(),
-      WouldReceive: [...receiving.values()],
+      Duplicate: duplicate,
+      WouldReceive: duplicate ? [] : [...receiving.values()],
       Subscriptions: verdicts,
     };
   }

@@ -22,6 +22,9 @@ export interface QueueSettings {
  */
 export const FULL_RETRY_MS = 25;
 
+/** How long a claim that found no room marks its webhook as wanted by this instance: two of its retries. */
+const WAIT_MARK_MS = 2 * FULL_RETRY_MS;
+
 /** A row the claim took, before it is shaped for the engine. */
 interface ClaimedRow extends ClaimedDelivery {
   nextAttemptAt: number;
@@ -57,7 +60,8 @@ export class DeliveryQueue {
     // One round trip: the simple protocol runs the statements in order, each with a fresh snapshot, so the
     // count of open deliveries is read after the lock, when no other claim of this webhook can run.
     const results = await this.script(
-      `BEGIN; ${lockStatement(webhookId)} ${this.claimStatements(webhookId, now, limit)} COMMIT;`,
+      `BEGIN; ${lockStatement(webhookId)} ${this.claimStatements(webhookId, now, limit, false)}
+       ${this.waitStatement(webhookId, now)} COMMIT;`,
     );
     const { full: _, ...claim } = this.claimResult(results, 2, now, limit);
     return claim;
@@ -67,7 +71,7 @@ export class DeliveryQueue {
    * The statements of one webhook's claim, to run after its advisory lock (three results: the expired
    * leases made waiting again, the rows claimed, the room and the next due time left).
    */
-  private claimStatements(webhookId: number, now: number, limit: number): string {
+  private claimStatements(webhookId: number, now: number, limit: number, withOutcome: boolean): string {
     const { instanceId, leaseMs, maxInFlightPerEndpoint } = this.settings;
     const [w, t, max, until] = [webhookId, now, maxInFlightPerEndpoint, now + leaseMs].map(integer);
     // Deliveries whose lease expired (their instance died) are first made waiting again, so the claim
@@ -82,6 +86,7 @@ export class DeliveryQueue {
               SELECT d.id, d.state AS previous, d.next_attempt_at
                 FROM deliveries d
                WHERE d.webhook_id = ${w} AND d.state IN ('pending', 'retrying') AND d.next_attempt_at <= ${t}
+                     ${withOutcome ? `AND ${this.nobodyWaits(webhookId, now)}` : ''}
                ORDER BY d.next_attempt_at
                LIMIT ${integer(Math.min(limit, maxInFlightPerEndpoint))}
                FOR UPDATE SKIP LOCKED),
@@ -98,6 +103,32 @@ export class DeliveryQueue {
                 WHERE webhook_id = ${w} AND state = 'in_flight' AND lease_expires_at > ${t})::int AS open,
               (SELECT min(next_attempt_at) FROM deliveries
                 WHERE webhook_id = ${w} AND state IN ('pending', 'retrying')) AS at;`;
+  }
+
+  /** No other instance waits for a place of the webhook (see claim_waiters). */
+  private nobodyWaits(webhookId: number, now: number): string {
+    const [w, t] = [webhookId, now].map(integer);
+    return `NOT EXISTS (SELECT 1 FROM claim_waiters cw
+                         WHERE cw.webhook_id = ${w} AND cw.until > ${t} AND cw.instance <> ${quote(this.settings.instanceId)})`;
+  }
+
+  /**
+   * After a claim: when it left due deliveries because other instances hold every place, this instance
+   * waits for one and says so for WAIT_MARK_MS (they then leave the places they free to its next claim).
+   */
+  private waitStatement(webhookId: number, now: number): string {
+    const [w, t] = [webhookId, now].map(integer);
+    const { instanceId, maxInFlightPerEndpoint } = this.settings;
+    return `INSERT INTO claim_waiters (webhook_id, instance, until)
+       SELECT ${w}, ${quote(instanceId)}, ${integer(now + WAIT_MARK_MS)}
+        WHERE (SELECT count(*) FROM deliveries
+                WHERE webhook_id = ${w} AND state = 'in_flight' AND lease_expires_at > ${t}) >= ${integer(maxInFlightPerEndpoint)}
+          AND EXISTS (SELECT 1 FROM deliveries
+                WHERE webhook_id = ${w} AND state IN ('pending', 'retrying') AND next_attempt_at <= ${t})
+          AND EXISTS (SELECT 1 FROM deliveries
+                WHERE webhook_id = ${w} AND state = 'in_flight' AND lease_expires_at > ${t}
+                  AND lease_owner <> ${quote(instanceId)})
+       ON CONFLICT (webhook_id) DO UPDATE SET instance = excluded.instance, until = excluded.until;`;
   }
 
   /**
@@ -151,7 +182,7 @@ export class DeliveryQueue {
       ...webhooks.map(lockStatement),
       `${outcomeStatement(outcomes, now, this.settings.instanceId, inlineArray)};`,
       ...(trim === null ? [] : [`${trim.text};`]),
-      ...webhooks.map((w) => this.claimStatements(w, now, limit)),
+      ...webhooks.map((w) => this.claimStatements(w, now, limit, true)),
       'COMMIT;',
     ];
     let results: pg.QueryResult[];

@@ -104,3 +104,8 @@ function newestOfEveryType(
   const row = sqlite.prepare(`SELECT ${COLUMNS} FROM events WHERE seq = ?`);
   return keys.slice(0, params.limit).map((k) => row.get(k.seq) as Omit<EventSummary, 'deliveryStates'>);
 }
+
+/** Whether an event of this Id is stored (a POST of it would be acknowledged as a duplicate, sending nothing). */
+export function eventIdKnown(sqlite: BetterSqlite3.Database, id: string): boolean {
+  return sqlite.prepare('SELECT 1 FROM events WHERE id = ?').get(id.toLowerCase()) !== undefined;
+}

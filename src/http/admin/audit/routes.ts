@@ -15,9 +15,12 @@ const time = z.iso.datetime({
 const auditQuery = strictQuery({
   OrganizationId: z.string().optional(),
   Resource: z
-    .enum(['organization', 'webhook', 'subscription', 'security-group', 'admin-token'])
+    .enum(['organization', 'webhook', 'subscription', 'security-group', 'admin-token', 'delivery'])
     .optional()
-    .openapi({ description: 'organization, webhook, subscription, security-group or admin-token' }),
+    .openapi({
+      description:
+        'organization, webhook, subscription, security-group, admin-token or delivery (a redeliver)',
+    }),
   From: time.optional().openapi({ description: 'At or after this time (ISO 8601)' }),
   To: time.optional().openapi({ description: 'Before this time (ISO 8601), as everywhere in the API' }),
   Cursor: z.string().optional(),

@@ -155,6 +155,10 @@ export const explainSchema = z
     OrganizationId: z.string(),
     EventType: z.string(),
     EntityId: z.string(),
+    Duplicate: z.boolean().openapi({
+      description:
+        'an event of this Id was already accepted: POST /v1/events would acknowledge it and send nothing',
+    }),
     WouldReceive: z.array(z.object({ WebhookId: z.string(), Endpoint: z.string(), Held: z.boolean() })),
     Subscriptions: z.array(subscriptionVerdictSchema),
   })

@@ -99,3 +99,14 @@ export const prunedEvents = pgTable(
   },
   (t) => [index('pruned_events_forget_at_idx').on(t.forgetAt)],
 );
+
+/**
+ * An instance whose claim found a webhook's places all taken (by other instances) and wants one: until
+ * `until`, the others do not take the places their outcomes free in the outcome's own round trip, so the
+ * places pass to the waiting instance's next claim instead of staying with whoever held them first.
+ */
+export const claimWaiters = pgTable('claim_waiters', {
+  webhookId: bigint('webhook_id', { mode: 'number' }).primaryKey(),
+  instance: text('instance').notNull(),
+  until: bigint('until', { mode: 'number' }).notNull(),
+});
