@@ -84,8 +84,9 @@ export class DeliveryStore {
     this.selectDue = sqlite.prepare(
       `SELECT d.id, d.webhook_id AS webhookId, d.state AS previousState, d.attempt_count AS attemptCount,
               e.event_type AS eventType, e.payload,
-              -- Support re-queued it past its TTL on purpose (redeliver with Force, recover of expired ones).
-              CASE WHEN d.requeued_from = 'expired' THEN NULL ELSE e.expires_at END AS expiresAt
+              -- Support re-queued it for one more attempt, past its TTL on purpose (a redeliver past the
+              -- TTL needs Force; a recovery names the states it re-sends): it is attempted, not expired.
+              CASE WHEN d.requeued_from IS NOT NULL THEN NULL ELSE e.expires_at END AS expiresAt
          FROM deliveries d JOIN events e ON e.seq = d.event_seq
         WHERE d.webhook_id = ? AND d.state IN ('pending', 'retrying') AND d.next_attempt_at <= ?
         ORDER BY d.next_attempt_at LIMIT ?`,

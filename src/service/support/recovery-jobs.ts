@@ -52,16 +52,17 @@ export class RecoveryJobs {
     }
   }
 
-  async start(selection: RecoverySelection, total: number, createdBy: string): Promise<RecoveryJob> {
-    const job = await this.deps.store.startJob({
-      id: randomUUID(),
-      selection,
-      total,
-      createdBy,
-      now: this.now(),
-    });
+  /** Starts a job; a job of the webhook already running is answered as `running` instead (not started twice). */
+  async start(
+    selection: RecoverySelection,
+    total: number,
+    createdBy: string,
+  ): Promise<{ job: RecoveryJob; started: boolean }> {
+    const id = randomUUID();
+    const job = await this.deps.store.startJob({ id, selection, total, createdBy, now: this.now() });
+    if (job.id !== id) return { job, started: false };
     this.run(job);
-    return job;
+    return { job, started: true };
   }
 
   /** Cancels a running job: the batch in progress (one transaction) completes or never happened. */

@@ -14,6 +14,7 @@ import type {
   HealthJson,
   JobJson,
   TestAttemptJson,
+  TestRecordJson,
 } from '../../http/admin/ops/schema.js';
 import { ApiError } from '../../http/errors.js';
 import type { Router } from '../../routing/router.js';
@@ -26,10 +27,11 @@ import {
   type WebhookRef,
   webhookOfRow,
 } from '../../store/support/deliveries.js';
-import { listEvents } from '../../store/support/events.js';
+import { eventIdKnown, listEvents } from '../../store/support/events.js';
 import { webhookHealth } from '../../store/support/health.js';
 import { getJob } from '../../store/support/jobs.js';
 import { countRecoverable } from '../../store/support/requeue.js';
+import { recentTestAttempts } from '../../store/support/test-attempts.js';
 import type { StoreClient } from '../../store/thread/store-client.js';
 import { subscriptionsFor, traceEvent } from '../../store/trace.js';
 import { sampleEvent } from '../../support/sample-event.js';
@@ -131,11 +133,13 @@ export class Support implements SupportOperations {
       Deleted: webhook.deletedAt !== null,
       Breaker: (lane?.breaker ?? 'idle') as HealthJson['Breaker'],
       InFlight: lane?.inFlight ?? 0,
-      Waiting: h.waiting,
+      // What the lane has claimed but not yet started waits too (the store holds it as in flight).
+      Waiting: h.waiting + (lane?.queued ?? 0),
       OldestWaitingAgeSeconds:
         h.oldestWaitingCreatedAt === null ? null : Math.max(0, (now - h.oldestWaitingCreatedAt) / 1000),
       Last5Minutes: window(h.last5Minutes),
       LastHour: window(h.lastHour),
+      Sampled: h.sampled,
       LastSuccessAt: isoOrNull(h.lastSuccessAt),
       LastFailure:
         h.lastFailure === null
@@ -156,6 +160,14 @@ export class Support implements SupportOperations {
       throw new ApiError(
         'CONFLICT',
         `Delivery ${deliveryId} expired (its event's MessageTTLSeconds passed): send "Force": true to deliver it anyway`,
+      );
+    }
+    // A delivered or discarded one whose event's TTL has passed since: sent only when asked to be, never
+    // turned expired without an attempt.
+    if (!force && d.expiresAt !== null && d.expiresAt <= this.now()) {
+      throw new ApiError(
+        'CONFLICT',
+        `Delivery ${deliveryId}'s event is past its MessageTTLSeconds: send "Force": true to deliver it anyway`,
       );
     }
     if (d.state === 'in_flight' || !(await this.d.store.requeue(deliveryId))) {
@@ -186,7 +198,16 @@ export class Support implements SupportOperations {
     if (webhook === null) return null;
     this.requireLive(webhook, 'recovered');
     const selection = { webhookRowId: webhook.rowId, ...r };
-    const job = await this.d.jobs.start(selection, countRecoverable(this.d.sqlite, selection), createdBy);
+    const { job, started } = await this.d.jobs.start(
+      selection,
+      countRecoverable(this.d.sqlite, selection),
+      createdBy,
+    );
+    if (!started)
+      throw new ApiError(
+        'CONFLICT',
+        `Webhook ${webhook.webhookId} has a recovery job running (JobId ${job.id}): wait for it or cancel it first`,
+      );
     return jobJson(job, webhook);
   }
 
@@ -201,6 +222,23 @@ export class Support implements SupportOperations {
     if (this.getJob(jobId) === null) return null;
     await this.d.jobs.cancel(jobId);
     return this.getJob(jobId);
+  }
+
+  testsOf(organizationId: string, webhookId: string): TestRecordJson[] | null {
+    const webhook = findWebhook(this.d.sqlite, organizationId, webhookId);
+    if (webhook === null) return null;
+    return recentTestAttempts(this.d.sqlite, webhook.rowId).map((t) => ({
+      EventId: t.eventId,
+      EventType: t.eventType,
+      Ok: t.errorClass === null,
+      StartedAt: iso(t.startedAt),
+      DurationMs: t.durationMs,
+      StatusCode: t.statusCode,
+      ErrorClass: t.errorClass,
+      ErrorMessage: t.errorMessage,
+      ResponseSnippet: t.responseSnippet,
+      SentBy: t.sentBy,
+    }));
   }
 
   async testSend(
@@ -258,11 +296,15 @@ export class Support implements SupportOperations {
     for (const v of verdicts)
       if (v.Matches)
         receiving.set(v.WebhookId, { WebhookId: v.WebhookId, Endpoint: v.Endpoint, Held: !v.WebhookEnabled });
+    // An Id already accepted is acknowledged as a duplicate and sent to no one: the verdicts still say
+    // how a fresh Id would be routed.
+    const duplicate = eventIdKnown(this.d.sqlite, event.Id);
     return {
       OrganizationId: organizationId.toLowerCase(),
       EventType: event.EventType,
       EntityId: event.EntityId.toLowerCase(),
-      WouldReceive: [...receiving.values()],
+      Duplicate: duplicate,
+      WouldReceive: duplicate ? [] : [...receiving.values()],
       Subscriptions: verdicts,
     };
   }

@@ -115,6 +115,8 @@ export interface DeliveryDetail extends DeliverySummary {
   endpoint: string;
   webhookRowId: number;
   lastError: string | null;
+  /** When its event's MessageTTLSeconds passes (ms), or null without one. */
+  expiresAt: number | null;
   attempts: Omit<AttemptRecord, 'deliveryId'>[];
 }
 
@@ -123,7 +125,7 @@ export function getDelivery(sqlite: BetterSqlite3.Database, deliveryId: number):
   const row = sqlite
     .prepare(
       `SELECT ${SUMMARY}, w.organization_id AS organizationId, w.endpoint, w.id AS webhookRowId,
-              d.last_error AS lastError
+              d.last_error AS lastError, e.expires_at AS expiresAt
          FROM deliveries d JOIN events e ON e.seq = d.event_seq JOIN webhooks w ON w.id = d.webhook_id
         WHERE d.id = ?`,
     )

@@ -17,7 +17,15 @@ export interface StoredHealth {
   lastHour: WindowStats;
   lastSuccessAt: number | null;
   lastFailure: { at: number; statusCode: number | null; errorClass: string | null } | null;
+  /** True when the windows are over the HEALTH_SAMPLE most recently attempted deliveries, not all. */
+  sampled: boolean;
 }
+
+/**
+ * The windows read at most this many of the webhook's most recently attempted deliveries (and their
+ * attempts): a webhook attempting hundreds a second costs a health read the same as a quiet one.
+ */
+export const HEALTH_SAMPLE = 2_000;
 
 const WAITING_STATES = ['pending', 'retrying', 'paused'] as const;
 /**
@@ -31,8 +39,8 @@ const HOUR_MS = 60 * 60_000;
 /**
  * What the store knows of one webhook's health at `now`. Every part reads a bounded index range:
  * waiting counts one range per waiting state, the windows read the deliveries attempted in the last
- * hour (deliveries_webhook_attempted_idx) and their attempts, so the cost follows the webhook's
- * attempts per hour, not its history. Last success and failure come from those attempts when the hour has
+ * hour (deliveries_webhook_attempted_idx), newest first and at most HEALTH_SAMPLE of them, and their
+ * attempts, so the cost is bounded however busy the webhook is, and never follows its history. Last success and failure come from those attempts when the hour has
  * them, else from the newest delivered deliveries and the most recently attempted ones.
  */
 export function webhookHealth(
@@ -56,9 +64,10 @@ export function webhookHealth(
     .prepare(
       `SELECT a.started_at AS startedAt, a.duration_ms AS durationMs, a.status_code AS statusCode,
               a.error_class AS errorClass
-         FROM deliveries d INDEXED BY deliveries_webhook_attempted_idx
+         FROM (SELECT id FROM deliveries INDEXED BY deliveries_webhook_attempted_idx
+                WHERE webhook_id = ? AND last_attempt_at >= ? ORDER BY last_attempt_at DESC LIMIT ${HEALTH_SAMPLE}) d
          JOIN attempts a ON a.delivery_id = d.id
-        WHERE d.webhook_id = ? AND d.last_attempt_at >= ? AND a.started_at >= ?`,
+        WHERE a.started_at >= ?`,
     )
     .all(webhookRowId, hourAgo, hourAgo) as {
     startedAt: number;
@@ -85,7 +94,19 @@ export function webhookHealth(
     lastHour: windowStats(attempts),
     lastSuccessAt,
     lastFailure,
+    sampled: sampledDeliveries(sqlite, webhookRowId, hourAgo) > HEALTH_SAMPLE,
   };
+}
+
+/** Deliveries attempted in the window, counted up to one past the sample (an index range, bounded). */
+function sampledDeliveries(sqlite: BetterSqlite3.Database, webhookRowId: number, since: number): number {
+  return sqlite
+    .prepare(
+      `SELECT count(*) FROM (SELECT 1 FROM deliveries INDEXED BY deliveries_webhook_attempted_idx
+        WHERE webhook_id = ? AND last_attempt_at >= ? LIMIT ${HEALTH_SAMPLE + 1})`,
+    )
+    .pluck()
+    .get(webhookRowId, since) as number;
 }
 
 /**

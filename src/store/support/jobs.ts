@@ -52,18 +52,31 @@ function fromRow(r: JobRow): RecoveryJob {
   };
 }
 
+/**
+ * Starts a job, unless one of the same webhook is running: then that one is answered instead (its id
+ * differs from the one asked for), in the same transaction as the check, so two requests at once (a
+ * double click) never both run and re-send everything twice.
+ */
 export function createJob(
   sqlite: BetterSqlite3.Database,
   job: { id: string; selection: RecoverySelection; total: number; createdBy: string; now: number },
 ): RecoveryJob {
   const { webhookRowId, ...params } = job.selection;
-  sqlite
-    .prepare(
-      `INSERT INTO support_jobs (id, webhook_id, params, state, total, done, created_by, created_at, updated_at)
-       VALUES (?, ?, ?, 'running', ?, 0, ?, ?, ?)`,
-    )
-    .run(job.id, webhookRowId, JSON.stringify(params), job.total, job.createdBy, job.now, job.now);
-  return getJob(sqlite, job.id) as RecoveryJob;
+  const create = sqlite.transaction(() => {
+    const running = sqlite
+      .prepare(`SELECT id FROM support_jobs WHERE webhook_id = ? AND state = 'running' LIMIT 1`)
+      .pluck()
+      .get(webhookRowId) as string | undefined;
+    if (running !== undefined) return running;
+    sqlite
+      .prepare(
+        `INSERT INTO support_jobs (id, webhook_id, params, state, total, done, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, 'running', ?, 0, ?, ?, ?)`,
+      )
+      .run(job.id, webhookRowId, JSON.stringify(params), job.total, job.createdBy, job.now, job.now);
+    return job.id;
+  });
+  return getJob(sqlite, create.immediate()) as RecoveryJob;
 }
 
 export function getJob(sqlite: BetterSqlite3.Database, id: string): RecoveryJob | null {

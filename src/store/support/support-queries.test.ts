@@ -4,9 +4,10 @@ import { DeliveryStore } from '../delivery-store.js';
 import { decodeCursor } from './cursor.js';
 import { findWebhook, getDelivery, listDeliveries } from './deliveries.js';
 import { listEvents } from './events.js';
-import { webhookHealth, windowStats } from './health.js';
+import { HEALTH_SAMPLE, webhookHealth, windowStats } from './health.js';
 import { createJob, getJob, runJobBatch } from './jobs.js';
 import { busyUpTo, countRecoverable, requeueDelivery } from './requeue.js';
+import { recentTestAttempts, recordTestAttempt, TEST_ATTEMPTS_KEPT } from './test-attempts.js';
 
 let store: TestStore;
 beforeEach(() => {
@@ -139,6 +140,31 @@ describe('listDeliveries and getDelivery', () => {
 });
 
 describe('webhookHealth', () => {
+  it("reads at most HEALTH_SAMPLE of a busy webhook's most recently attempted deliveries, and says so", () => {
+    const now = 10_000_000;
+    const n = HEALTH_SAMPLE + 50;
+    seed(n, 'delivered');
+    const db = store.database.sqlite;
+    db.transaction(() => {
+      for (let id = 1; id <= n; id++) {
+        // The oldest 50 are the slow ones: the sample leaves them out.
+        sql('UPDATE deliveries SET last_attempt_at = ? WHERE id = ?', now - 1_000_000 + id, id);
+        sql(
+          `INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code) VALUES (?, 1, ?, ?, 200)`,
+          id,
+          now - 1_000_000 + id,
+          id <= 50 ? 5_000 : 10,
+        );
+      }
+    })();
+    const h = webhookHealth(db, 1, now);
+    expect(h.sampled).toBe(true);
+    expect(h.lastHour).toEqual({ attempts: HEALTH_SAMPLE, successRate: 1, p50Ms: 10, p99Ms: 10 });
+    sql('DELETE FROM attempts WHERE delivery_id > ?', HEALTH_SAMPLE);
+    sql('UPDATE deliveries SET last_attempt_at = NULL WHERE id > ?', HEALTH_SAMPLE);
+    expect(webhookHealth(db, 1, now).sampled).toBe(false);
+  });
+
   it('counts what waits and summarises the attempts of the last 5 minutes and hour', () => {
     const now = 10_000_000;
     seed(3, 'retrying');
@@ -182,6 +208,32 @@ describe('webhookHealth', () => {
     expect(later.lastHour.attempts).toBe(0);
     expect(later.lastSuccessAt).toBe(now - 600_000);
     expect(later.lastFailure).toEqual({ at: now - 120_000, statusCode: 500, errorClass: 'http-status' });
+  });
+});
+
+describe('test attempts', () => {
+  it('keeps the newest per webhook and reads them newest first', () => {
+    const db = store.database.sqlite;
+    seed(1);
+    for (let i = 1; i <= TEST_ATTEMPTS_KEPT + 5; i++) {
+      recordTestAttempt(db, {
+        webhookRowId: 1,
+        eventId: `t-${i}`,
+        eventType: 'UserStatus',
+        startedAt: i,
+        durationMs: 1,
+        statusCode: 200,
+        errorClass: null,
+        errorMessage: null,
+        responseSnippet: null,
+        sentBy: 'eddie',
+      });
+    }
+    const kept = recentTestAttempts(db, 1);
+    expect(kept).toHaveLength(TEST_ATTEMPTS_KEPT);
+    expect(kept[0]?.eventId).toBe(`t-${TEST_ATTEMPTS_KEPT + 5}`);
+    expect(kept.at(-1)?.eventId).toBe('t-6');
+    expect(db.prepare('SELECT count(*) FROM test_attempts').pluck().get()).toBe(TEST_ATTEMPTS_KEPT);
   });
 });
 

@@ -124,6 +124,27 @@ describe('finding any delivery', () => {
       cursor.status,
       (cursor.body.Error as { Problems: { Path: string }[] }).Problems[0]?.Path,
     ]).toEqual([400, '$.Cursor']);
+    // A misspelt or unknown parameter is refused by name rather than ignored (the answer would widen).
+    const problemsOf = (call: Awaited<ReturnType<typeof get>>) =>
+      (call.body.Error as { Problems: { Path: string; Message: string }[] }).Problems;
+    const typo = await get(`/v1/admin/events?OrganizationId=${ORG}&eventtype=UserStatus&Foo=1`);
+    expect(typo.status).toBe(400);
+    expect(problemsOf(typo)).toEqual([
+      { Path: '$.eventtype', Message: expect.stringContaining('did you mean EventType?') },
+      { Path: '$.Foo', Message: expect.stringContaining('unknown query parameter') },
+    ]);
+    const backwards = await get(
+      `/v1/admin/events?OrganizationId=${ORG}&From=2027-01-01T00:00:00Z&To=2026-01-01T00:00:00Z`,
+    );
+    expect([backwards.status, problemsOf(backwards)]).toEqual([
+      400,
+      [{ Path: '$.To', Message: 'must be after From' }],
+    ]);
+    const unknownType = await get(`/v1/admin/events?OrganizationId=${ORG}&EventType=UserStatuss`);
+    expect([unknownType.status, problemsOf(unknownType)[0]]).toEqual([
+      400,
+      { Path: '$.EventType', Message: 'Unknown EventType "UserStatuss". Did you mean "UserStatus"?' },
+    ]);
     const scoped = await get(`/v1/admin/events?OrganizationId=${ORG}`, SCOPED.Token);
     expect([scoped.status, codeOf(scoped)]).toEqual([404, 'NOT_FOUND']);
     expect((await get(`/v1/admin/events?OrganizationId=${OTHER_ORG}`, SCOPED.Token)).status).toBe(200);
@@ -202,6 +223,16 @@ describe('finding any delivery', () => {
     expect(none.Items).toEqual([]);
     const badState = await get(`/v1/admin/organizations/${ORG}/webhooks/${OK_HOOK}/deliveries?State=lost`);
     expect(badState.status).toBe(400);
+    const deliveries = `/v1/admin/organizations/${ORG}/webhooks/${OK_HOOK}/deliveries`;
+    const repeated = (await get(`${deliveries}?State=delivered&State=pending&Limit=2`))
+      .body as unknown as Page;
+    expect(repeated.Items).toEqual(delivered.Items);
+    const lower = await get(`${deliveries}?state=discarded`);
+    expect([lower.status, (lower.body.Error as { Problems: { Path: string }[] }).Problems[0]?.Path]).toEqual([
+      400,
+      '$.state',
+    ]);
+    expect((await get(`${deliveries}?From=2027-01-01T00:00:00Z&To=2026-01-01T00:00:00Z`)).status).toBe(400);
     expect((await get(`/v1/admin/organizations/${ORG}/webhooks/${OTHER_HOOK}/deliveries`)).status).toBe(404);
     expect(
       (await get(`/v1/admin/organizations/${ORG}/webhooks/${OK_HOOK}/deliveries`, SCOPED.Token)).status,

@@ -139,6 +139,27 @@ describe('redeliver', () => {
     expect(requestsFor(flaky, stale.Id)).toHaveLength(1);
   });
 
+  it('sends a delivered delivery whose TTL passed since only with "Force": true, never expiring it unsent', async () => {
+    flaky.setStatus(200);
+    const timestamp = Date.now() - 56_000;
+    const event = specEvent('UserStatus', ORG, ENTITY, {
+      Timestamp: new Date(timestamp).toISOString(),
+      MessageTTLSeconds: 60,
+    });
+    await gw.publisher.publish(event);
+    const { id } = await deliveryOf(event.Id, 'delivered');
+    await waitFor(() => Date.now() > timestamp + 60_500, 'the TTL passed');
+    const refused = await post(`/v1/admin/deliveries/${id}/redeliver`, {});
+    expect([refused.status, (refused.body.Error as { Message: string }).Message]).toEqual([
+      409,
+      expect.stringContaining('past its MessageTTLSeconds'),
+    ]);
+    expect((await get(`/v1/admin/deliveries/${id}`)).body.State).toBe('delivered');
+    expect((await post(`/v1/admin/deliveries/${id}/redeliver`, { Force: true })).status).toBe(202);
+    await waitFor(() => requestsFor(flaky, event.Id).length === 2, 'sent again');
+    await deliveryOf(event.Id, 'delivered');
+  });
+
   it('refuses a paused webhook, a viewer, another tenant, bad bodies and unknown deliveries', async () => {
     const event = specEvent('UserStatus', ORG, ENTITY);
     await gw.publisher.publish(event);
@@ -218,6 +239,15 @@ describe('test send', () => {
     ).toEqual([{ event_type: 'QueueCallInArrived', status_code: 200, sent_by: EDITOR.Name }]);
     const again = await post(testPath(FLAKY), { EventType: 'QueueCallInArrived' });
     expect(again.body.EventId).not.toBe(answer.body.EventId);
+    // Readable afterwards, newest first, with who sent each (a viewer may read them).
+    const kept = await adminCall(url, 'GET', `${testPath(FLAKY).slice(0, -'/test'.length)}/tests`, {
+      token: VIEWER.Token,
+    });
+    expect(kept.status).toBe(200);
+    expect((kept.body.Items as Record<string, unknown>[]).slice(0, 2)).toMatchObject([
+      { EventId: again.body.EventId, EventType: 'QueueCallInArrived', Ok: true, SentBy: EDITOR.Name },
+      { EventId: answer.body.EventId, StatusCode: 200, SentBy: EDITOR.Name },
+    ]);
   });
 
   it('answers a failed attempt with its status and snippet, and refuses bad requests', async () => {
@@ -231,6 +261,9 @@ describe('test send', () => {
       unknown.status,
       (unknown.body.Error as { Problems: { Path: string }[] }).Problems[0]?.Path,
     ]).toEqual([400, '$.EventType']);
+    expect((unknown.body.Error as { Problems: { Message: string }[] }).Problems[0]?.Message).toBe(
+      'Unknown EventType "QueueCallInConnected". Did you mean "QueueCallInUserConnected"?',
+    );
     expect((await post(testPath(FLAKY), { EventType: 'UserStatus' }, VIEWER.Token)).status).toBe(403);
     expect((await post(testPath(FLAKY), { EventType: 'UserStatus' }, SCOPED.Token)).status).toBe(404);
     expect((await post(testPath(OTHER_HOOK), { EventType: 'UserStatus' })).status).toBe(404);
@@ -271,6 +304,12 @@ describe('explain', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(gw.rows<{ n: number }>('SELECT count(*) AS n FROM events')[0]?.n).toBe(events);
     expect([...flaky.requests, ...other.requests].filter((r) => r.body.includes(event.Id))).toEqual([]);
+    expect(answer.body.Duplicate).toBe(false);
+    // Once accepted, the same Id would be acknowledged as a duplicate and sent to no one.
+    await gw.publisher.publish(event);
+    const again = await post(explainPath, event, VIEWER.Token);
+    expect(again.body).toMatchObject({ Duplicate: true, WouldReceive: [] });
+    expect(again.body.Subscriptions).toEqual(answer.body.Subscriptions);
   });
 
   it('refuses an invalid event naming every problem, another organization, and other tenants', async () => {
@@ -332,8 +371,15 @@ describe('recover', () => {
     ).toBe(409);
 
     const before = flaky.requests.length;
-    const started = await post(recoverPath, { ...window(), States: ['delivered'] });
-    expect(started.status).toBe(202);
+    // Two at once (a double click): one runs, the other is 409 naming it, and nothing is sent twice.
+    const pair = await Promise.all([
+      post(recoverPath, { ...window(), States: ['delivered'] }),
+      post(recoverPath, { ...window(), States: ['delivered'] }),
+    ]);
+    expect(pair.map((p) => p.status).sort()).toEqual([202, 409]);
+    const started = pair.find((p) => p.status === 202) as (typeof pair)[number];
+    const twin = pair.find((p) => p.status === 409) as (typeof pair)[number];
+    expect((twin.body.Error as { Message: string }).Message).toContain(`JobId ${started.body.JobId}`);
     expect(started.headers.get('location')).toBe(`/v1/admin/jobs/${started.body.JobId}`);
     expect(started.body).toMatchObject({
       State: 'running',

@@ -8,7 +8,7 @@ import { jobRoutes } from './jobs/get.js';
 import type { SupportOperations } from './ports.js';
 import { getHealth } from './webhooks/health.js';
 import { postRecover } from './webhooks/recover.js';
-import { postTest } from './webhooks/test.js';
+import { getTests, postTest } from './webhooks/test.js';
 
 export type { SupportOperations } from './ports.js';
 
@@ -20,6 +20,7 @@ export function supportRoutes(admin: OpenAPIHono<AdminEnv>, ops: SupportOperatio
   admin.route('/', getHealth(ops));
   admin.route('/', postRecover(ops));
   admin.route('/', postTest(ops));
+  admin.route('/', getTests(ops));
   admin.route('/', jobRoutes(ops));
   admin.route('/', postExplain(ops));
 }

@@ -8,6 +8,7 @@ import type {
   JobJson,
   PageJson,
   TestAttemptJson,
+  TestRecordJson,
 } from './schema.js';
 
 /** Times are ms since the epoch here; the routes parse and the implementation formats. */
@@ -65,6 +66,8 @@ export interface SupportOperations {
   getJob(jobId: string): JobJson | null;
   /** Null: no such job; one that already ended is answered unchanged. */
   cancelJob(jobId: string): Promise<JobJson | null>;
+  /** A webhook's kept test sends, newest first; null: no such webhook. */
+  testsOf(organizationId: string, webhookId: string): TestRecordJson[] | null;
   testSend(
     organizationId: string,
     webhookId: string,

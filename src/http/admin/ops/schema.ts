@@ -1,4 +1,6 @@
 import { z } from '@hono/zod-openapi';
+import { eventTypeProblem } from '../../../config/event-type.js';
+import { strictQuery } from '../strict-query.js';
 
 /** What support's operations answer, as the OpenAPI document describes them (PascalCase, times in ISO 8601). */
 const time = z.string().openapi({ description: 'ISO 8601, UTC' });
@@ -110,6 +112,9 @@ export const healthSchema = z
     OldestWaitingAgeSeconds: z.number().nullable(),
     Last5Minutes: windowSchema,
     LastHour: windowSchema,
+    Sampled: z.boolean().openapi({
+      description: 'true when the windows are over the 2,000 most recently attempted deliveries only',
+    }),
     LastSuccessAt: nullableTime,
     LastFailure: z
       .object({ At: time, StatusCode: z.number().int().nullable(), ErrorClass: z.string().nullable() })
@@ -140,11 +145,20 @@ export const testAttemptSchema = attemptSchema
   .extend({ EventId: z.string(), EventType: z.string(), Endpoint: z.string(), Ok: z.boolean() })
   .openapi('TestAttempt');
 
+export const testRecordSchema = attemptSchema
+  .omit({ AttemptNo: true })
+  .extend({ EventId: z.string(), EventType: z.string(), Ok: z.boolean(), SentBy: z.string() })
+  .openapi('TestRecord');
+
 export const explainSchema = z
   .object({
     OrganizationId: z.string(),
     EventType: z.string(),
     EntityId: z.string(),
+    Duplicate: z.boolean().openapi({
+      description:
+        'an event of this Id was already accepted: POST /v1/events would acknowledge it and send nothing',
+    }),
     WouldReceive: z.array(z.object({ WebhookId: z.string(), Endpoint: z.string(), Held: z.boolean() })),
     Subscriptions: z.array(subscriptionVerdictSchema),
   })
@@ -161,13 +175,14 @@ export type HealthJson = z.infer<typeof healthSchema>;
 export type JobJson = z.infer<typeof jobSchema>;
 export type TestAttemptJson = z.infer<typeof testAttemptSchema>;
 export type ExplainJson = z.infer<typeof explainSchema>;
+export type TestRecordJson = z.infer<typeof testRecordSchema>;
 export interface PageJson<T> {
   Items: T[];
   NextCursor: string | null;
 }
 
 /** Query parameters shared by the lists. */
-export const listQuery = {
+const listQuery = {
   From: z.iso.datetime({ offset: true }).optional().openapi({ description: 'at or after (ISO 8601)' }),
   To: z.iso.datetime({ offset: true }).optional().openapi({ description: 'before (ISO 8601)' }),
   Cursor: z.string().max(200).optional().openapi({ description: 'NextCursor of the previous page' }),
@@ -185,3 +200,34 @@ export const DELIVERY_STATE_NAMES = [
   'cancelled',
 ] as const;
 export const FINISHED_STATE_NAMES = ['delivered', 'discarded', 'expired', 'cancelled'] as const;
+
+/**
+ * A list's query: its own parameters and the shared ones (From, To, Cursor, Limit), unknown ones refused by
+ * name, and a From that is not before To refused (the page would only ever be empty).
+ */
+export function listQueryOf<Shape extends z.ZodRawShape>(shape: Shape) {
+  return strictQuery({ ...shape, ...listQuery }).superRefine((q, ctx) => {
+    const { From, To } = q as { From?: string; To?: string };
+    if (From !== undefined && To !== undefined && Date.parse(From) >= Date.parse(To))
+      ctx.addIssue({ code: 'custom', path: ['To'], message: 'must be after From' });
+  });
+}
+
+/** An EventType of the catalogue; another is named with the closest known one, as explain does. */
+export const eventTypeName = z
+  .string()
+  .min(1)
+  .max(100)
+  .superRefine((name, ctx) => {
+    const problem = eventTypeProblem(name);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** One or more values, comma-separated or the parameter repeated (?State=a&State=b), as a list. */
+export const oneOrMore = <T extends readonly [string, ...string[]]>(values: T, description: string) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .openapi({ description })
+    .transform((v) => (v === undefined ? undefined : [v].flat().flatMap((s) => s.split(','))))
+    .pipe(z.array(z.enum(values)).optional());

@@ -6,7 +6,8 @@ import {
   DELIVERY_STATE_NAMES,
   deliveryDetailSchema,
   deliverySummarySchema,
-  listQuery,
+  listQueryOf,
+  oneOrMore,
   pageOf,
 } from '../schema.js';
 import { ms, visible, webhookFound } from '../scope.js';
@@ -34,19 +35,11 @@ const ofWebhook = createRoute({
   security: ADMIN_SECURITY,
   request: {
     params: z.object({ OrganizationId: z.guid(), WebhookId: z.guid() }),
-    query: z.object({
-      State: z
-        .string()
-        .optional()
-        .openapi({ description: `one or more of ${DELIVERY_STATE_NAMES.join(', ')}, comma-separated` })
-        .pipe(
-          z
-            .string()
-            .transform((s) => s.split(','))
-            .pipe(z.array(z.enum(DELIVERY_STATE_NAMES)))
-            .optional(),
-        ),
-      ...listQuery,
+    query: listQueryOf({
+      State: oneOrMore(
+        DELIVERY_STATE_NAMES,
+        `one or more of ${DELIVERY_STATE_NAMES.join(', ')}, comma-separated or repeated`,
+      ),
     }),
   },
   responses: {

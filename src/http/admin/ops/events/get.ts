@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ADMIN_SECURITY, adminRouter, errorResponses } from '../../openapi.js';
 import { requireOrganization } from '../../principal.js';
 import type { SupportOperations } from '../ports.js';
-import { eventDetailSchema, eventSummarySchema, listQuery, pageOf } from '../schema.js';
+import { eventDetailSchema, eventSummarySchema, eventTypeName, listQueryOf, pageOf } from '../schema.js';
 import { ms, visible } from '../scope.js';
 
 const list = createRoute({
@@ -12,11 +12,10 @@ const list = createRoute({
   summary: "An organization's events, newest first, narrowed by type, entity and acceptance time",
   security: ADMIN_SECURITY,
   request: {
-    query: z.object({
+    query: listQueryOf({
       OrganizationId: z.guid(),
-      EventType: z.string().min(1).max(100).optional(),
+      EventType: eventTypeName.optional(),
       EntityId: z.guid().optional(),
-      ...listQuery,
     }),
   },
   responses: {

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ApiError } from '../../../errors.js';
 import { ADMIN_SECURITY, adminRouter, errorResponses, jsonBody } from '../../openapi.js';
 import { editorOnly, requireOrganization } from '../../principal.js';
+import { strictQuery } from '../../strict-query.js';
 import type { SupportOperations } from '../ports.js';
 import { FINISHED_STATE_NAMES, jobSchema } from '../schema.js';
 import { webhookFound } from '../scope.js';
@@ -28,7 +29,7 @@ const route = createRoute({
   middleware: [editorOnly, jsonBody] as const,
   request: {
     params: webhookParams,
-    query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
+    query: strictQuery({ dryRun: z.enum(['true', 'false']).optional() }),
     body: { required: true, content: { 'application/json': { schema: bodySchema } } },
   },
   responses: {

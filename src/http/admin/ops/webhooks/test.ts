@@ -1,9 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { EVENT_TYPES } from '../../../../catalogue/index.js';
 import { ADMIN_SECURITY, adminRouter, errorResponses, jsonBody } from '../../openapi.js';
 import { editorOnly, requireOrganization } from '../../principal.js';
 import type { SupportOperations } from '../ports.js';
-import { testAttemptSchema } from '../schema.js';
+import { eventTypeName, testAttemptSchema, testRecordSchema } from '../schema.js';
 import { webhookFound } from '../scope.js';
 import { webhookParams } from './health.js';
 
@@ -21,7 +20,11 @@ const route = createRoute({
       required: true,
       content: {
         'application/json': {
-          schema: z.strictObject({ EventType: z.enum(EVENT_TYPES) }).openapi('TestSend'),
+          schema: z
+            .strictObject({
+              EventType: eventTypeName.openapi({ description: 'an EventType of GET /v1/event-types' }),
+            })
+            .openapi('TestSend'),
         },
       },
     },
@@ -44,5 +47,33 @@ export function postTest(ops: SupportOperations) {
     const { EventType } = c.req.valid('json');
     const attempt = await ops.testSend(OrganizationId, WebhookId, EventType, admin.name);
     return c.json(webhookFound(OrganizationId, WebhookId, attempt), 200);
+  });
+}
+
+const list = createRoute({
+  method: 'get',
+  path: '/organizations/{OrganizationId}/webhooks/{WebhookId}/tests',
+  tags: ['support'],
+  summary: "The webhook's last test sends, newest first (the newest 20 are kept), with who sent each",
+  security: ADMIN_SECURITY,
+  request: { params: webhookParams },
+  responses: {
+    200: {
+      description: 'Test sends',
+      content: { 'application/json': { schema: z.object({ Items: z.array(testRecordSchema) }) } },
+    },
+    ...errorResponses(400, 401, 404),
+  },
+});
+
+/** GET .../webhooks/{WebhookId}/tests: viewers and up, within scope. */
+export function getTests(ops: SupportOperations) {
+  return adminRouter().openapi(list, (c) => {
+    const { OrganizationId, WebhookId } = c.req.valid('param');
+    requireOrganization(c.get('admin'), OrganizationId);
+    return c.json(
+      { Items: webhookFound(OrganizationId, WebhookId, ops.testsOf(OrganizationId, WebhookId)) },
+      200,
+    );
   });
 }
