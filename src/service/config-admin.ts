@@ -1,7 +1,8 @@
 import {
-  type ConfigDocument,
   ConfigError,
   exportConfig,
+  type GatewaySection,
+  gatewaySchema,
   organizationDocument,
   parseConfigDocument,
   readState,
@@ -45,11 +46,14 @@ export function configurationAdmin(
         dryRun,
       );
     },
-    exportDocument: (): ConfigDocument => exportConfig(database, configuration.running),
+    // The Gateway section stays out: it holds every admin token, the MetricsToken and the producer tokens,
+    // and PUT takes a document without it as the section in force.
+    exportDocument: () => ({ Organizations: exportConfig(database, configuration.running).Organizations }),
     applyDocument(actor, json, dryRun) {
-      const config = parseConfigDocument(json);
-      const sent = (json as { Gateway?: unknown }).Gateway;
-      if (sent !== undefined && JSON.stringify(config.gateway) !== JSON.stringify(configuration.running))
+      const sent = isObject(json) ? json.Gateway : undefined;
+      // A sent Gateway must be the one in force (it is read from the file); the Organizations are then
+      // checked against the running Delivery policy and defaults, whether Gateway was sent or left out.
+      if (sent !== undefined && !sameAsRunning(sent, configuration.running))
         throw new ConfigError([
           {
             path: '$.Gateway',
@@ -57,12 +61,22 @@ export function configurationAdmin(
               'differs from the Gateway section in force: it is read from the configuration file; change it there and reload (SIGHUP), or leave Gateway out',
           },
         ]);
-      return configuration.applyDocument(actor, { ...config, gateway: configuration.running }, dryRun);
+      const config = parseConfigDocument(isObject(json) ? { ...json, Gateway: configuration.running } : json);
+      return configuration.applyDocument(actor, config, dryRun);
     },
     audit: (query) => readAudit(database, query),
     members: (organizationId, securityGroupId, after, limit) =>
       groupMembersPage(database, organizationId, securityGroupId, after, limit),
   };
+}
+
+function sameAsRunning(sent: unknown, running: GatewaySection): boolean {
+  const parsed = gatewaySchema.safeParse(sent);
+  return parsed.success && JSON.stringify(parsed.data) === JSON.stringify(running);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** An organization goes only when nothing is left of it: no groups of producers, no webhooks' history. */

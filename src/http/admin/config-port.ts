@@ -26,8 +26,11 @@ export interface ConfigurationAdmin {
    * refuse). Throws ConfigError with the document's problems, or what edit throws; nothing is changed then.
    */
   edit(actor: string, organizationId: string, edit: OrganizationEdit, dryRun?: boolean): Change[];
-  /** The whole configuration as a document (`gateway export`), secrets and tokens included. */
-  exportDocument(): ConfigDocument;
+  /**
+   * The document's Organizations as `gateway export` writes them, webhook secrets included; never the
+   * Gateway section (the API's own tokens).
+   */
+  exportDocument(): Pick<ConfigDocument, 'Organizations'>;
   /** Applies a document as desired state (`gateway import`); throws ConfigError naming every problem. */
   applyDocument(actor: string, document: unknown, dryRun: boolean): Change[];
   audit(query: AuditQuery): { records: AuditRecord[]; more: boolean };

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, adminCall, codeOf, EDITOR, VIEWER } from '../../support/admin.js';
-import { ORG, OTHER_ORG, organization, startTestGateway, type TestGateway } from '../../support/gateway.js';
+import {
+  ORG,
+  OTHER_ORG,
+  organization,
+  startTestGateway,
+  type TestGateway,
+  TOKEN,
+} from '../../support/gateway.js';
 
 const GROUP = '9118bef9-fb49-ed11-8713-6c24087ddf1c';
 const ENTITY = 'e0072f3a-cc7c-42ee-b0ac-34cd7238150a';
@@ -305,8 +312,13 @@ describe('admin API: organizations, subscriptions, security groups, config, audi
 
   it('config: export (admin only), dry run returns the plan and changes nothing, PUT applies and audits', async () => {
     expect((await adminCall(url, 'GET', '/v1/admin/config', { token: EDITOR.Token })).status).toBe(403);
+    expect((await adminCall(url, 'GET', '/v1/admin/config', { token: VIEWER.Token })).status).toBe(403);
     const exported = await adminCall(url, 'GET', '/v1/admin/config');
     expect(exported.status).toBe(200);
+    // No token of the API's users or of producers is handed out: the Gateway section is not exported.
+    expect(Object.keys(exported.body)).toEqual(['Organizations']);
+    for (const token of [ADMIN.Token, EDITOR.Token, VIEWER.Token, TOKEN])
+      expect(JSON.stringify(exported.body)).not.toContain(token);
     const document = exported.body as { Organizations: { Webhooks: unknown[] }[] };
     const org = document.Organizations.find(
       (o) => (o as unknown as { OrganizationId: string }).OrganizationId === ORG,
@@ -344,7 +356,7 @@ describe('admin API: organizations, subscriptions, security groups, config, audi
     const gatewayChanged = await adminCall(url, 'PUT', '/v1/admin/config', {
       body: {
         ...document,
-        Gateway: { ...(document as unknown as { Gateway: object }).Gateway, ProducerTokens: ['other'] },
+        Gateway: { ProducerTokens: ['other'] },
       },
     });
     expect([gatewayChanged.status, problemPaths(gatewayChanged.body)]).toEqual([400, ['$.Gateway']]);

@@ -32,7 +32,8 @@ const get = createRoute({
   method: 'get',
   path: '/config',
   tags,
-  summary: 'The whole configuration as a document, secrets and tokens included (admin, every organization)',
+  summary:
+    "The configuration document's Organizations, webhook secrets included (admin, every organization); the Gateway section and its tokens are never exported here",
   security: ADMIN_SECURITY,
   middleware: [wholeGatewayAdmin],
   responses: {
