@@ -21,6 +21,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY drizzle ./drizzle
+COPY drizzle-pg ./drizzle-pg
 # No configuration is baked in: the example's producer token is public, and the image listens on 0.0.0.0.
 # Without a document mounted at GATEWAY_CONFIG the container exits 2 saying to mount one.
 RUN mkdir -p /var/lib/gateway && chown -R node:node /var/lib/gateway

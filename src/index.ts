@@ -10,7 +10,13 @@ export { type BuildEventOverrides, buildEvent, type EnvelopeOverrides } from './
 export { LocalPublisher } from './sdk/local-publisher.js';
 export type { Publisher, PublishResult } from './sdk/publisher.js';
 export { RemotePublishError, RemotePublisher, type RemotePublisherOptions } from './sdk/remote-publisher.js';
-export { type RunningGateway, type StartGatewayOptions, startGateway } from './service/gateway.js';
+export {
+  type RunningGateway,
+  type StartGatewayOptions,
+  startGateway,
+  startServing,
+} from './service/gateway.js';
 export { HEAP_GROWING_PERCENT, limitHeapGrowth } from './service/heap-growth.js';
+export type { RunningPgGateway } from './service/pg-gateway.js';
 export { StoreError } from './store/thread/store-client.js';
 export { GATEWAY_VERSION } from './version.js';

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { GatewayEvent } from '../../src/catalogue/index.js';
 import type { RunningGateway } from '../../src/service/gateway.js';
+import type { RunningPgGateway } from '../../src/service/pg-gateway.js';
 import { importBuiltGateway } from '../lib/built-gateway.js';
 import { CpuTimeline } from '../lib/cpu-timeline.js';
 import { serveCommands } from '../lib/ipc-serve.js';
@@ -19,16 +20,16 @@ import { threadCpuMicros } from '../lib/thread-cpu.js';
  * what this process uses (CPU, RSS) is the gateway's and its producer's, nobody else's. The gateway is
  * the built package (bench/run.ts compiles it first), as `npm start` runs it.
  */
-const { createLogger, limitHeapGrowth, parseConfigDocument, startGateway } = await importBuiltGateway();
+const { createLogger, limitHeapGrowth, parseConfigDocument, startServing } = await importBuiltGateway();
 // As `gateway serve` does for the process it owns.
 limitHeapGrowth();
-let gateway: RunningGateway | null = null;
+let gateway: RunningGateway | RunningPgGateway | null = null;
 let dbFile = '';
 const rss = new RssSampler(100);
 const loop = new LoopMonitor();
 const cpu = new CpuTimeline();
 
-function running(): RunningGateway {
+function running(): RunningGateway | RunningPgGateway {
   if (gateway === null) throw new Error('the gateway is not started');
   return gateway;
 }
@@ -47,7 +48,8 @@ serveCommands(
       const config = parseConfigDocument(args.document);
       dbFile = config.gateway.Database;
       const level = process.env.BENCH_GATEWAY_LOG;
-      gateway = await startGateway({
+      // A postgres:// Database runs the gateway on PostgreSQL (the postgres scenario).
+      gateway = await startServing({
         config,
         http: args.http,
         // Hanging receivers must not stretch every teardown to the default 10 s.
@@ -76,8 +78,15 @@ serveCommands(
       return process.memoryUsage().heapUsed;
     },
     /** Where the store stands: deliveries per state, attempts made, file sizes. */
-    storeStats: () => {
-      const sqlite = running().database.sqlite;
+    storeStats: async () => {
+      const current = running();
+      if ('store' in current) {
+        const states = await current.database.pool.query<{ state: string; n: number }>(
+          'SELECT state, count(*)::int AS n FROM deliveries GROUP BY state',
+        );
+        return { deliveries: Object.fromEntries(states.rows.map((s) => [s.state, s.n])) };
+      }
+      const sqlite = current.database.sqlite;
       const states = sqlite.prepare('SELECT state, count(*) AS n FROM deliveries GROUP BY state').all() as {
         state: string;
         n: number;

@@ -6,6 +6,7 @@ import { isolation } from './isolation.js';
 import { latency } from './latency.js';
 import { matcher } from './matcher.js';
 import { peer } from './peer.js';
+import { postgres } from './postgres.js';
 import { reload } from './reload.js';
 import { retention } from './retention.js';
 import { supportQueries } from './support-queries.js';
@@ -22,6 +23,7 @@ export const SCENARIOS: readonly Scenario[] = [
   backlog,
   retention,
   reload,
+  postgres,
   supportQueries,
   peer,
 ];

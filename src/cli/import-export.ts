@@ -42,7 +42,7 @@ export function exportCommand(file: string | undefined): void {
  * Writes text readable by its owner alone, over an existing file too: open's mode applies only to a file
  * it creates, so the mode is set before the first byte is written, never after.
  */
-function writeSecret(path: string, text: string): void {
+export function writeSecret(path: string, text: string): void {
   const fd = openSync(path, 'w', 0o600);
   try {
     fchmodSync(fd, 0o600);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { ConfigError } from '../config/index.js';
+import { ConfigError, loadConfig } from '../config/index.js';
 import { DatabaseOpenError } from '../store/database.js';
+import { isPostgresUrl } from '../store/pg/url.js';
 import { FILE_MISSING, SERVED_ELSEWHERE, StoreError } from '../store/store-error.js';
 import { CommandError } from './command-error.js';
 import { exportCommand, importCommand } from './import-export.js';
@@ -21,17 +22,22 @@ async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
   const flags = new Set(rest.filter((a) => a.startsWith('--')));
   const args = rest.filter((a) => !a.startsWith('--'));
+  if (command === 'import' && args[0] === undefined) throw new UsageError('import needs a FILE');
+  if (command === 'trace' && args[0] === undefined) throw new UsageError('trace needs an EVENT_ID');
+  const inspection = ['import', 'export', 'trace', 'prune'].includes(command);
+  if (inspection && usesPostgres(command, args)) {
+    const { pgCommand } = await import('./pg-commands.js');
+    return pgCommand(command, args, flags);
+  }
   switch (command) {
     case 'serve':
       return serve();
     case 'import':
-      if (args[0] === undefined) throw new UsageError('import needs a FILE');
-      return importCommand(args[0], flags.has('--dry-run'));
+      return importCommand(args[0] as string, flags.has('--dry-run'));
     case 'export':
       return exportCommand(args[0]);
     case 'trace':
-      if (args[0] === undefined) throw new UsageError('trace needs an EVENT_ID');
-      return traceCommand(args[0], { json: flags.has('--json') });
+      return traceCommand(args[0] as string, { json: flags.has('--json') });
     case 'prune':
       return pruneCommand(flags.has('--dry-run'));
     case 'help':
@@ -44,6 +50,12 @@ async function main(argv: string[]): Promise<void> {
 }
 
 class UsageError extends Error {}
+
+/** The command's configuration keeps the store on PostgreSQL (import reads the FILE it is given). */
+function usesPostgres(command: string, args: string[]): boolean {
+  const env = command === 'import' ? { ...process.env, GATEWAY_CONFIG: args[0] } : process.env;
+  return isPostgresUrl(loadConfig({ env }).config.gateway.Database);
+}
 
 /** Store errors that refuse to start rather than fail: exit 2, as a bad configuration does. */
 const REFUSALS = new Set([SERVED_ELSEWHERE, FILE_MISSING]);

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../log/logger.js';
 import { coalescing } from '../service/configuration.js';
-import type { RunningGateway } from '../service/gateway.js';
+import type { startServing } from '../service/gateway.js';
 import { limitHeapGrowth } from '../service/heap-growth.js';
+import { redactUrl } from '../store/pg/url.js';
 import { CommandError } from './command-error.js';
 import { startFailure } from './start-failure.js';
 
@@ -18,7 +19,7 @@ export async function serve(): Promise<void> {
   const logger = createLogger();
   // The handlers are in place before anything else: until a handler exists, a signal's default action
   // ends the process without a word. One that arrives during the (possibly long) start waits for it.
-  let gateway: RunningGateway | null = null;
+  let gateway: Awaited<ReturnType<typeof startServing>> | null = null;
   let stopSignal: string | null = null;
   let reloadWanted = false;
   const stop = (signal: string) => {
@@ -56,11 +57,14 @@ export async function serve(): Promise<void> {
 
   refuseMissingConfig(process.env.GATEWAY_CONFIG);
   const { config, path } = loadConfig();
-  logger.info({ config: path, database: config.gateway.Database, heapGrowingPercent }, 'starting gateway');
+  logger.info(
+    { config: path, database: redactUrl(config.gateway.Database), heapGrowingPercent },
+    'starting gateway',
+  );
   try {
     // Loaded here, not at the top: the other commands (export, trace, ...) need none of the HTTP API.
-    const { startGateway } = await import('../service/gateway.js');
-    gateway = await startGateway({ config, logger });
+    const { startServing } = await import('../service/gateway.js');
+    gateway = await startServing({ config, logger });
   } catch (error) {
     throw startFailure(error, config.gateway) ?? error;
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isPostgresUrl } from '../store/pg/url.js';
 import { ConfigError } from './config-error.js';
 import { parseJsonText } from './json-text.js';
 import { LISTEN_FORMAT, parseListen } from './listen.js';
@@ -53,7 +54,10 @@ export function loadConfig(options: LoadConfigOptions = {}): { config: ParsedCon
   const gateway = {
     ...config.gateway,
     Listen: listen,
-    Database: database === ':memory:' || isAbsolute(database) ? database : resolve(cwd, database),
+    Database:
+      database === ':memory:' || isAbsolute(database) || isPostgresUrl(database)
+        ? database
+        : resolve(cwd, database),
   };
   return { config: { ...config, gateway }, path };
 }

@@ -42,6 +42,7 @@ describe('parseConfigDocument: defaults', () => {
       gateway: {
         Listen: '127.0.0.1:8080',
         Database: './data/gateway.db',
+        Postgres: { PoolSize: 10, LeaseSeconds: 30 },
         ProducerTokens: [],
         AdminTokens: [],
         Delivery: {
@@ -55,6 +56,22 @@ describe('parseConfigDocument: defaults', () => {
       },
       organizations: [],
     });
+  });
+
+  it('takes a postgres:// Database with its settings, and names one that does not parse', () => {
+    const parsed = parseConfigDocument({
+      Gateway: { Database: 'postgres://gw@db:5432/gw', Postgres: { PoolSize: 4, LeaseSeconds: 5 } },
+    });
+    expect(parsed.gateway).toMatchObject({
+      Database: 'postgres://gw@db:5432/gw',
+      Postgres: { PoolSize: 4, LeaseSeconds: 5 },
+    });
+    expect(problemsOf({ Gateway: { Database: 'postgres://gw@db:port/gw' } }).map((p) => p.path)).toEqual([
+      '$.Gateway.Database',
+    ]);
+    expect(problemsOf({ Gateway: { Postgres: { PoolSize: 1 } } }).map((p) => p.path)).toEqual([
+      '$.Gateway.Postgres.PoolSize',
+    ]);
   });
 
   it('normalises an organization: lower-cased Guids, webhook and subscription defaults', () => {

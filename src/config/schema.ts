@@ -40,6 +40,14 @@ const retentionSchema = z.strictObject({
   /** Audit log entries (configuration changes, who made them) are kept this long. */
   AuditDays: z.number().positive().finite().default(365),
 });
+/** The PostgreSQL store's settings (Database a postgres:// URL). */
+const postgresSchema = z.strictObject({
+  /** Connections this instance keeps open to the database. */
+  PoolSize: z.int().min(2).max(100).default(10),
+  /** How long a delivery in flight stays this instance's without renewal: past it, another takes it over. */
+  LeaseSeconds: z.number().min(1).max(3600).default(30),
+});
+
 /** A plain string may publish for every organization; the object form only for the ones it lists. */
 const producerTokenSchema = z.union(
   [z.string().min(1), z.strictObject({ Token: z.string().min(1), Organizations: z.array(guid).min(1) })],
@@ -77,7 +85,16 @@ export const gatewaySchema = z.strictObject({
     .string()
     .refine((text) => parseListen(text) !== null, LISTEN_FORMAT)
     .default('127.0.0.1:8080'),
-  Database: z.string().min(1).default('./data/gateway.db'),
+  /** A SQLite file, or a postgres:// URL: several instances then share one PostgreSQL database. */
+  Database: z
+    .string()
+    .min(1)
+    .refine((text) => !/^postgres(ql)?:/i.test(text) || URL.canParse(text), {
+      error: 'must be a SQLite file path or a postgres://user@host:port/database URL',
+    })
+    .default('./data/gateway.db'),
+  /** Used only when Database is a postgres:// URL. */
+  Postgres: postgresSchema.prefault({}),
   ProducerTokens: z.array(producerTokenSchema).default([]),
   /** Tokens of the admin API; none means the admin API answers 401 to everyone. */
   AdminTokens: z.array(adminTokenSchema).default([]),

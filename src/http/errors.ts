@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
   SHUTTING_DOWN: 503,
   STORE_UNAVAILABLE: 503,
   INTERNAL: 500,
+  /** An operation this gateway's store does not offer (the admin API's SQLite-only parts on PostgreSQL). */
+  NOT_IMPLEMENTED: 501,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,37 +1,36 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import type { EventBus } from '../bus/event-bus.js';
 import { EVENT_TYPES } from '../catalogue/index.js';
 import {
   applyAtStart,
   type Change,
   type ParsedConfig,
-  parseListen,
   readStoredAdminTokens,
   refuseStoredTokenClash,
   retentionPolicy,
 } from '../config/index.js';
 import { DeliveryEngine, type DeliveryTransport } from '../delivery/engine/engine.js';
-import { HttpTransport } from '../delivery/transport/http-transport.js';
 import { createApp } from '../http/app.js';
 import { type Logger, silentLogger } from '../log/logger.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { Router } from '../routing/router.js';
 import { LocalPublisher } from '../sdk/local-publisher.js';
 import { type GatewayDatabase, isMigrated, openDatabase } from '../store/database.js';
+import { isPostgresUrl } from '../store/pg/url.js';
 import { SqliteRoutingSource } from '../store/routing-source.js';
 import { waitingCounts } from '../store/support/waiting.js';
 import { StoreClient } from '../store/thread/store-client.js';
-import { USER_AGENT } from '../version.js';
 import { AdminTokenRegistry } from './admin-tokens.js';
 import { configurationAdmin } from './config-admin.js';
 import { ConfigWorker } from './config-thread/config-worker.js';
-import { Configuration, destinationPolicy, logChanges } from './configuration.js';
+import { Configuration, logChanges } from './configuration.js';
 import { Directory } from './directory.js';
 import { EventRecorder } from './event-recorder.js';
+import { closeServer, serveApi } from './listen.js';
+import type { RunningPgGateway } from './pg-gateway.js';
 import { startSupport } from './support/index.js';
 import { CountedBus, countingSink } from './support/metrics.js';
+import { httpTransport } from './transport.js';
 
 export interface StartGatewayOptions {
   config: ParsedConfig;
@@ -67,10 +66,31 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** Starts the whole gateway: store, configuration, routing, delivery engine and HTTP API. */
+/** What `gateway serve` needs of a running gateway, on either store. */
+export interface ServingGateway {
+  configuration: { reloadFile(env: Record<string, string | undefined>): Promise<Change[]> };
+  stop(): Promise<void>;
+}
+
+/**
+ * The store selection: Gateway.Database as a postgres:// URL runs the gateway on PostgreSQL (several
+ * instances may share it); anything else is a SQLite file, as startGateway serves it.
+ */
+export async function startServing(options: StartGatewayOptions): Promise<RunningGateway | RunningPgGateway> {
+  if (!isPostgresUrl(options.config.gateway.Database)) return startGateway(options);
+  // Loaded only when used: a SQLite gateway never loads node-postgres.
+  const { startPgGateway } = await import('./pg-gateway.js');
+  return startPgGateway(options);
+}
+
+/** Starts the whole gateway on SQLite: store, configuration, routing, delivery engine and HTTP API. */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const logger = options.logger ?? silentLogger();
   const { gateway } = options.config;
+  if (isPostgresUrl(gateway.Database))
+    throw new Error(
+      'Gateway.Database names a PostgreSQL server: start it with startServing or startPgGateway',
+    );
   const database = openDatabase(gateway.Database);
   try {
     // The file may not take the Name or the token of one created over the admin API (stored).
@@ -100,14 +120,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
   const router = new Router(new SqliteRoutingSource(database.sqlite));
   const delivery = gateway.Delivery;
-  const http =
-    options.transport === undefined
-      ? new HttpTransport({
-          policy: destinationPolicy(delivery),
-          userAgent: USER_AGENT,
-          maxConnectionsPerOrigin: delivery.MaxInFlightPerEndpoint,
-        })
-      : null;
+  const http = options.transport === undefined ? httpTransport(delivery) : null;
   // Counters the hot paths add to; the gauges read the store and the lanes when /metrics is scraped.
   const metrics = new GatewayMetrics(EVENT_TYPES, {
     waiting: () => waitingCounts(database.sqlite),
@@ -156,8 +169,6 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   let server: Server | null = null;
   let url: string | null = null;
   if (options.http !== false) {
-    const listen = parseListen(gateway.Listen);
-    if (listen === null) throw new Error(`Invalid Listen address ${gateway.Listen}`);
     const app = createApp({
       bus,
       directory,
@@ -177,11 +188,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         isShuttingDown: () => shuttingDown,
       },
     });
-    server = await listenOn(app.fetch, listen.host, listen.port);
-    const address = server.address() as AddressInfo;
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    url = `http://${host}:${address.port}`;
-    logger.info({ url }, 'gateway listening');
+    ({ server, url } = await serveApi(app.fetch, gateway.Listen, logger));
   }
 
   return {
@@ -208,24 +215,4 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       logger.info('gateway stopped');
     },
   };
-}
-
-function listenOn(
-  fetch: (request: Request) => Response | Promise<Response>,
-  hostname: string,
-  port: number,
-): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }) as Server;
-    server.once('listening', () => resolve(server));
-    server.once('error', reject);
-  });
-}
-
-/** Stops accepting, lets requests in flight finish, and drops idle keep-alive sockets so close() returns. */
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    server.closeIdleConnections();
-  });
 }

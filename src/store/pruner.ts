@@ -54,7 +54,8 @@ const MAX_BATCH = 4096;
 /** Pages a vacuum step returns to the file system at first; it adapts like the prune batch. */
 const VACUUM_PAGES = 256;
 
-interface Candidate {
+/** An event a prune step looks at, with the counts that decide whether it goes. */
+export interface Candidate {
   seq: number;
   id: string;
   acceptedAt: number;

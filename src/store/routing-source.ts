@@ -5,7 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3';
  * imported, so the store depends on nothing above it; the service hands this class to the router, and the
  * compiler checks there that the two agree.
  */
-interface WebhookTarget {
+export interface WebhookTarget {
   id: number;
   webhookId: string;
   organizationId: string;
@@ -16,7 +16,7 @@ interface WebhookTarget {
   retryScheduleSeconds: readonly number[] | null;
   enabled: boolean;
 }
-interface RoutingSubscription {
+export interface RoutingSubscription {
   webhookId: number;
   organizationId: string;
   eventType: string;
@@ -24,12 +24,12 @@ interface RoutingSubscription {
   securityGroupId: string | null;
   allEntities: boolean;
 }
-interface GroupMembership {
+export interface GroupMembership {
   organizationId: string;
   securityGroupId: string;
   entityId: string;
 }
-interface Revised<K> {
+export interface Revised<K> {
   key: K;
   revision: number;
 }

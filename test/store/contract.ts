@@ -17,9 +17,10 @@ export interface StorePort {
 /** One store under test: organization 'o' with live, enabled webhooks 1 and 2 and nothing else. */
 export interface StoreUnderTest {
   store: StorePort;
-  trace(eventId: string): EventTrace;
+  /** Synchronous for SQLite; a PostgreSQL store answers asynchronously, so the suite awaits both. */
+  trace(eventId: string): EventTrace | Promise<EventTrace>;
   /** A whole prune pass with this policy, at `now`. */
-  prune(policy: RetentionPolicy, now: number): PruneCounts;
+  prune(policy: RetentionPolicy, now: number): PruneCounts | Promise<PruneCounts>;
   close(): Promise<void>;
 }
 
@@ -62,8 +63,8 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       expect(stored?.deliveryIds).toHaveLength(2);
       // Webhook 99 does not exist: the whole batch is refused, event 'b' included.
       await expect(t.store.write([eventRecord('b', [1]), eventRecord('c', [99])], [])).rejects.toThrow();
-      expect(t.trace('b').event).toBeNull();
-      expect(t.trace('a').deliveries.map((d) => d.state)).toEqual(['pending', 'pending']);
+      expect((await t.trace('b')).event).toBeNull();
+      expect((await t.trace('a')).deliveries.map((d) => d.state)).toEqual(['pending', 'pending']);
     });
 
     it('acknowledges an Id seen before as a duplicate with its first match count, creating nothing', async () => {
@@ -73,14 +74,14 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         { id: 'a', matched: 2, duplicate: true, deliveryIds: [] },
         { id: 'a', matched: 2, duplicate: true, deliveryIds: [] },
       ]);
-      expect(t.trace('a').deliveries).toHaveLength(2);
+      expect((await t.trace('a')).deliveries).toHaveLength(2);
     });
 
     it('records a handed-off delivery in flight, so no claim returns it', async () => {
       await t.store.write([eventRecord('a', [1, 2])], [[true, false]]);
       const claim = await t.store.claim(1, Date.now(), 10);
       expect(claim.deliveries).toEqual([]);
-      expect(t.trace('a').deliveries.map((d) => d.state)).toEqual(['in_flight', 'pending']);
+      expect((await t.trace('a')).deliveries.map((d) => d.state)).toEqual(['in_flight', 'pending']);
     });
 
     it('claims due deliveries of one webhook oldest first, once, and says when the next is due', async () => {
@@ -101,7 +102,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       const outcome = delivered(claimed?.id as number, at);
       const result = await t.store.record([outcome]);
       expect(result.failed).toEqual([]);
-      const [d] = t.trace('a').deliveries;
+      const [d] = (await t.trace('a')).deliveries;
       expect(d).toMatchObject({ state: 'delivered', attemptCount: 1 });
       // The attempt as recorded, every field of it, less the delivery it belongs to.
       const { deliveryId: _delivery, ...attempt } = outcome.attempt as NonNullable<Outcome['attempt']>;
@@ -130,8 +131,8 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       await t.store.write([eventRecord('a', [1]), eventRecord('b', [1])], []);
       const claimed = (await t.store.claim(1, Date.now(), 10)).deliveries;
       await t.store.release(claimed.slice(0, 1));
-      expect(t.trace('a').deliveries[0]?.state).toBe('pending');
-      expect(t.trace('b').deliveries[0]?.state).toBe('in_flight');
+      expect((await t.trace('a')).deliveries[0]?.state).toBe('pending');
+      expect((await t.trace('b')).deliveries[0]?.state).toBe('in_flight');
       expect(await t.store.recoverInFlight()).toBe(1);
       expect((await t.store.claim(1, Date.now(), 10)).deliveries).toHaveLength(2);
     });
@@ -141,11 +142,15 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       const [claimed] = (await t.store.claim(1, Date.now(), 10)).deliveries;
       await t.store.record([delivered(claimed?.id as number, Date.now())]);
       const policy = { deliveredDays: 1, failedDays: 30, attemptsPerDelivery: 20, auditDays: 365 };
-      expect(t.prune(policy, Date.now()).events).toBe(0);
-      expect(t.prune(policy, Date.now() + 2 * DAY)).toMatchObject({ events: 1, deliveries: 1, attempts: 1 });
-      expect(t.trace('done')).toMatchObject({ event: null, pruned: { retentionDays: 1 } });
-      expect(t.trace('waiting').event?.id).toBe('waiting');
-      expect(t.trace('never').pruned).toBeNull();
+      expect((await t.prune(policy, Date.now())).events).toBe(0);
+      expect(await t.prune(policy, Date.now() + 2 * DAY)).toMatchObject({
+        events: 1,
+        deliveries: 1,
+        attempts: 1,
+      });
+      expect(await t.trace('done')).toMatchObject({ event: null, pruned: { retentionDays: 1 } });
+      expect((await t.trace('waiting')).event?.id).toBe('waiting');
+      expect((await t.trace('never')).pruned).toBeNull();
     });
   });
 }

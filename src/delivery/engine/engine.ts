@@ -33,6 +33,16 @@ export interface EngineOptions extends EngineSettings {
   expirePausedEveryMs?: number;
   /** Payload bytes the lanes may hold in memory, handed off by the writer (HOLD_BUDGET_BYTES by default). */
   holdBudgetBytes?: number;
+  /**
+   * False: no delivery is handed off; every one waits in the store and is claimed, so a limit the store
+   * keeps across several instances (the PostgreSQL store's claims) covers fresh deliveries too.
+   */
+  handOff?: boolean;
+  /**
+   * How late outcomes are recorded at most (OUTCOME_FLUSH_MS by default). A store that counts recorded
+   * outcomes as freeing a webhook's places (the PostgreSQL store's limit across instances) wants it short.
+   */
+  outcomeFlushMs?: number;
   now?: () => number;
   random?: () => number;
 }
@@ -182,6 +192,7 @@ export class DeliveryEngine implements DeliveryIntake {
     const lane = this.lane(webhookId);
     const target = this.o.router.webhook(webhookId);
     const takes =
+      this.o.handOff !== false &&
       this.running &&
       target?.enabled === true &&
       lane.breaker.mode(this.now()) === 'closed' &&
@@ -544,7 +555,7 @@ export class DeliveryEngine implements DeliveryIntake {
     if (this.outcomes.length >= OUTCOME_FLUSH_SIZE) this.flush();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setTimeout(() => this.flush(), OUTCOME_FLUSH_MS);
+      setTimeout(() => this.flush(), this.o.outcomeFlushMs ?? OUTCOME_FLUSH_MS);
     }
   }
 

@@ -1,0 +1,259 @@
+import type { Server } from 'node:http';
+import { EventBus } from '../bus/event-bus.js';
+import { applyConfigPg } from '../config/apply-pg.js';
+import { type Change, loadConfig, type ParsedConfig, retentionPolicy } from '../config/index.js';
+import type { GatewaySection } from '../config/schema.js';
+import { DeliveryEngine, type DeliveryTransport } from '../delivery/engine/engine.js';
+import { createApp } from '../http/app.js';
+import { type Logger, silentLogger } from '../log/logger.js';
+import { Router } from '../routing/router.js';
+import { LocalPublisher } from '../sdk/local-publisher.js';
+import { replaceSecurityGroupMembersPg } from '../store/pg/config/security-groups.js';
+import { openPgDatabase, type PgDatabase } from '../store/pg/database.js';
+import { PgListener } from '../store/pg/listener.js';
+import { PgStore } from '../store/pg/pg-store.js';
+import { PgRoutingSource } from '../store/pg/routing-source.js';
+import { refuseRestartOnly } from './config-thread/config-work.js';
+import { destinationPolicy, logChanges } from './configuration.js';
+import { EventRecorder } from './event-recorder.js';
+import { closeServer, serveApi } from './listen.js';
+import { pgAdminDeps } from './pg-admin.js';
+import { httpTransport } from './transport.js';
+
+/** The safety net under LISTEN/NOTIFY: how often the revision is read and every lane looks for due work. */
+const CONFIG_POLL_MS = 250;
+const DELIVERY_POLL_MS = 5_000;
+/**
+ * Outcomes are recorded this late at most: a recorded outcome is what frees a place under the webhook's
+ * limit across instances, so the engine's default (tuned for SQLite's commits) would idle the lanes.
+ */
+const OUTCOME_FLUSH_MS = 2;
+
+export interface StartPgGatewayOptions {
+  config: ParsedConfig;
+  logger?: Logger;
+  http?: boolean;
+  shutdownGraceMs?: number;
+  transport?: DeliveryTransport;
+  /** Names this instance in its leases (a fresh id per process by default). */
+  instanceId?: string;
+}
+
+export interface RunningPgGateway {
+  publisher: LocalPublisher;
+  bus: EventBus;
+  router: Router;
+  engine: DeliveryEngine;
+  store: PgStore;
+  database: PgDatabase;
+  url: string | null;
+  configuration: PgConfiguration;
+  /** Applies a document (desired state) through this instance; every instance's routing follows. */
+  reload(config: ParsedConfig): Promise<Change[]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The configuration of a gateway on PostgreSQL: changes are written by any instance (one transaction
+ * each, serialised across instances), announced with NOTIFY, and every instance's routing catches up
+ * with the stored revision from its in-memory copy of the configuration (PgRoutingSource).
+ */
+export class PgConfiguration {
+  private catching: Promise<void> | null = null;
+  private again = false;
+
+  constructor(
+    private readonly o: {
+      database: PgDatabase;
+      source: PgRoutingSource;
+      router: Router;
+      engine: DeliveryEngine;
+      logger: Logger;
+      applyGateway: (gateway: GatewaySection) => void;
+      running: GatewaySection;
+    },
+  ) {}
+
+  /** Applies a validated document; throws ConfigError, having changed nothing. */
+  async apply(config: ParsedConfig, source?: string): Promise<Change[]> {
+    refuseRestartOnly(config.gateway, this.o.running, source);
+    const changes = await applyConfigPg(this.o.database.pool, config);
+    this.o.applyGateway(config.gateway);
+    logChanges(this.o.logger, changes);
+    await this.catchUp();
+    return changes;
+  }
+
+  /** SIGHUP: reads, validates and applies the file the environment names. */
+  async reloadFile(env: Record<string, string | undefined>): Promise<Change[]> {
+    const { config, path } = loadConfig({ env });
+    return this.apply(config, path);
+  }
+
+  async replaceGroupMembers(organizationId: string, securityGroupId: string, entityIds: readonly string[]) {
+    const stored = await replaceSecurityGroupMembersPg(
+      this.o.database.pool,
+      organizationId,
+      securityGroupId,
+      entityIds,
+    );
+    await this.catchUp();
+    return stored;
+  }
+
+  /**
+   * Brings the routing and the lanes up to the stored revision, whoever changed it. Calls that arrive
+   * while one runs ask for one more run after it.
+   */
+  catchUp(): Promise<void> {
+    if (this.catching !== null) {
+      this.again = true;
+      return this.catching;
+    }
+    const run = async () => {
+      do {
+        this.again = false;
+        if (await this.o.source.load()) {
+          const changed = this.o.router.refresh();
+          if (changed.length > 0) this.o.engine.reconfigure(changed);
+        }
+      } while (this.again);
+    };
+    this.catching = run().finally(() => {
+      this.catching = null;
+    });
+    return this.catching;
+  }
+}
+
+/** Starts the whole gateway on a PostgreSQL database that any number of instances share. */
+export async function startPgGateway(options: StartPgGatewayOptions): Promise<RunningPgGateway> {
+  const logger = options.logger ?? silentLogger();
+  const { gateway } = options.config;
+  const database = await openPgDatabase(gateway.Database, { poolSize: gateway.Postgres.PoolSize });
+  let engine: DeliveryEngine | null = null;
+  const store = new PgStore(database, {
+    ...(options.instanceId === undefined ? {} : { instanceId: options.instanceId }),
+    leaseMs: gateway.Postgres.LeaseSeconds * 1000,
+    maxInFlightPerEndpoint: gateway.Delivery.MaxInFlightPerEndpoint,
+    retention: retentionPolicy(gateway),
+    onTakeover: (webhookIds) => engine?.wake(webhookIds),
+    // A lane that found its webhook's places all taken claims again as soon as its outcomes free one.
+    onRoom: (webhookIds) => engine?.wake(webhookIds),
+    // A place an attempt frees is claimed again with its outcome, in the same round trip.
+    claimWithOutcomes: true,
+  });
+  const closeOnFailure = async (error: unknown) => {
+    await store.close().catch(() => {});
+    throw error;
+  };
+  const source = new PgRoutingSource(database.pool);
+  let router: Router;
+  try {
+    logChanges(logger, await applyConfigPg(database.pool, options.config));
+    await source.load();
+    router = new Router(source);
+  } catch (error) {
+    return closeOnFailure(error);
+  }
+
+  const delivery = gateway.Delivery;
+  const http = options.transport === undefined ? httpTransport(delivery) : null;
+  const running = new DeliveryEngine({
+    store,
+    router,
+    transport: http ?? (options.transport as DeliveryTransport),
+    retryScheduleSeconds: delivery.RetryScheduleSeconds,
+    maxInFlightPerEndpoint: delivery.MaxInFlightPerEndpoint,
+    logger,
+    // Every delivery goes through a claim, which keeps MaxInFlightPerEndpoint across all instances.
+    handOff: false,
+    outcomeFlushMs: OUTCOME_FLUSH_MS,
+  });
+  engine = running;
+  let producerTokens = gateway.ProducerTokens;
+  let inForce = gateway;
+  const configuration = new PgConfiguration({
+    database,
+    source,
+    router,
+    engine: running,
+    logger,
+    running: gateway,
+    applyGateway: (next) => {
+      inForce = next;
+      producerTokens = next.ProducerTokens;
+      http?.setPolicy(destinationPolicy(next.Delivery));
+      void store.retain(retentionPolicy(next));
+      store.setMaxInFlightPerEndpoint(next.Delivery.MaxInFlightPerEndpoint);
+      running.updateSettings({
+        retryScheduleSeconds: next.Delivery.RetryScheduleSeconds,
+        maxInFlightPerEndpoint: next.Delivery.MaxInFlightPerEndpoint,
+      });
+    },
+  });
+  const catchUp = () =>
+    configuration.catchUp().catch((error: unknown) => {
+      logger.error({ err: error }, 'could not read configuration changes');
+    });
+  const listener = await PgListener.start(gateway.Database, store.instanceId, {
+    deliveries: (webhookIds) => running.wake(webhookIds),
+    config: () => void catchUp(),
+    reconnected: () => {
+      void catchUp();
+      running.wake(router.webhookIds());
+    },
+  }).catch(closeOnFailure);
+  const bus = new EventBus(router, new EventRecorder(store, running));
+  await running.start();
+  const polls = [
+    setInterval(() => void catchUp(), CONFIG_POLL_MS),
+    setInterval(() => running.wake(router.webhookIds()), DELIVERY_POLL_MS),
+  ];
+  for (const poll of polls) poll.unref();
+  logger.info({ database: database.where, instance: store.instanceId }, 'serving on PostgreSQL');
+
+  let shuttingDown = false;
+  let server: Server | null = null;
+  let url: string | null = null;
+  if (options.http !== false) {
+    const app = createApp({
+      bus,
+      directory: {
+        replaceMembers: (org, group, ids) => configuration.replaceGroupMembers(org, group, ids),
+      },
+      producerTokens: () => producerTokens,
+      admin: pgAdminDeps({ adminTokens: () => inForce.AdminTokens, gateway: () => inForce }),
+      logger,
+      health: {
+        isReady: () => store.healthy() && listener.listening,
+        isShuttingDown: () => shuttingDown,
+      },
+    });
+    ({ server, url } = await serveApi(app.fetch, gateway.Listen, logger));
+  }
+
+  return {
+    publisher: new LocalPublisher(bus, {
+      replaceMembers: (org, group, ids) => configuration.replaceGroupMembers(org, group, ids),
+    }),
+    bus,
+    router,
+    engine: running,
+    store,
+    database,
+    url,
+    configuration,
+    reload: (config) => configuration.apply(config),
+    async stop() {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      for (const poll of polls) clearInterval(poll);
+      if (server !== null) await closeServer(server);
+      await running.stop(options.shutdownGraceMs ?? 10_000);
+      await listener.close();
+      await store.close();
+      logger.info('gateway stopped');
+    },
+  };
+}

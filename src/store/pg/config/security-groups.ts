@@ -1,0 +1,55 @@
+import type pg from 'pg';
+import { DocumentOwnsMembersError, type ReplacedMembers } from '../../config/security-groups.js';
+import { inTransaction, LOCKS } from '../sql.js';
+import { announceRevision, nextRevisionPg } from './apply.js';
+import { writeMembersPg } from './write-changes.js';
+
+/**
+ * A producer's PUT of a group's members, in one transaction (the PostgreSQL twin of
+ * store/config/security-groups.ts): creates the organization and the group when missing, and refuses a
+ * group whose members the configuration document lists.
+ */
+export async function replaceSecurityGroupMembersPg(
+  pool: pg.Pool,
+  organizationId: string,
+  securityGroupId: string,
+  entityIds: readonly string[],
+): Promise<ReplacedMembers> {
+  const org = organizationId.toLowerCase();
+  const group = securityGroupId.toLowerCase();
+  const members = [...new Set(entityIds.map((id) => id.toLowerCase()))];
+  return inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.config]);
+    const now = Date.now();
+    const existing = await client.query<{ owned: boolean }>(
+      'SELECT members_from_document AS owned FROM security_groups WHERE organization_id = $1 AND id = $2',
+      [org, group],
+    );
+    const row = existing.rows[0];
+    if (row?.owned === true) throw new DocumentOwnsMembersError(org, group);
+    const revision = await nextRevisionPg(client);
+    await client.query(
+      'INSERT INTO organizations (id, created_at, revision) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [org, now, revision],
+    );
+    if (row === undefined)
+      await client.query(
+        `INSERT INTO security_groups (organization_id, id, source, updated_at, revision) VALUES ($1, $2, 'producer', $3, $4)`,
+        [org, group, now, revision],
+      );
+    else
+      await client.query(
+        'UPDATE security_groups SET updated_at = $3, revision = $4 WHERE organization_id = $1 AND id = $2',
+        [org, group, now, revision],
+      );
+    await writeMembersPg(client, org, group, members);
+    await announceRevision(client, revision);
+    return {
+      created: row === undefined,
+      organizationId: org,
+      securityGroupId: group,
+      entityIds: members,
+      revision,
+    };
+  });
+}

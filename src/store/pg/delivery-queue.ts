@@ -1,0 +1,413 @@
+import type pg from 'pg';
+import type {
+  ClaimedDelivery,
+  ClaimResult,
+  Outcome,
+  RecordResult,
+  ReleasedDelivery,
+} from '../delivery-store.js';
+import { HELD_STATE_OF, LOCKS } from './sql.js';
+
+/** What the queue needs to know of the instance it runs in. */
+export interface QueueSettings {
+  instanceId: string;
+  leaseMs: number;
+  /** Gateway.Delivery.MaxInFlightPerEndpoint: deliveries of one webhook in flight across all instances. */
+  maxInFlightPerEndpoint: number;
+}
+
+/**
+ * When a claim found due deliveries but the webhook's limit across instances had no room, the lane asks
+ * again this much later (by then some instance has recorded outcomes).
+ */
+export const FULL_RETRY_MS = 25;
+
+/** A row the claim took, before it is shaped for the engine. */
+interface ClaimedRow extends ClaimedDelivery {
+  nextAttemptAt: number;
+}
+
+const held = HELD_STATE_OF('d.webhook_id');
+/** A delivery whose attempt may or may not have reached the receiver is due again, as pending or retrying. */
+const WAITING_AGAIN = `coalesce(${held}, CASE WHEN d.attempt_count = 0 THEN 'pending' ELSE 'retrying' END)`;
+
+/**
+ * The engine's side of the PostgreSQL store. A claim takes due deliveries with FOR UPDATE SKIP LOCKED and
+ * writes a lease (this instance, an expiry) in one short transaction before any HTTP call: no row lock
+ * or transaction is held across an attempt. Outcomes and releases only touch deliveries this instance
+ * still holds the lease of, so an instance that lost a lease (it stalled past the expiry and another took
+ * the delivery over) cannot overwrite the other's work.
+ */
+export class DeliveryQueue {
+  /** The webhook of every delivery this queue claimed and has not yet recorded or released. */
+  private readonly claimed = new Map<number, number>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly settings: QueueSettings,
+  ) {}
+
+  /**
+   * Up to `limit` due deliveries of one webhook, oldest due first, within the room the webhook's limit
+   * leaves across every instance. Deliveries whose lease expired (their instance died) count as due.
+   * Claims of one webhook are serialised by an advisory lock, so two instances never both see room that
+   * only one of them may take.
+   */
+  async claim(webhookId: number, now: number, limit: number): Promise<ClaimResult> {
+    // One round trip: the simple protocol runs the statements in order, each with a fresh snapshot, so the
+    // count of open deliveries is read after the lock, when no other claim of this webhook can run.
+    const results = await this.script(
+      `BEGIN; ${lockStatement(webhookId)} ${this.claimStatements(webhookId, now, limit)} COMMIT;`,
+    );
+    const { full: _, ...claim } = this.claimResult(results, 2, now, limit);
+    return claim;
+  }
+
+  /**
+   * The statements of one webhook's claim, to run after its advisory lock (three results: the expired
+   * leases made waiting again, the rows claimed, the room and the next due time left).
+   */
+  private claimStatements(webhookId: number, now: number, limit: number): string {
+    const { instanceId, leaseMs, maxInFlightPerEndpoint } = this.settings;
+    const [w, t, max, until] = [webhookId, now, maxInFlightPerEndpoint, now + leaseMs].map(integer);
+    // Deliveries whose lease expired (their instance died) are first made waiting again, so the claim
+    // itself is one ordered read of the waiting rows' index, however many wait.
+    return `UPDATE deliveries d SET state = ${WAITING_AGAIN}, lease_owner = NULL, lease_expires_at = NULL
+        WHERE d.webhook_id = ${w} AND d.state = 'in_flight' AND d.lease_expires_at <= ${t};
+       WITH open AS (SELECT count(*) AS n FROM deliveries
+                      WHERE webhook_id = ${w} AND state = 'in_flight' AND lease_expires_at > ${t}),
+            -- A constant limit here lets the planner see a handful of rows (a computed one made it
+            -- join the whole table); the room left is then taken from them in due order.
+            locked AS (
+              SELECT d.id, d.state AS previous, d.next_attempt_at
+                FROM deliveries d
+               WHERE d.webhook_id = ${w} AND d.state IN ('pending', 'retrying') AND d.next_attempt_at <= ${t}
+               ORDER BY d.next_attempt_at
+               LIMIT ${integer(Math.min(limit, maxInFlightPerEndpoint))}
+               FOR UPDATE SKIP LOCKED),
+            due AS (
+              SELECT id, previous FROM locked ORDER BY next_attempt_at
+               LIMIT greatest(0, ${max} - (SELECT n FROM open)))
+       UPDATE deliveries d SET state = 'in_flight', lease_owner = ${quote(instanceId)}, lease_expires_at = ${until}
+         FROM due, events e
+        WHERE d.id = due.id AND e.seq = d.event_seq
+       RETURNING d.id, d.webhook_id AS "webhookId", due.previous AS "previousState",
+                 d.attempt_count AS "attemptCount", e.event_type AS "eventType",
+                 e.expires_at AS "expiresAt", e.payload, d.next_attempt_at AS "nextAttemptAt";
+       SELECT (SELECT count(*) FROM deliveries
+                WHERE webhook_id = ${w} AND state = 'in_flight' AND lease_expires_at > ${t})::int AS open,
+              (SELECT min(next_attempt_at) FROM deliveries
+                WHERE webhook_id = ${w} AND state IN ('pending', 'retrying')) AS at;`;
+  }
+
+  /**
+   * The claim whose three results start at `at` (see claimStatements); `full`: no place of the webhook's
+   * limit was left after it.
+   */
+  private claimResult(
+    results: pg.QueryResult[],
+    at: number,
+    now: number,
+    limit: number,
+  ): ClaimResult & { full: boolean } {
+    const rows = (results[at + 1]?.rows ?? []) as ClaimedRow[];
+    const after = results[at + 2]?.rows[0] as { open: number; at: number | null };
+    const deliveries = rows
+      .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
+      .map(({ nextAttemptAt: _, ...delivery }) => delivery);
+    for (const d of deliveries) this.claimed.set(d.id, d.webhookId);
+    const full = after.open >= this.settings.maxInFlightPerEndpoint;
+    if (deliveries.length >= limit) return { deliveries, nextDueAt: null, full };
+    // Due now but the webhook's places were all taken: ask again shortly, once outcomes free some.
+    if (after.at !== null && after.at <= now && full)
+      return { deliveries, nextDueAt: now + FULL_RETRY_MS, full };
+    return { deliveries, nextDueAt: after.at, full };
+  }
+
+  /**
+   * Records outcomes and, in the same transaction and round trip, claims the next due deliveries of
+   * their webhooks (up to `limit` each, within the room the limit across instances leaves), so a place an
+   * attempt frees is taken again without a claim of its own. Each webhook's advisory lock is taken first,
+   * in id order (claims take one lock only, so no two scripts wait on each other in a cycle). If the
+   * script fails, the outcomes are recorded as record() does, and nothing is claimed.
+   */
+  async recordAndClaim(
+    outcomes: readonly Outcome[],
+    keepAttempts: number,
+    limit: number,
+  ): Promise<RecordResult & { webhookIds: number[]; claims: Map<number, ClaimResult & { full: boolean }> }> {
+    const claims = new Map<number, ClaimResult & { full: boolean }>();
+    if (outcomes.length === 0) return { failed: [], webhookIds: [], claims };
+    const webhooks = [...new Set(outcomes.flatMap((o) => this.claimed.get(o.deliveryId) ?? []))].sort(
+      (a, b) => a - b,
+    );
+    for (const o of outcomes) this.claimed.delete(o.deliveryId);
+    const now = Date.now();
+    const trim = outcomeTrim(outcomes, keepAttempts, inlineArray);
+    const statements = [
+      'BEGIN;',
+      // Values are inlined as literals (the simple protocol takes no parameters): quote() relies on this.
+      'SET LOCAL standard_conforming_strings = on;',
+      ...webhooks.map(lockStatement),
+      `${outcomeStatement(outcomes, now, this.settings.instanceId, inlineArray)};`,
+      ...(trim === null ? [] : [`${trim.text};`]),
+      ...webhooks.map((w) => this.claimStatements(w, now, limit)),
+      'COMMIT;',
+    ];
+    let results: pg.QueryResult[];
+    try {
+      results = await this.script(statements.join('\n'));
+    } catch {
+      const recorded = await this.record(outcomes, keepAttempts);
+      return { ...recorded, claims };
+    }
+    const updated = 2 + webhooks.length;
+    const webhookIds = (results[updated]?.rows ?? []).map((r: { webhook_id: number }) => r.webhook_id);
+    let at = updated + 1 + (trim === null ? 0 : 1);
+    for (const w of webhooks) {
+      claims.set(w, this.claimResult(results, at, now, limit));
+      at += 3;
+    }
+    return { failed: [], webhookIds, claims };
+  }
+
+  private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await work(client);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Runs several statements in one round trip; a failure rolls back before the connection is reused. */
+  private async script(text: string): Promise<pg.QueryResult[]> {
+    const client = await this.pool.connect();
+    try {
+      return (await client.query(text)) as unknown as pg.QueryResult[];
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Writes the outcomes and their attempts in one transaction; if that fails, one by one, so a row that
+   * cannot be written fails alone.
+   */
+  async record(
+    outcomes: readonly Outcome[],
+    keepAttempts: number,
+  ): Promise<RecordResult & { webhookIds: number[] }> {
+    if (outcomes.length === 0) return { failed: [], webhookIds: [] };
+    for (const o of outcomes) this.claimed.delete(o.deliveryId);
+    try {
+      const webhookIds = await this.withClient((client) =>
+        this.writeOutcomes(client, outcomes, keepAttempts),
+      );
+      return { failed: [], webhookIds };
+    } catch {
+      const failed: RecordResult['failed'] = [];
+      for (const o of outcomes) {
+        try {
+          await this.withClient((client) => this.writeOutcomes(client, [o], keepAttempts));
+        } catch (error) {
+          failed.push({
+            deliveryId: o.deliveryId,
+            message: error instanceof Error ? error.message : String(error),
+            retryable: isConnectionError(error),
+          });
+        }
+      }
+      return { failed, webhookIds: [] };
+    }
+  }
+
+  /** One statement (atomic by itself): the deliveries' new states and their attempts. */
+  private async writeOutcomes(
+    client: pg.PoolClient,
+    outcomes: readonly Outcome[],
+    keepAttempts: number,
+  ): Promise<number[]> {
+    const values: unknown[] = [];
+    const param = (items: readonly unknown[], type: string) => {
+      values.push(items);
+      return `$${values.length}::${type}[]`;
+    };
+    const updated = await client.query<{ webhook_id: number }>(
+      outcomeStatement(outcomes, Date.now(), this.settings.instanceId, param),
+      values,
+    );
+    const trimValues: unknown[] = [];
+    const trim = outcomeTrim(outcomes, keepAttempts, (items, type) => {
+      trimValues.push(items);
+      return `$${trimValues.length}::${type}[]`;
+    });
+    if (trim !== null) await client.query(trim.text, trimValues);
+    return updated.rows.map((r) => r.webhook_id);
+  }
+
+  /** Hands claimed deliveries back unattempted, to the state they had (or held, or cancelled). */
+  async release(deliveries: readonly ReleasedDelivery[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    for (const d of deliveries) this.claimed.delete(d.id);
+    await this.pool.query(
+      `UPDATE deliveries d SET state = coalesce(${held}, r.previous),
+              finished_at = CASE WHEN ${held} = 'cancelled' THEN $3 ELSE d.finished_at END,
+              lease_owner = NULL, lease_expires_at = NULL
+         FROM unnest($1::bigint[], $2::text[]) AS r(id, previous)
+        WHERE d.id = r.id AND d.state = 'in_flight' AND d.lease_owner = $4`,
+      [
+        deliveries.map((d) => d.id),
+        deliveries.map((d) => d.previousState),
+        Date.now(),
+        this.settings.instanceId,
+      ],
+    );
+  }
+
+  /**
+   * At start: deliveries this instance (a previous run under the same InstanceId) left in flight, and any
+   * whose lease expired, are due again at once. Other instances' live leases are left alone.
+   */
+  async recoverInFlight(): Promise<number> {
+    const now = Date.now();
+    const result = await this.pool.query(
+      `UPDATE deliveries d SET state = ${WAITING_AGAIN},
+              finished_at = CASE WHEN ${held} = 'cancelled' THEN $1 ELSE d.finished_at END,
+              lease_owner = NULL, lease_expires_at = NULL
+        WHERE d.state = 'in_flight' AND (d.lease_owner = $2 OR d.lease_expires_at <= $1)`,
+      [now, this.settings.instanceId],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  /** Expires up to `limit` paused deliveries whose event's TTL passed; how many. */
+  async expirePaused(now: number, limit: number): Promise<number> {
+    const result = await this.pool.query(
+      `UPDATE deliveries SET state = 'expired', last_error_class = 'expired', finished_at = $1
+        WHERE id IN (SELECT d.id FROM deliveries d JOIN events e ON e.seq = d.event_seq
+                      WHERE d.state = 'paused' AND e.expires_at IS NOT NULL AND e.expires_at <= $1
+                      LIMIT $2)`,
+      [now, limit],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  /** Extends every lease this instance holds: its attempts are still open. */
+  async renewLeases(now: number): Promise<number> {
+    const result = await this.pool.query(
+      `UPDATE deliveries SET lease_expires_at = $1 WHERE state = 'in_flight' AND lease_owner = $2`,
+      [now + this.settings.leaseMs, this.settings.instanceId],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  /** Webhooks with deliveries whose lease expired: their instance died, and they wait to be taken over. */
+  async expiredLeases(now: number): Promise<number[]> {
+    const result = await this.pool.query<{ webhook_id: number }>(
+      `SELECT DISTINCT webhook_id FROM deliveries WHERE state = 'in_flight' AND lease_expires_at <= $1`,
+      [now],
+    );
+    return result.rows.map((r) => r.webhook_id);
+  }
+}
+
+/** A number inlined into SQL: an integer, or the statement is refused before it is sent. */
+function integer(value: number): number {
+  if (!Number.isSafeInteger(value)) throw new Error(`internal: ${value} is not an integer`);
+  return value;
+}
+
+/** A string inlined into SQL as a literal. */
+function quote(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** Errors of the connection or the server's state (not of a row): the write may succeed later. */
+export function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return error instanceof Error;
+  // Class 08 (connection), 53 (insufficient resources), 57 (operator intervention), 40 (rollback), and
+  // the socket's own codes.
+  return /^(08|53|57|40|58)/.test(code) || /^E[A-Z]+$/.test(code);
+}
+
+/** How a column of values enters a statement: a parameter, or an inlined ARRAY literal. */
+type ArrayArg = (items: readonly (string | number | null)[], type: 'bigint' | 'int' | 'text') => string;
+
+/** An ARRAY literal of integers or strings, typed (an empty one too). */
+const inlineArray: ArrayArg = (items, type) =>
+  `ARRAY[${items.map((v) => (v === null ? 'NULL' : typeof v === 'number' ? integer(v) : quote(v))).join(',')}]::${type}[]`;
+
+const lockStatement = (webhookId: number) =>
+  `SELECT pg_advisory_xact_lock(${LOCKS.claim}, ${integer(webhookId)});`;
+
+/**
+ * The statement writing outcomes (the deliveries' new states) and their attempts, answering the webhooks
+ * whose rows it updated. A retry asked for after the webhook was paused or deleted is held or cancelled
+ * instead; only rows this instance still holds the lease of are updated, while the attempt is kept
+ * whatever became of the lease: it is part of the delivery's history.
+ */
+function outcomeStatement(outcomes: readonly Outcome[], now: number, owner: string, arg: ArrayArg): string {
+  const col = (pick: (o: Outcome) => string | number | null, type: 'bigint' | 'int' | 'text') =>
+    arg(outcomes.map(pick), type);
+  const attempts = outcomes.flatMap((o) => (o.attempt === null ? [] : [o.attempt]));
+  const a = (
+    pick: (x: (typeof attempts)[number]) => string | number | null,
+    type: 'bigint' | 'int' | 'text',
+  ) => arg(attempts.map(pick), type);
+  return `WITH o AS (
+       SELECT * FROM unnest(${col((o) => o.deliveryId, 'bigint')}, ${col((o) => o.state, 'text')},
+                            ${col((o) => o.attemptCount, 'int')}, ${col((o) => o.nextAttemptAt, 'bigint')},
+                            ${col((o) => o.attempt?.startedAt ?? null, 'bigint')},
+                            ${col((o) => o.attempt?.statusCode ?? null, 'int')},
+                            ${col((o) => o.attempt?.errorClass ?? (o.state === 'expired' ? 'expired' : null), 'text')},
+                            ${col((o) => o.attempt?.errorMessage ?? null, 'text')}, ${col((o) => o.finishedAt, 'bigint')})
+              AS o(id, state, attempts, next_at, started_at, status, error_class, error, finished_at)),
+     updated AS (
+       UPDATE deliveries d
+          SET state = CASE WHEN o.state = 'retrying' THEN coalesce(${held}, 'retrying') ELSE o.state END,
+              attempt_count = o.attempts, next_attempt_at = coalesce(o.next_at, d.next_attempt_at),
+              last_attempt_at = coalesce(o.started_at, d.last_attempt_at), last_status = o.status,
+              last_error_class = o.error_class, last_error = o.error,
+              finished_at = CASE WHEN o.state = 'retrying' AND ${held} = 'cancelled' THEN ${integer(now)} ELSE o.finished_at END,
+              lease_owner = NULL, lease_expires_at = NULL
+         FROM o
+        WHERE d.id = o.id AND d.state = 'in_flight' AND d.lease_owner = ${quote(owner)}
+       RETURNING d.webhook_id),
+     inserted AS (
+       INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code, error_class,
+                             error_message, response_snippet)
+       SELECT * FROM unnest(${a((x) => x.deliveryId, 'bigint')}, ${a((x) => x.attemptNo, 'int')},
+                            ${a((x) => x.startedAt, 'bigint')}, ${a((x) => Math.round(x.durationMs), 'int')},
+                            ${a((x) => x.statusCode, 'int')}, ${a((x) => x.errorClass, 'text')},
+                            ${a((x) => x.errorMessage, 'text')}, ${a((x) => x.responseSnippet, 'text')}))
+     SELECT DISTINCT webhook_id FROM updated`;
+}
+
+/**
+ * Keeps the newest AttemptsPerDelivery attempts of the deliveries just attempted (a clean-up: rows a
+ * failed trim leaves are trimmed by the delivery's next attempt); null when none has more.
+ */
+function outcomeTrim(
+  outcomes: readonly Outcome[],
+  keepAttempts: number,
+  arg: ArrayArg,
+): { text: string } | null {
+  const over = outcomes.flatMap((o) =>
+    o.attempt !== null && o.attempt.attemptNo > keepAttempts ? [o.attempt] : [],
+  );
+  if (over.length === 0) return null;
+  return {
+    text: `DELETE FROM attempts t USING unnest(${arg(
+      over.map((x) => x.deliveryId),
+      'bigint',
+    )}, ${arg(
+      over.map((x) => x.attemptNo - keepAttempts),
+      'int',
+    )}) AS o(id, below) WHERE t.delivery_id = o.id AND t.attempt_no <= o.below`,
+  };
+}

@@ -1,0 +1,101 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import { webhooks } from './config.js';
+
+/** Every accepted event; the unique index on id is what makes a duplicate a duplicate, across instances. */
+export const events = pgTable(
+  'events',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    id: text('id').notNull(),
+    organizationId: text('organization_id').notNull(),
+    eventType: text('event_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    occurredAt: text('occurred_at').notNull(),
+    expiresAt: bigint('expires_at', { mode: 'number' }),
+    payload: text('payload').notNull(),
+    acceptedAt: bigint('accepted_at', { mode: 'number' }).notNull(),
+    matchCount: integer('match_count').notNull(),
+  },
+  (t) => [uniqueIndex('events_id_unique').on(t.id)],
+);
+
+/**
+ * One event owed to one webhook. A delivery in flight carries a lease: the instance attempting it
+ * (lease_owner) and until when (lease_expires_at); an instance renews its leases while its attempts are
+ * open, and a lease that expired (its instance died) lets any instance claim the delivery again.
+ */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    eventSeq: bigint('event_seq', { mode: 'number' })
+      .notNull()
+      .references(() => events.seq, { onDelete: 'cascade' }),
+    webhookId: integer('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    state: text('state').notNull(),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    nextAttemptAt: bigint('next_attempt_at', { mode: 'number' }).notNull(),
+    lastAttemptAt: bigint('last_attempt_at', { mode: 'number' }),
+    lastStatus: integer('last_status'),
+    lastErrorClass: text('last_error_class'),
+    lastError: text('last_error'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    finishedAt: bigint('finished_at', { mode: 'number' }),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: bigint('lease_expires_at', { mode: 'number' }),
+  },
+  (t) => [
+    index('deliveries_waiting_idx')
+      .on(t.webhookId, t.nextAttemptAt)
+      .where(sql`${t.state} IN ('pending', 'retrying')`),
+    // Counting a webhook's open attempts (the limit across instances), renewing and taking over leases.
+    index('deliveries_in_flight_idx').on(t.webhookId, t.leaseExpiresAt).where(sql`${t.state} = 'in_flight'`),
+    index('deliveries_lease_owner_idx').on(t.leaseOwner).where(sql`${t.state} = 'in_flight'`),
+    index('deliveries_event_seq_idx').on(t.eventSeq),
+    index('deliveries_paused_idx').on(t.webhookId).where(sql`${t.state} = 'paused'`),
+  ],
+);
+
+/** One HTTP try of a delivery. */
+export const attempts = pgTable(
+  'attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    deliveryId: bigint('delivery_id', { mode: 'number' })
+      .notNull()
+      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    attemptNo: integer('attempt_no').notNull(),
+    startedAt: bigint('started_at', { mode: 'number' }).notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    statusCode: integer('status_code'),
+    errorClass: text('error_class'),
+    errorMessage: text('error_message'),
+    responseSnippet: text('response_snippet'),
+  },
+  (t) => [index('attempts_delivery_id_idx').on(t.deliveryId)],
+);
+
+/** What is left of a pruned event, for `trace`. */
+export const prunedEvents = pgTable(
+  'pruned_events',
+  {
+    id: text('id').primaryKey(),
+    acceptedAt: bigint('accepted_at', { mode: 'number' }).notNull(),
+    prunedAt: bigint('pruned_at', { mode: 'number' }).notNull(),
+    retentionDays: doublePrecision('retention_days').notNull(),
+    forgetAt: bigint('forget_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('pruned_events_forget_at_idx').on(t.forgetAt)],
+);

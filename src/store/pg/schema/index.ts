@@ -1,0 +1,3 @@
+export * from './audit.js';
+export * from './config.js';
+export * from './events.js';
