@@ -6,8 +6,7 @@ import type { OrganizationDocument, SecurityGroupDocument } from './schema.js';
 
 export type { AuditEntry } from '../store/config/audit.js';
 
-/** The actor of a change made by applying a configuration document (start, SIGHUP, `gateway import`). */
-export const DOCUMENT_ACTOR = 'document';
+export { DOCUMENT_ACTOR } from './actors.js';
 
 /** A desired state seen as the document it came from (its groups are all the document's). */
 export function desiredDocument(org: OrgState): OrganizationDocument {

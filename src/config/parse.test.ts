@@ -135,6 +135,17 @@ describe('parseConfigDocument: problems, each with its JSON path', () => {
     ]);
   });
 
+  it('refuses an admin token Name the audit uses for the document, or with control characters', () => {
+    const token = (Name: string) => ({ Name, Role: 'admin', Token: `token-of-${Name.length}-0123456789` });
+    const json = {
+      Gateway: { AdminTokens: [token('DOCUMENT'), token('ok\u0007bell'), token('ada lovelace')] },
+    };
+    expect(problemsOf(json).map((p) => p.path)).toEqual([
+      '$.Gateway.AdminTokens[0].Name',
+      '$.Gateway.AdminTokens[1].Name',
+    ]);
+  });
+
   it('refuses two targets on one subscription and none on another', () => {
     const json = document([
       { EventType: 'UserStatus', EntityId: ENTITY, AllEntities: true },

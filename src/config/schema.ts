@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tokenNameProblem } from './actors.js';
 import { crossReferenceIssues } from './cross-references.js';
 import { eventTypeProblem } from './event-type.js';
 import { LISTEN_FORMAT, parseListen } from './listen.js';
@@ -58,6 +59,18 @@ export type ProducerTokenDocument = z.output<typeof producerTokenSchema>;
 export const ADMIN_ROLES = ['viewer', 'editor', 'admin'] as const;
 export type AdminRole = (typeof ADMIN_ROLES)[number];
 
+/** An admin token's Name: the audit log's "who", so never an actor the audit uses for anything else. */
+export function adminTokenName() {
+  return z
+    .string()
+    .min(1)
+    .max(100)
+    .superRefine((name, ctx) => {
+      const problem = name === '' ? undefined : tokenNameProblem(name);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    });
+}
+
 /**
  * A token of the admin API (/v1/admin): viewer reads, editor also changes organizations' configuration,
  * admin also the whole document. Given as the token itself or as its SHA-256 in hex, so the document
@@ -65,7 +78,7 @@ export type AdminRole = (typeof ADMIN_ROLES)[number];
  */
 export const adminTokenSchema = z
   .strictObject({
-    Name: z.string().min(1).max(100),
+    Name: adminTokenName(),
     Token: z.string().min(16, 'must be at least 16 characters').optional(),
     TokenSha256: z
       .string()

@@ -104,6 +104,14 @@ describe('admin tokens over the API', () => {
       '$.Organizations[0]',
       '$.Role',
     ]);
+    // The audit's actor for document changes, in any case or spacing, and names with control characters.
+    for (const Name of ['document', ' Document ', 'evil\n{"Actor":"x"}', 'tab\there', 'two  spaces']) {
+      const reserved = await adminCall(url, 'POST', '/v1/admin/tokens', { body: { Name, Role: 'admin' } });
+      expect([
+        reserved.status,
+        (reserved.body.Error as { Problems: { Path: string }[] }).Problems[0]?.Path,
+      ]).toEqual([400, '$.Name']);
+    }
     expect(gateway.rows('SELECT name FROM admin_tokens')).toEqual([{ name: 'console' }]);
   });
 
@@ -131,12 +139,25 @@ describe('admin tokens over the API', () => {
     });
     const token = created.body.Token as string;
     expect((await adminCall(url, 'GET', '/v1/admin/token', { token })).status).toBe(200);
-    const deleted = await adminCall(url, 'DELETE', '/v1/admin/tokens/short-lived');
+    // As every DELETE: If-Match the ETag read (428 without it, 412 with another), nothing changed before.
+    const bare = await adminCall(url, 'DELETE', '/v1/admin/tokens/short-lived');
+    expect([bare.status, codeOf(bare)]).toEqual([428, 'PRECONDITION_REQUIRED']);
+    const stale = await adminCall(url, 'DELETE', '/v1/admin/tokens/short-lived', {
+      headers: { 'if-match': '"not-this-one"' },
+    });
+    expect([stale.status, codeOf(stale)]).toEqual([412, 'PRECONDITION_FAILED']);
+    expect((await adminCall(url, 'GET', '/v1/admin/token', { token })).status).toBe(200);
+    const read = await adminCall(url, 'GET', '/v1/admin/tokens/short-lived');
+    expect(read.body).toMatchObject({ Name: 'short-lived', Role: 'editor', Source: 'api' });
+    expect(JSON.stringify(read.body)).not.toContain(token);
+    const deleted = await adminCall(url, 'DELETE', '/v1/admin/tokens/short-lived', {
+      headers: { 'if-match': read.headers.get('etag') as string },
+    });
     expect(deleted.status).toBe(200);
     expect(deleted.body).toMatchObject({ Name: 'short-lived', Role: 'editor', Source: 'api' });
     expect((await adminCall(url, 'GET', '/v1/admin/token', { token })).status).toBe(401);
 
-    const file = await adminCall(url, 'DELETE', '/v1/admin/tokens/eddie');
+    const file = await adminCall(url, 'DELETE', '/v1/admin/tokens/eddie', { headers: { 'if-match': '*' } });
     expect([file.status, codeOf(file)]).toEqual([409, 'CONFLICT']);
     expect((await adminCall(url, 'GET', '/v1/admin/token', { token: EDITOR.Token })).status).toBe(200);
     const missing = await adminCall(url, 'DELETE', '/v1/admin/tokens/short-lived');

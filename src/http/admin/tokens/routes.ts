@@ -1,4 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
+import { ApiError } from '../../errors.js';
+import { etagOf, requireIfMatch } from '../etag.js';
 import { ADMIN_SECURITY, adminRouter, errorResponses, jsonBody } from '../openapi.js';
 import { wholeGatewayAdmin } from '../principal.js';
 import type { AdminTokensPort } from './port.js';
@@ -39,18 +41,32 @@ const post = createRoute({
     ...errorResponses(400, 401, 403, 409, 415),
   },
 });
+const getOne = createRoute({
+  method: 'get',
+  path: '/tokens/{Name}',
+  tags,
+  summary:
+    'One admin token (never the token or its digest), with the ETag a DELETE names (admin, every organization)',
+  security: ADMIN_SECURITY,
+  middleware: [wholeGatewayAdmin],
+  request: { params: tokenParams },
+  responses: {
+    200: { description: 'The token; ETag header', content: json(tokenViewSchema) },
+    ...errorResponses(401, 403, 404),
+  },
+});
 const remove = createRoute({
   method: 'delete',
   path: '/tokens/{Name}',
   tags,
   summary:
-    'Deletes a token created over the API: it opens nothing from the next request (admin, every organization)',
+    'Deletes a token created over the API, If-Match its ETag as every DELETE: it opens nothing from the next request (admin, every organization)',
   security: ADMIN_SECURITY,
   middleware: [wholeGatewayAdmin],
   request: { params: tokenParams },
   responses: {
     200: { description: 'The token deleted', content: json(tokenViewSchema) },
-    ...errorResponses(401, 403, 404, 409),
+    ...errorResponses(401, 403, 404, 409, 412, 428),
   },
 });
 
@@ -63,5 +79,21 @@ export function tokenRoutes(port: AdminTokensPort) {
       c.header('Cache-Control', 'no-store');
       return c.json({ ...created.view, Token: created.token }, 201);
     })
-    .openapi(remove, (c) => c.json(port.remove(c.get('admin').name, c.req.valid('param').Name), 200));
+    .openapi(getOne, (c) => {
+      const token = existing(port, c.req.valid('param').Name);
+      c.header('ETag', etagOf(token));
+      return c.json(token, 200);
+    })
+    .openapi(remove, (c) => {
+      const { Name } = c.req.valid('param');
+      // The ETag tells a token from another of the same Name created since it was read (CreatedAt differs).
+      requireIfMatch(c, etagOf(existing(port, Name)));
+      return c.json(port.remove(c.get('admin').name, Name), 200);
+    });
+}
+
+function existing(port: AdminTokensPort, name: string) {
+  const token = port.list().find((t) => t.Name === name);
+  if (token === undefined) throw new ApiError('NOT_FOUND', `Token "${name}" not found`);
+  return token;
 }

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ADMIN_ROLES } from '../../../config/index.js';
+import { ADMIN_ROLES, adminTokenName } from '../../../config/index.js';
 
 const guid = z.guid({ error: 'must be a Guid (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)' });
 
@@ -22,7 +22,7 @@ export const tokenListSchema = z.object({ Tokens: z.array(tokenViewSchema) }).op
 /** The same fields and limits as a Gateway.AdminTokens entry, without the token: the gateway makes it. */
 export const createTokenBody = z
   .strictObject({
-    Name: z.string().min(1).max(100),
+    Name: adminTokenName(),
     Role: z.enum(ADMIN_ROLES, { error: 'must be one of viewer, editor, admin' }),
     Organizations: z.array(guid).min(1).optional(),
   })
