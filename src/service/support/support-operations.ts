@@ -152,7 +152,7 @@ export class Support implements SupportOperations {
     };
   }
 
-  async redeliver(deliveryId: number, force: boolean): Promise<DeliveryDetailJson> {
+  async redeliver(deliveryId: number, force: boolean, requestedBy: string): Promise<DeliveryDetailJson> {
     const d = getDelivery(this.d.sqlite, deliveryId);
     if (d === null) throw new ApiError('NOT_FOUND', `Delivery ${deliveryId} not found`);
     this.requireLive(webhookOfRow(this.d.sqlite, d.webhookRowId) as WebhookRef, 'redelivered');
@@ -170,7 +170,8 @@ export class Support implements SupportOperations {
         `Delivery ${deliveryId}'s event is past its MessageTTLSeconds: send "Force": true to deliver it anyway`,
       );
     }
-    if (d.state === 'in_flight' || !(await this.d.store.requeue(deliveryId))) {
+    const by = { actor: requestedBy, organizationId: d.organizationId, force, now: this.now() };
+    if (d.state === 'in_flight' || !(await this.d.store.requeue(deliveryId, by))) {
       // The store refuses a deleted webhook's delivery in the same statement: a delete that committed
       // since the check above is named as such.
       this.requireLive(webhookOfRow(this.d.sqlite, d.webhookRowId) as WebhookRef, 'redelivered');
@@ -185,6 +186,8 @@ export class Support implements SupportOperations {
   countRecoverable(organizationId: string, webhookId: string, r: RecoveryRequest): number | null {
     const webhook = findWebhook(this.d.sqlite, organizationId, webhookId);
     if (webhook === null) return null;
+    // The same refusals as the real run, so a dry run never promises what the run would refuse.
+    this.requireLive(webhook, 'recovered');
     return countRecoverable(this.d.sqlite, { webhookRowId: webhook.rowId, ...r });
   }
 

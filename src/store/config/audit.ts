@@ -19,7 +19,11 @@ export interface AuditRecord extends AuditEntry {
 }
 
 /** Writes audit entries; call inside the transaction of the change they describe. */
-export function writeAudit(g: GatewayDatabase, entries: readonly AuditEntry[], at: number): void {
+export function writeAudit(
+  g: Pick<GatewayDatabase, 'sqlite'>,
+  entries: readonly AuditEntry[],
+  at: number,
+): void {
   if (entries.length === 0) return;
   // One prepared statement for every row: a document's first apply may audit 100,000 subscriptions.
   const insert = g.sqlite.prepare(

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { writeAudit } from '../config/audit.js';
 import { HELD_STATE_OF } from '../delivery-store.js';
 import type { DeliveryState } from '../schema/deliveries.js';
 import type { Keyset } from './cursor.js';
@@ -24,9 +25,43 @@ const REQUEUE = `UPDATE deliveries
   WHERE id = @id AND state <> 'in_flight'
     AND NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.id = deliveries.webhook_id AND w.deleted_at IS NOT NULL)`;
 
-/** Re-queues one delivery, due at once; false when it is in flight, gone, or its webhook was deleted. */
-export function requeueDelivery(sqlite: BetterSqlite3.Database, deliveryId: number): boolean {
-  return sqlite.prepare(REQUEUE).run({ id: deliveryId, due: 0 }).changes === 1;
+/** Who asked for a redeliver, for its audit entry. */
+export interface RedeliverBy {
+  actor: string;
+  organizationId: string;
+  force: boolean;
+  now: number;
+}
+
+/**
+ * Re-queues one delivery, due at once; false when it is in flight, gone, or its webhook was deleted. With
+ * `by`, the audit log records who asked for it in the same transaction (resource `delivery`): a redeliver
+ * is the repair that makes a receiver see an event twice.
+ */
+export function requeueDelivery(
+  sqlite: BetterSqlite3.Database,
+  deliveryId: number,
+  by?: RedeliverBy,
+): boolean {
+  const stateOf = sqlite.prepare('SELECT state FROM deliveries WHERE id = ?').pluck();
+  const requeue = sqlite.transaction(() => {
+    const before = stateOf.get(deliveryId) as string | undefined;
+    if (sqlite.prepare(REQUEUE).run({ id: deliveryId, due: 0 }).changes !== 1) return false;
+    if (by !== undefined) {
+      const entry = {
+        actor: by.actor,
+        organizationId: by.organizationId,
+        resource: 'delivery',
+        resourceId: String(deliveryId),
+        action: 'update' as const,
+        before: { State: before },
+        after: { State: stateOf.get(deliveryId), Redeliver: true, Force: by.force },
+      };
+      writeAudit({ sqlite }, [entry], by.now);
+    }
+    return true;
+  });
+  return requeue.immediate();
 }
 
 export interface RecoverySelection {

@@ -163,8 +163,8 @@ export class StoreClient {
   }
 
   /** Makes one delivery due at once (support's redeliver); false when it is in flight or gone. */
-  requeue(deliveryId: number): Promise<boolean> {
-    return this.call('requeue', [deliveryId]);
+  requeue(...args: ArgsOf<'requeue'>): Promise<boolean> {
+    return this.call('requeue', args);
   }
 
   /** Re-queues the next batch of a recovery job: how many, 0 when it is exhausted, null when not running. */

@@ -10,7 +10,7 @@ import { type EventRecord, EventWriter, type HandOffs, type StoredEvent } from '
 import { PruneRunner } from '../prune-runner.js';
 import { DEFAULT_RETENTION, Pruner, type RetentionPolicy } from '../pruner.js';
 import { createJob, endJob, type RecoveryJob, runJobBatch } from '../support/jobs.js';
-import { type RecoverySelection, requeueDelivery } from '../support/requeue.js';
+import { type RecoverySelection, type RedeliverBy, requeueDelivery } from '../support/requeue.js';
 import { recordTestAttempt, type TestAttemptRecord } from '../support/test-attempts.js';
 
 export interface StoreServiceOptions {
@@ -83,8 +83,8 @@ export class StoreService {
    * Support's re-queuing (store/support/requeue.ts) runs here, in order with the claims it must precede:
    * the lane woken after it claims what it made due.
    */
-  requeue(deliveryId: number): boolean {
-    return this.relaxed(() => requeueDelivery(this.sqlite, deliveryId));
+  requeue(deliveryId: number, by?: RedeliverBy): boolean {
+    return this.relaxed(() => requeueDelivery(this.sqlite, deliveryId, by));
   }
 
   /** One batch of a recovery job; see store/support/jobs.ts. */

@@ -109,6 +109,18 @@ describe('redeliver', () => {
     expect((after.Attempts as { StatusCode: number }[]).map((a) => a.StatusCode)).toEqual([
       500, 500, 500, 200,
     ]);
+    // Who asked for the extra attempt is in the audit log.
+    const audit = await get(`/v1/admin/audit?Resource=delivery&OrganizationId=${ORG}`);
+    expect(audit.status).toBe(200);
+    expect(
+      (audit.body.Items as Record<string, unknown>[]).find((e) => e.ResourceId === String(id)),
+    ).toMatchObject({
+      Actor: EDITOR.Name,
+      Resource: 'delivery',
+      Action: 'update',
+      Before: { State: 'discarded' },
+      After: { Redeliver: true, Force: false },
+    });
   });
 
   it('gives a delivery that fails again one attempt, not the rest of its retry schedule', async () => {
@@ -360,6 +372,15 @@ describe('recover', () => {
     const backwards = await post(recoverPath, { Since: since, Until: since, States: ['delivered'] });
     expect((backwards.body.Error as { Problems: { Path: string }[] }).Problems[0]?.Path).toBe('$.Until');
     expect((await post(recoverPath, { ...window(), States: ['delivered'] }, VIEWER.Token)).status).toBe(403);
+    // A dry run changes nothing: a viewer may count; it refuses what the run would (a paused webhook).
+    const viewerDry = await post(
+      `${recoverPath}?dryRun=true`,
+      { ...window(), States: ['delivered'] },
+      VIEWER.Token,
+    );
+    expect([viewerDry.status, viewerDry.body.Count]).toEqual([200, count]);
+    const pausedDry = `/v1/admin/organizations/${ORG}/webhooks/${PAUSED}/recover?dryRun=true`;
+    expect((await post(pausedDry, { ...window(), States: ['delivered'] })).status).toBe(409);
     expect((await post(recoverPath, { ...window(), States: ['delivered'] }, SCOPED.Token)).status).toBe(404);
     expect(
       (

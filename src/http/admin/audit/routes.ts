@@ -17,9 +17,12 @@ const time = z
 const auditQuery = z.object({
   OrganizationId: z.string().optional(),
   Resource: z
-    .enum(['organization', 'webhook', 'subscription', 'security-group', 'admin-token'])
+    .enum(['organization', 'webhook', 'subscription', 'security-group', 'admin-token', 'delivery'])
     .optional()
-    .openapi({ description: 'organization, webhook, subscription, security-group or admin-token' }),
+    .openapi({
+      description:
+        'organization, webhook, subscription, security-group, admin-token or delivery (a redeliver)',
+    }),
   From: time.openapi({ description: 'From this time on (inclusive)' }),
   To: time.openapi({ description: 'Up to this time (inclusive)' }),
   Cursor: z.string().optional(),

@@ -53,7 +53,8 @@ export interface SupportOperations {
   getDelivery(deliveryId: number): DeliveryDetailJson | null;
   health(organizationId: string, webhookId: string): HealthJson | null;
   /** One more attempt now; an expired delivery only with force. */
-  redeliver(deliveryId: number, force: boolean): Promise<DeliveryDetailJson>;
+  /** requestedBy: the token's Name, audited with the re-queue. */
+  redeliver(deliveryId: number, force: boolean, requestedBy: string): Promise<DeliveryDetailJson>;
   /** Null when the webhook does not exist in the organization. */
   countRecoverable(organizationId: string, webhookId: string, request: RecoveryRequest): number | null;
   /** Starts a recovery job (null: no such webhook); 409 for a paused or deleted webhook. */

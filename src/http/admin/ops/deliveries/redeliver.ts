@@ -47,6 +47,6 @@ export function postRedeliver(ops: SupportOperations) {
     const { DeliveryId } = c.req.valid('param');
     visible(admin, ops.getDelivery(DeliveryId), `Delivery ${DeliveryId} not found`);
     const body = c.req.valid('json') ?? {};
-    return c.json(await ops.redeliver(DeliveryId, body.Force === true), 202);
+    return c.json(await ops.redeliver(DeliveryId, body.Force === true, admin.name), 202);
   });
 }

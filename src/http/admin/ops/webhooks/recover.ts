@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../../../errors.js';
 import { ADMIN_SECURITY, adminRouter, errorResponses, jsonBody } from '../../openapi.js';
-import { editorOnly, requireOrganization } from '../../principal.js';
+import { type AdminEnv, editorOnly, requireOrganization } from '../../principal.js';
 import { strictQuery } from '../../strict-query.js';
 import type { SupportOperations } from '../ports.js';
 import { FINISHED_STATE_NAMES, jobSchema } from '../schema.js';
@@ -19,6 +20,12 @@ const bodySchema = z
   })
   .openapi('RecoveryRequest');
 
+/** A dry run changes nothing: every role may count (README: every role reads and explains). */
+const editorUnlessDryRun: MiddlewareHandler<AdminEnv> = async (c, next) => {
+  if (c.req.query('dryRun') === 'true') await next();
+  else await editorOnly(c, next);
+};
+
 const route = createRoute({
   method: 'post',
   path: '/organizations/{OrganizationId}/webhooks/{WebhookId}/recover',
@@ -26,7 +33,7 @@ const route = createRoute({
   summary:
     'Re-queues the deliveries of a webhook in these states, created in [Since, Until), for one more attempt each: ?dryRun=true counts them; otherwise a job does it in batches',
   security: ADMIN_SECURITY,
-  middleware: [editorOnly, jsonBody] as const,
+  middleware: [editorUnlessDryRun, jsonBody] as const,
   request: {
     params: webhookParams,
     query: strictQuery({ dryRun: z.enum(['true', 'false']).optional() }),
@@ -44,7 +51,7 @@ const route = createRoute({
   },
 });
 
-/** POST .../webhooks/{WebhookId}/recover: editors and up, within scope. */
+/** POST .../webhooks/{WebhookId}/recover: editors and up (a dry run: every role), within scope. */
 export function postRecover(ops: SupportOperations) {
   return adminRouter().openapi(route, async (c) => {
     const admin = c.get('admin');
