@@ -5,12 +5,15 @@ import { ApiError } from '../errors.js';
 import type { ConfigurationAdmin } from './config-port.js';
 import { etagOf } from './etag.js';
 import { type AdminPrincipal, organizationNotFound, requireOrganization, requireRole } from './principal.js';
+import { strictQuery } from './strict-query.js';
 
 /** ?Cursor=&Limit= of every list: Limit 1-1000 (100 by default), Cursor the previous page's NextCursor. */
-export const listQuery = z.object({
+export const listShape = {
   Cursor: z.string().optional().openapi({ description: "The previous page's NextCursor" }),
   Limit: z.coerce.number().int().min(1).max(1000).optional().openapi({ description: '1-1000, default 100' }),
-});
+};
+/** A list's query: a misspelt parameter is 400 naming it, as a body's unknown key is. */
+export const listQuery = strictQuery(listShape);
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ Items: z.array(item), NextCursor: z.string().nullable() });

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNotNull, lt, lte, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, lt, type SQL } from 'drizzle-orm';
 import type { GatewayDatabase } from '../database.js';
 import { auditLog } from '../schema/index.js';
 
@@ -51,7 +51,7 @@ export interface AuditQuery {
   resource?: string;
   /** Epoch ms, inclusive. */
   from?: number;
-  /** Epoch ms, inclusive. */
+  /** Epoch ms, exclusive (as every To of the API). */
   to?: number;
   /** Entries older than this seq (the previous page's last). */
   beforeSeq?: number;
@@ -69,7 +69,7 @@ export function readAudit(g: GatewayDatabase, q: AuditQuery): { records: AuditRe
   if (q.organizationId !== undefined) where.push(eq(auditLog.organizationId, q.organizationId));
   if (q.resource !== undefined) where.push(eq(auditLog.resource, q.resource));
   if (q.from !== undefined) where.push(gte(auditLog.at, q.from));
-  if (q.to !== undefined) where.push(lte(auditLog.at, q.to));
+  if (q.to !== undefined) where.push(lt(auditLog.at, q.to));
   if (q.beforeSeq !== undefined) where.push(lt(auditLog.seq, q.beforeSeq));
   const rows = g.db
     .select()

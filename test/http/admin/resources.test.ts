@@ -385,8 +385,34 @@ describe('admin API: organizations, subscriptions, security groups, config, audi
     expect((await adminCall(url, 'GET', `/v1/admin/audit?To=${future}&Limit=1000`)).body.Items).toHaveLength(
       items.length,
     );
-    const badTime = await adminCall(url, 'GET', '/v1/admin/audit?From=yesterday');
-    expect([badTime.status, problemPaths(badTime.body)]).toEqual([400, ['$.From']]);
+    // To is exclusive, as the events' and deliveries': the newest entry's own time leaves it out.
+    const newest = items[0] as { At: string; Seq: number };
+    const before = await adminCall(url, 'GET', `/v1/admin/audit?To=${newest.At}&Limit=1000`);
+    expect((before.body.Items as Items).map((e) => e.Seq)).not.toContain(newest.Seq);
+    for (const bad of ['From=yesterday', 'From=2026-12-01', 'From=2026-02-30T00:00:00Z']) {
+      const badTime = await adminCall(url, 'GET', `/v1/admin/audit?${bad}`);
+      expect([bad, badTime.status, problemPaths(badTime.body)]).toEqual([bad, 400, ['$.From']]);
+    }
+    const reversed = await adminCall(
+      url,
+      'GET',
+      '/v1/admin/audit?From=2027-01-01T00:00:00Z&To=2026-01-01T00:00:00Z',
+    );
+    expect([reversed.status, problemPaths(reversed.body)]).toEqual([400, ['$.To']]);
+    // A misspelt parameter would widen the answer: it is refused by name, on the audit and on every list.
+    for (const path of [
+      '/v1/admin/audit?resource=webhook',
+      '/v1/admin/organizations?Limit=1&Foo=2',
+      `${orgPath}/webhooks?cursor=x`,
+    ]) {
+      const unknown = await adminCall(url, 'GET', path);
+      expect([path, unknown.status]).toEqual([path, 400]);
+      expect(problemPaths(unknown.body)).toHaveLength(1);
+    }
+    const typo = await adminCall(url, 'GET', '/v1/admin/audit?resource=webhook');
+    expect(JSON.stringify(typo.body)).toContain('did you mean Resource');
+    const dry = await adminCall(url, 'PUT', '/v1/admin/config?dryrun=true', { body: { Organizations: [] } });
+    expect([dry.status, problemPaths(dry.body)]).toEqual([400, ['$.dryrun']]);
     expect(
       (await adminCall(url, 'GET', `/v1/admin/audit?OrganizationId=${randomUUID()}`)).body.Items,
     ).toEqual([]);

@@ -3,18 +3,16 @@ import { ApiError } from '../../errors.js';
 import type { ConfigurationAdmin } from '../config-port.js';
 import { ADMIN_SECURITY, adminRouter, errorResponses } from '../openapi.js';
 import { requireOrganization } from '../principal.js';
+import { strictQuery } from '../strict-query.js';
 
 const json = <T>(schema: T) => ({ 'application/json': { schema } });
 
-const time = z
-  .string()
-  .refine(
-    (text) => !Number.isNaN(Date.parse(text)),
-    'must be a date-time (ISO 8601, e.g. 2026-12-01T10:00:00Z)',
-  )
-  .optional();
+const time = z.iso.datetime({
+  offset: true,
+  error: 'must be a date-time (ISO 8601, e.g. 2026-12-01T10:00:00Z)',
+});
 
-const auditQuery = z.object({
+const auditQuery = strictQuery({
   OrganizationId: z.string().optional(),
   Resource: z
     .enum(['organization', 'webhook', 'subscription', 'security-group', 'admin-token', 'delivery'])
@@ -23,10 +21,13 @@ const auditQuery = z.object({
       description:
         'organization, webhook, subscription, security-group, admin-token or delivery (a redeliver)',
     }),
-  From: time.openapi({ description: 'From this time on (inclusive)' }),
-  To: time.openapi({ description: 'Up to this time (inclusive)' }),
+  From: time.optional().openapi({ description: 'At or after this time (ISO 8601)' }),
+  To: time.optional().openapi({ description: 'Before this time (ISO 8601), as everywhere in the API' }),
   Cursor: z.string().optional(),
   Limit: z.coerce.number().int().min(1).max(1000).optional(),
+}).superRefine((q, ctx) => {
+  if (q.From !== undefined && q.To !== undefined && Date.parse(q.From) >= Date.parse(q.To))
+    ctx.addIssue({ code: 'custom', path: ['To'], message: 'must be after From' });
 });
 
 const entrySchema = z

@@ -4,6 +4,7 @@ import { readJsonBody } from '../../json-body.js';
 import type { ConfigurationAdmin } from '../config-port.js';
 import { ADMIN_SECURITY, adminRouter, errorResponses, jsonBody } from '../openapi.js';
 import { wholeGatewayAdmin } from '../principal.js';
+import { strictQuery } from '../strict-query.js';
 
 const json = <T>(schema: T) => ({ 'application/json': { schema } });
 const tags = ['config'];
@@ -50,7 +51,7 @@ const put = createRoute({
   security: ADMIN_SECURITY,
   middleware: [wholeGatewayAdmin, jsonBody],
   request: {
-    query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
+    query: strictQuery({ dryRun: z.enum(['true', 'false']).optional() }),
     body: { required: true, content: json(documentSchema) },
   },
   responses: {
