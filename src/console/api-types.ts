@@ -140,6 +140,8 @@ export interface TestAttempt {
 }
 
 export interface Explanation {
+  /** An event of this Id was already accepted: publishing it again is acknowledged and sends nothing. */
+  Duplicate?: boolean;
   WouldReceive: { WebhookId: string; Endpoint: string; Held: boolean }[];
   Subscriptions: SubscriptionVerdict[];
 }

@@ -1,14 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigDocument } from '../../src/config/index.js';
 import { ADMIN, adminCall, EDITOR } from '../support/admin.js';
-import { ORG, organization, startTestGateway, type TestGateway, testDocument } from '../support/gateway.js';
-import { csrfOf, sessionCookie } from './stand-in-api.js';
+import { ORG, organization, type TestGateway, testDocument } from '../support/gateway.js';
+import {
+  CONSOLE_ENDPOINT,
+  consoleGateway,
+  postForm,
+  postSignIn as postSignInOver,
+  signIn as signInOver,
+} from './http-session.js';
+import { csrfOf } from './stand-in-api.js';
 
 /**
  * The console over the real gateway (real SQLite file, loopback HTTP), without a browser: what a page
  * left open answers once someone else has changed the world under it.
  */
-const ENDPOINT = 'http://127.0.0.1:9/hook';
+const ENDPOINT = CONSOLE_ENDPOINT;
 
 function document(dbFile: string, adminTokens: unknown[], gateway: Record<string, unknown> = {}) {
   const doc = testDocument(dbFile, {
@@ -22,44 +29,18 @@ describe('a console page left open while someone else changes things', () => {
   let gateway: TestGateway;
   let url: string;
   beforeAll(async () => {
-    gateway = await startTestGateway({
-      adminTokens: [ADMIN, EDITOR],
-      organizations: [organization(ORG, [{ endpoint: ENDPOINT }])],
-    });
+    gateway = await consoleGateway();
     url = gateway.url as string;
   });
   afterAll(() => gateway.cleanup());
 
-  /** The sign-in form posted with this token, as a browser would: the answer as it came. */
-  async function postSignIn(token: string): Promise<Response> {
-    const page = await fetch(`${url}/console/sign-in`);
-    return fetch(`${url}/console/sign-in`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: {
-        cookie: sessionCookie(page),
-        origin: url,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ _csrf: csrfOf(await page.text()), token }).toString(),
-    });
-  }
-
-  async function signIn(token: string): Promise<string> {
-    const answer = await postSignIn(token);
-    expect(answer.status).toBe(303);
-    return sessionCookie(answer);
-  }
+  const postSignIn = (token: string) => postSignInOver(url, token);
+  const signIn = (token: string) => signInOver(url, token);
 
   const get = (path: string, cookie: string) =>
     fetch(`${url}${path}`, { headers: { cookie }, redirect: 'manual' });
   const post = (path: string, cookie: string, form: Record<string, string>) =>
-    fetch(`${url}${path}`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { cookie, origin: url, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
+    postForm(url, path, cookie, form);
 
   async function webhooks(): Promise<{ WebhookId: string; Endpoint: string }[]> {
     const list = await adminCall(url, 'GET', `/v1/admin/organizations/${ORG}/webhooks`);

@@ -70,10 +70,16 @@ function OutcomeView({ outcome, org }: { outcome: Outcome; org: string }) {
         ))}
       </ul>
     );
-  const { WouldReceive, Subscriptions } = outcome.explanation;
+  const { WouldReceive, Subscriptions, Duplicate } = outcome.explanation;
   return (
     <section aria-label="Result">
       <h2>Would receive it</h2>
+      {Duplicate === true && (
+        <p class="warning" data-duplicate="true">
+          An event with this Id was already accepted: publishing it again would be acknowledged as a duplicate
+          and sent to no webhook. Give it a new Id to see where a new event would go.
+        </p>
+      )}
       {WouldReceive.length === 0 ? (
         <p data-would-receive="0">No webhook would receive this event.</p>
       ) : (
