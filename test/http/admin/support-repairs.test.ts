@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigDocument } from '../../../src/config/index.js';
+import { MAX_BODY_BYTES } from '../../../src/http/routes/events/post.js';
 import { startGateway } from '../../../src/service/gateway.js';
 import { ADMIN, adminCall, codeOf, EDITOR, VIEWER } from '../../support/admin.js';
 import { specEvent } from '../../support/events.js';
@@ -340,6 +341,12 @@ describe('explain', () => {
     );
     expect((await post(explainPath, specEvent('UserStatus', ORG), SCOPED.Token)).status).toBe(404);
     expect((await adminCall(url, 'POST', explainPath, { token: null, body: {} })).status).toBe(401);
+  });
+
+  it("refuses an event over the producer API's size limit with 413, as publishing would", async () => {
+    const big = { ...specEvent('UserStatus', ORG, ENTITY), Pad: 'x'.repeat(MAX_BODY_BYTES) };
+    const answer = await post(explainPath, big, VIEWER.Token);
+    expect([answer.status, codeOf(answer)]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
   });
 });
 

@@ -1,4 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { limitBody } from '../../../body-limit.js';
+import { MAX_BODY_BYTES } from '../../../routes/events/post.js';
 import { ADMIN_SECURITY, adminRouter, errorResponses, jsonBody } from '../../openapi.js';
 import { requireOrganization } from '../../principal.js';
 import type { SupportOperations } from '../ports.js';
@@ -11,7 +13,8 @@ const route = createRoute({
   summary:
     'Validates an event and tells which webhooks would receive it and, for every other subscription of its type, why not; stores and sends nothing',
   security: ADMIN_SECURITY,
-  middleware: [jsonBody],
+  // The producer API's limit: an event explained is one that could be published.
+  middleware: [limitBody(MAX_BODY_BYTES, 'Body'), jsonBody],
   request: {
     params: z.object({ OrganizationId: z.guid() }),
     body: {
@@ -25,7 +28,7 @@ const route = createRoute({
   },
   responses: {
     200: { description: 'Where it would go', content: { 'application/json': { schema: explainSchema } } },
-    ...errorResponses(400, 401, 404, 415),
+    ...errorResponses(400, 401, 404, 413, 415),
   },
 });
 
