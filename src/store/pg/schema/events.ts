@@ -26,7 +26,12 @@ export const events = pgTable(
     acceptedAt: bigint('accepted_at', { mode: 'number' }).notNull(),
     matchCount: integer('match_count').notNull(),
   },
-  (t) => [uniqueIndex('events_id_unique').on(t.id)],
+  (t) => [
+    uniqueIndex('events_id_unique').on(t.id),
+    // Support's event lists: an organization's events of one type, or of one entity, newest first.
+    index('events_org_type_accepted_idx').on(t.organizationId, t.eventType, t.acceptedAt),
+    index('events_org_entity_accepted_idx').on(t.organizationId, t.entityId, t.acceptedAt),
+  ],
 );
 
 /**
@@ -55,6 +60,8 @@ export const deliveries = pgTable(
     finishedAt: bigint('finished_at', { mode: 'number' }),
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: bigint('lease_expires_at', { mode: 'number' }),
+    /** The DeliveryId of the finished delivery a recovery or redeliver re-queued this from. */
+    requeuedFrom: text('requeued_from'),
   },
   (t) => [
     index('deliveries_waiting_idx')
@@ -65,6 +72,9 @@ export const deliveries = pgTable(
     index('deliveries_lease_owner_idx').on(t.leaseOwner).where(sql`${t.state} = 'in_flight'`),
     index('deliveries_event_seq_idx').on(t.eventSeq),
     index('deliveries_paused_idx').on(t.webhookId).where(sql`${t.state} = 'paused'`),
+    // Support's delivery lists by state and time, and a webhook's health over its recent attempts.
+    index('deliveries_webhook_state_created_idx').on(t.webhookId, t.state, t.createdAt),
+    index('deliveries_webhook_attempted_idx').on(t.webhookId, t.lastAttemptAt),
   ],
 );
 
