@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jsonPath, problemsFromIssues } from '../problems.js';
-import { applyPlanned } from '../store/config/apply-changes.js';
-import type { Change, WebhookState } from '../store/config/state.js';
+import { applyPlanned, type Planned } from '../store/config/apply-changes.js';
+import type { Change, StoredOrgState, WebhookState } from '../store/config/state.js';
 import type { GatewayDatabase } from '../store/database.js';
 import { refuseForeignWebhookIds } from './apply.js';
 import { auditEntries } from './audit.js';
@@ -10,7 +10,7 @@ import { organizationDocument } from './export.js';
 import { desiredState } from './parse.js';
 import { planChanges } from './plan.js';
 import { configDocumentSchema, type DeliverySection, type OrganizationDocument } from './schema.js';
-import { resolveWebhookIds } from './webhook-identity.js';
+import { type ResolvedOrgState, resolveWebhookIds } from './webhook-identity.js';
 
 /**
  * What an edit makes of one organization: its next document (null deletes the organization), and the
@@ -47,42 +47,65 @@ export function applyEdit(
   edit: OrganizationEdit,
   options: EditOptions,
 ): Change[] {
-  const id = organizationId.toLowerCase();
   return applyPlanned(
     g,
-    [id],
-    { membersOf: (_org, _group, owned) => owned },
+    [organizationId.toLowerCase()],
+    EDIT_READS,
     (current) => {
-      const stored = current[0];
-      const { document, focus } = edit(stored === undefined ? undefined : organizationDocument(stored));
-      if (document === null) {
-        const change: Change = { op: 'delete', kind: 'organization', organizationId: id, key: id };
-        return { changes: [change], desired: [], audit: auditEntries(options.actor, current, [], [id]) };
-      }
-      const parsed = validateOrganization(document, options.delivery, focus);
-      const desired = resolveWebhookIds(current, parsed, randomUUID);
-      // The organization's own webhooks are its own: only WebhookIds new to it can belong to another.
-      const own = new Set(stored?.webhooks.map((w) => w.webhookId ?? '') ?? []);
-      refuseForeignWebhookIds(
-        g,
-        onlyWebhooks(desired, (webhookId) => !own.has(webhookId)),
-      );
-      const changes = planChanges(current, desired);
-      // Only webhooks the plan changes can have audit entries: the others are left out on both sides
-      // rather than converted and compared (an edit of one webhook among thousands).
-      const changed = new Set(changes.flatMap((c) => (c.webhookId === undefined ? [] : [c.webhookId])));
-      const touched = (webhookId: string) => changed.has(webhookId);
-      return {
-        changes,
-        desired,
-        audit:
-          options.dryRun === true
-            ? []
-            : auditEntries(options.actor, onlyWebhooks(current, touched), onlyWebhooks(desired, touched)),
-      };
+      const planned = planEdit(current, organizationId, edit, options);
+      refuseForeignWebhookIds(g, planned.newWebhooks);
+      return planned;
     },
     options.dryRun === true,
   );
+}
+
+/** An edit reads its organization with the members the configuration owns. */
+export const EDIT_READS = { membersOf: (_org: string, _group: string, owned: boolean) => owned };
+
+/**
+ * What an edit makes of the stored organization (pure, on either store): the changes, the desired state
+ * and their audit entries; `newWebhooks` holds the webhooks new to the organization, whose WebhookIds
+ * the caller checks against the other organizations' before writing; `deleted` when the edit deletes it.
+ */
+export function planEdit(
+  current: readonly StoredOrgState[],
+  organizationId: string,
+  edit: OrganizationEdit,
+  options: EditOptions,
+): Planned & { newWebhooks: ResolvedOrgState[]; deleted: boolean } {
+  const id = organizationId.toLowerCase();
+  const stored = current[0];
+  const { document, focus } = edit(stored === undefined ? undefined : organizationDocument(stored));
+  if (document === null) {
+    const change: Change = { op: 'delete', kind: 'organization', organizationId: id, key: id };
+    return {
+      changes: [change],
+      desired: [],
+      audit: auditEntries(options.actor, current, [], [id]),
+      newWebhooks: [],
+      deleted: true,
+    };
+  }
+  const parsed = validateOrganization(document, options.delivery, focus);
+  const desired = resolveWebhookIds(current, parsed, randomUUID);
+  // The organization's own webhooks are its own: only WebhookIds new to it can belong to another.
+  const own = new Set(stored?.webhooks.map((w) => w.webhookId ?? '') ?? []);
+  const changes = planChanges(current, desired);
+  // Only webhooks the plan changes can have audit entries: the others are left out on both sides
+  // rather than converted and compared (an edit of one webhook among thousands).
+  const changed = new Set(changes.flatMap((c) => (c.webhookId === undefined ? [] : [c.webhookId])));
+  const touched = (webhookId: string) => changed.has(webhookId);
+  return {
+    changes,
+    desired,
+    audit:
+      options.dryRun === true
+        ? []
+        : auditEntries(options.actor, onlyWebhooks(current, touched), onlyWebhooks(desired, touched)),
+    newWebhooks: onlyWebhooks(desired, (webhookId) => !own.has(webhookId)),
+    deleted: false,
+  };
 }
 
 /** The organizations with only the webhooks `keep` names (by WebhookId; all are resolved here). */

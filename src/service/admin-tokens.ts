@@ -30,23 +30,48 @@ const fileView = (t: AdminTokenDocument): AdminTokenView => ({
   Source: 'file',
 });
 
+/** Where the tokens created over the API are kept (SQLite or PostgreSQL). */
+export interface StoredAdminTokens {
+  read(): Promise<StoredAdminToken[]>;
+  /** False, having written nothing, when the Name or the digest is taken. */
+  insert(token: StoredAdminToken): Promise<boolean>;
+  /** The token deleted, or null when there was none. */
+  delete(name: string, actor: string, at: number): Promise<StoredAdminToken | null>;
+}
+
+/** The stored tokens of a gateway on SQLite. */
+export const sqliteAdminTokens = (database: GatewayDatabase): StoredAdminTokens => ({
+  read: async () => readStoredAdminTokens(database),
+  insert: async (token) => insertAdminToken(database, token),
+  delete: async (name, actor, at) => deleteAdminToken(database, name, actor, at),
+});
+
 /**
  * The admin tokens in force: the file's Gateway.AdminTokens (reloaded with it) and the ones created over
  * the admin API (stored as SHA-256 digests). The bearer check reads `inForce()` at every request, so a
- * token created or deleted here opens or stops opening the API from the next request on.
+ * token created or deleted here opens or stops opening the API from the next request on; one created or
+ * deleted by another process (another instance on PostgreSQL) from the next `reload()`.
  */
 export class AdminTokenRegistry implements AdminTokensPort {
   private file: { admin: readonly AdminTokenDocument[]; producer: GatewaySection['ProducerTokens'] };
   private stored: StoredAdminToken[];
   private current: AdminTokenDocument[] = [];
 
+  /** `stored`: the tokens the store holds now (read before, so that a start can refuse a clash first). */
   constructor(
-    private readonly database: GatewayDatabase,
+    private readonly store: StoredAdminTokens,
+    stored: StoredAdminToken[],
     gateway: GatewaySection,
     private readonly logger: Logger,
   ) {
+    this.stored = stored;
     this.file = { admin: gateway.AdminTokens, producer: gateway.ProducerTokens };
-    this.stored = readStoredAdminTokens(database);
+    this.recompute();
+  }
+
+  /** Reads the stored tokens again (another process may have changed them). */
+  async reload(): Promise<void> {
+    this.stored = await this.store.read();
     this.recompute();
   }
 
@@ -59,13 +84,16 @@ export class AdminTokenRegistry implements AdminTokensPort {
     this.recompute();
   }
 
-  list(): AdminTokenView[] {
+  async list(): Promise<AdminTokenView[]> {
     return [...this.file.admin.map(fileView), ...this.stored.map(apiView)].sort((a, b) =>
       a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0,
     );
   }
 
-  create(actor: string, input: { Name: string; Role: AdminTokenDocument['Role']; Organizations?: string[] }) {
+  async create(
+    actor: string,
+    input: { Name: string; Role: AdminTokenDocument['Role']; Organizations?: string[] },
+  ): Promise<{ view: AdminTokenView; token: string }> {
     if (this.file.admin.some((t) => t.Name === input.Name))
       throw new ApiError(
         'CONFLICT',
@@ -83,23 +111,21 @@ export class AdminTokenRegistry implements AdminTokensPort {
       createdAt: Date.now(),
       createdBy: actor,
     };
-    if (!insertAdminToken(this.database, stored))
+    if (!(await this.store.insert(stored)))
       throw new ApiError('CONFLICT', `Token "${input.Name}" exists: delete it first, or choose another Name`);
-    this.stored = readStoredAdminTokens(this.database);
-    this.recompute();
+    await this.reload();
     return { view: apiView(stored), token };
   }
 
-  remove(actor: string, name: string): AdminTokenView {
+  async remove(actor: string, name: string): Promise<AdminTokenView> {
     if (this.file.admin.some((t) => t.Name === name))
       throw new ApiError(
         'CONFLICT',
         `Token "${name}" is in the configuration file (Gateway.AdminTokens): remove it there and reload (SIGHUP)`,
       );
-    const deleted = deleteAdminToken(this.database, name, actor, Date.now());
+    const deleted = await this.store.delete(name, actor, Date.now());
     if (deleted === null) throw new ApiError('NOT_FOUND', `Token "${name}" not found`);
-    this.stored = readStoredAdminTokens(this.database);
-    this.recompute();
+    await this.reload();
     return apiView(deleted);
   }
 

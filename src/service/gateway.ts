@@ -20,7 +20,7 @@ import { isPostgresUrl } from '../store/pg/url.js';
 import { SqliteRoutingSource } from '../store/routing-source.js';
 import { waitingCounts } from '../store/support/waiting.js';
 import { StoreClient } from '../store/thread/store-client.js';
-import { AdminTokenRegistry } from './admin-tokens.js';
+import { AdminTokenRegistry, sqliteAdminTokens } from './admin-tokens.js';
 import { configurationAdmin } from './config-admin.js';
 import { ConfigWorker } from './config-thread/config-worker.js';
 import { Configuration, logChanges } from './configuration.js';
@@ -140,7 +140,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   const bus = new CountedBus(router, countingSink(new EventRecorder(store, engine), metrics), metrics);
   let producerTokens = gateway.ProducerTokens;
-  const adminTokens = new AdminTokenRegistry(database, gateway, logger);
+  const adminTokens = new AdminTokenRegistry(
+    sqliteAdminTokens(database),
+    readStoredAdminTokens(database),
+    gateway,
+    logger,
+  );
   const configuration = new Configuration({
     database,
     worker: await ConfigWorker.open(gateway.Database, database),

@@ -42,7 +42,7 @@ export function pgAdminDeps(o: {
     audit: refuse('The audit log (/v1/admin/audit)'),
   };
   const tokens: AdminTokensPort = {
-    list: () =>
+    list: async () =>
       o.adminTokens().map(
         (t): AdminTokenView => ({
           Name: t.Name,

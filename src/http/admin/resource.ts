@@ -65,7 +65,7 @@ export function readOrganization(
   port: ConfigurationAdmin,
   admin: AdminPrincipal,
   organizationId: string,
-): OrganizationDocument {
+): Promise<OrganizationDocument> {
   return readFor(admin, organizationId, () => port.organization(organizationId));
 }
 
@@ -74,7 +74,7 @@ export function readOrganizationGroups(
   port: ConfigurationAdmin,
   admin: AdminPrincipal,
   organizationId: string,
-): OrganizationDocument {
+): Promise<OrganizationDocument> {
   return readFor(admin, organizationId, () => port.organizationGroups(organizationId));
 }
 
@@ -84,17 +84,17 @@ export function readOrganizationWebhook(
   admin: AdminPrincipal,
   organizationId: string,
   webhookId: string,
-): OrganizationDocument {
+): Promise<OrganizationDocument> {
   return readFor(admin, organizationId, () => port.organizationWithWebhook(organizationId, webhookId));
 }
 
-function readFor(
+async function readFor(
   admin: AdminPrincipal,
   organizationId: string,
-  read: () => OrganizationDocument | undefined,
-): OrganizationDocument {
+  read: () => Promise<OrganizationDocument | undefined>,
+): Promise<OrganizationDocument> {
   requireOrganization(admin, organizationId);
-  const org = read();
+  const org = await read();
   if (org === undefined) throw organizationNotFound(organizationId);
   return org;
 }
@@ -103,15 +103,15 @@ function readFor(
  * An editor's change of an existing organization the token may see, through the single change path;
  * `edit` runs in the change's transaction on the stored organization (404 when it is gone).
  */
-export function editOrganization(
+export async function editOrganization(
   port: ConfigurationAdmin,
   admin: AdminPrincipal,
   organizationId: string,
   edit: (current: OrganizationDocument) => EditResult,
-): void {
+): Promise<void> {
   requireOrganization(admin, organizationId);
   requireRole(admin, 'editor');
-  port.edit(admin.name, organizationId, (current) => {
+  await port.edit(admin.name, organizationId, (current) => {
     if (current === undefined) throw organizationNotFound(organizationId);
     return edit(current);
   });

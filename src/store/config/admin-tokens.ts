@@ -68,7 +68,7 @@ export function insertAdminToken(g: GatewayDatabase, token: StoredAdminToken): b
           createdBy: token.createdBy,
         })
         .run();
-      writeAudit(g, [entry(token.createdBy, token.name, 'create', null, auditView(token))], token.createdAt);
+      writeAudit(g, [adminTokenAudit(token.createdBy, token, 'create')], token.createdAt);
       return true;
     })
     .immediate();
@@ -86,7 +86,7 @@ export function deleteAdminToken(
       const found = readStoredAdminTokens(g).find((t) => t.name === name);
       if (found === undefined) return null;
       g.db.delete(adminTokens).where(eq(adminTokens.name, name)).run();
-      writeAudit(g, [entry(actor, name, 'delete', auditView(found), null)], at);
+      writeAudit(g, [adminTokenAudit(actor, found, 'delete')], at);
       return found;
     })
     .immediate();
@@ -99,3 +99,9 @@ const entry = (
   before: unknown,
   after: unknown,
 ) => ({ actor, organizationId: null, resource: 'admin-token', resourceId: name, action, before, after });
+
+/** The audit entry of a token's creation or deletion (either store). */
+export const adminTokenAudit = (actor: string, token: StoredAdminToken, action: 'create' | 'delete') =>
+  action === 'create'
+    ? entry(actor, token.name, action, null, auditView(token))
+    : entry(actor, token.name, action, auditView(token), null);

@@ -73,12 +73,12 @@ function cursorSeq(cursor: string): number {
 
 /** GET /v1/admin/audit: a scoped token sees the entries of its organizations only. */
 export function auditRoutes(port: ConfigurationAdmin) {
-  return adminRouter().openapi(route, (c) => {
+  return adminRouter().openapi(route, async (c) => {
     const admin = c.get('admin');
     const q = c.req.valid('query');
     if (q.OrganizationId !== undefined) requireOrganization(admin, q.OrganizationId);
     const limit = q.Limit ?? 100;
-    const { records, more } = port.audit({
+    const { records, more } = await port.audit({
       organizations: admin.organizations === null ? null : [...admin.organizations],
       ...(q.OrganizationId === undefined ? {} : { organizationId: q.OrganizationId.toLowerCase() }),
       ...(q.Resource === undefined ? {} : { resource: q.Resource }),

@@ -63,14 +63,14 @@ const put = createRoute({
 /** GET and PUT /v1/admin/config: export and import over HTTP, as `gateway export` and `gateway import` do. */
 export function configRoutes(port: ConfigurationAdmin) {
   return adminRouter()
-    .openapi(get, (c) => {
+    .openapi(get, async (c) => {
       c.header('Cache-Control', 'no-store');
-      return c.json(port.exportDocument() as unknown as Record<string, unknown>, 200);
+      return c.json((await port.exportDocument()) as unknown as Record<string, unknown>, 200);
     })
     .openapi(put, async (c) => {
       const admin = c.get('admin');
       const dryRun = c.req.valid('query').dryRun === 'true';
-      const changes = port.applyDocument(admin.name, await readJsonBody(c), dryRun);
+      const changes = await port.applyDocument(admin.name, await readJsonBody(c), dryRun);
       return c.json(
         {
           DryRun: dryRun,

@@ -35,19 +35,19 @@ const { list, get, post, remove } = resourceRoutes({
 /** /v1/admin/organizations: list, get, create, delete. */
 export function organizationRoutes(port: ConfigurationAdmin) {
   return adminRouter()
-    .openapi(list, (c) => {
+    .openapi(list, async (c) => {
       const admin = c.get('admin');
-      const visible = port.organizations().filter((o) => canSee(admin, o.OrganizationId));
+      const visible = (await port.organizations()).filter((o) => canSee(admin, o.OrganizationId));
       return c.json(
         page(visible.map(organizationView), (o) => o.OrganizationId, c.req.valid('query')),
         200,
       );
     })
-    .openapi(get, (c) => {
-      const org = readOrganization(port, c.get('admin'), c.req.valid('param').OrganizationId);
+    .openapi(get, async (c) => {
+      const org = await readOrganization(port, c.get('admin'), c.req.valid('param').OrganizationId);
       return c.json(withEtag(c, organizationView(org), organizationVersion(org)), 200);
     })
-    .openapi(post, (c) => {
+    .openapi(post, async (c) => {
       const admin = c.get('admin');
       const { OrganizationId } = c.req.valid('json');
       requireRole(admin, 'editor');
@@ -56,19 +56,19 @@ export function organizationRoutes(port: ConfigurationAdmin) {
           'FORBIDDEN',
           `Organization ${OrganizationId} is outside this token's Organizations`,
         );
-      port.edit(admin.name, OrganizationId, (current) => {
+      await port.edit(admin.name, OrganizationId, (current) => {
         if (current !== undefined) throw new ApiError('CONFLICT', `Organization ${OrganizationId} exists`);
         return { document: { OrganizationId, SecurityGroups: [], Webhooks: [] } };
       });
-      const org = readOrganization(port, admin, OrganizationId);
+      const org = await readOrganization(port, admin, OrganizationId);
       return c.json(withEtag(c, organizationView(org), organizationVersion(org)), 201);
     })
-    .openapi(remove, (c) => {
+    .openapi(remove, async (c) => {
       const admin = c.get('admin');
       const { OrganizationId } = c.req.valid('param');
-      readOrganization(port, admin, OrganizationId);
+      await readOrganization(port, admin, OrganizationId);
       requireRole(admin, 'editor');
-      port.edit(admin.name, OrganizationId, (current) => {
+      await port.edit(admin.name, OrganizationId, (current) => {
         if (current === undefined) throw organizationNotFound(OrganizationId);
         requireIfMatch(c, etagOf(organizationVersion(current)));
         if (current.Webhooks.length > 0)

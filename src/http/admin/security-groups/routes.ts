@@ -53,9 +53,9 @@ const FIRST_PAGE = 100;
  * A group's answer: its first page of members and their count. The version (ETag) is the whole group's,
  * every member included, so any change of the members changes it.
  */
-function paged(port: ConfigurationAdmin, organizationId: string, group: SecurityGroupDocument) {
+async function paged(port: ConfigurationAdmin, organizationId: string, group: SecurityGroupDocument) {
   const version = securityGroupView(group);
-  const first = port.members(organizationId, group.SecurityGroupId, null, FIRST_PAGE);
+  const first = await port.members(organizationId, group.SecurityGroupId, null, FIRST_PAGE);
   const last = first.entityIds.at(-1);
   const owned = version.EntityIds !== null;
   return {
@@ -69,8 +69,8 @@ function paged(port: ConfigurationAdmin, organizationId: string, group: Security
   };
 }
 
-function read(port: ConfigurationAdmin, admin: AdminPrincipal, organizationId: string, id: string) {
-  const org = readOrganization(port, admin, organizationId);
+async function read(port: ConfigurationAdmin, admin: AdminPrincipal, organizationId: string, id: string) {
+  const org = await readOrganization(port, admin, organizationId);
   return paged(
     port,
     organizationId,
@@ -98,26 +98,27 @@ const members = createRoute({
 /** /v1/admin/organizations/{OrganizationId}/security-groups: list, get, create, patch, delete. */
 export function securityGroupRoutes(port: ConfigurationAdmin) {
   return adminRouter()
-    .openapi(list, (c) => {
+    .openapi(list, async (c) => {
       // The groups without their members: each view's first page and count come from the members' index.
-      const org = readOrganizationGroups(port, c.get('admin'), c.req.valid('param').OrganizationId);
-      const views = org.SecurityGroups.map((g) => paged(port, org.OrganizationId, g).view);
+      const org = await readOrganizationGroups(port, c.get('admin'), c.req.valid('param').OrganizationId);
+      const views = [];
+      for (const g of org.SecurityGroups) views.push((await paged(port, org.OrganizationId, g)).view);
       return c.json(
         page(views, (g) => g.SecurityGroupId, c.req.valid('query')),
         200,
       );
     })
-    .openapi(get, (c) => {
+    .openapi(get, async (c) => {
       const { OrganizationId, SecurityGroupId } = c.req.valid('param');
-      const { view, version } = read(port, c.get('admin'), OrganizationId, SecurityGroupId);
+      const { view, version } = await read(port, c.get('admin'), OrganizationId, SecurityGroupId);
       return c.json(withEtag(c, view, version), 200);
     })
-    .openapi(members, (c) => {
+    .openapi(members, async (c) => {
       const { OrganizationId, SecurityGroupId } = c.req.valid('param');
       const { Cursor, Limit } = c.req.valid('query');
-      const { version } = read(port, c.get('admin'), OrganizationId, SecurityGroupId);
+      const { version } = await read(port, c.get('admin'), OrganizationId, SecurityGroupId);
       const limit = Limit ?? 100;
-      const found = port.members(
+      const found = await port.members(
         OrganizationId,
         SecurityGroupId,
         Cursor === undefined ? null : decode(Cursor),
@@ -137,11 +138,11 @@ export function securityGroupRoutes(port: ConfigurationAdmin) {
         200,
       );
     })
-    .openapi(post, (c) => {
+    .openapi(post, async (c) => {
       const { OrganizationId } = c.req.valid('param');
       const body = c.req.valid('json');
       const id = body.SecurityGroupId.toLowerCase();
-      editOrganization(port, c.get('admin'), OrganizationId, (current) => {
+      await editOrganization(port, c.get('admin'), OrganizationId, (current) => {
         if (current.SecurityGroups.some((g) => g.SecurityGroupId === id))
           throw new ApiError('CONFLICT', `Security group ${id} exists`);
         return {
@@ -150,13 +151,13 @@ export function securityGroupRoutes(port: ConfigurationAdmin) {
         };
       });
       c.header('Location', `/v1/admin/organizations/${OrganizationId}/security-groups/${id}`);
-      const { view, version } = read(port, c.get('admin'), OrganizationId, id);
+      const { view, version } = await read(port, c.get('admin'), OrganizationId, id);
       return c.json(withEtag(c, view, version), 201);
     })
-    .openapi(patch, (c) => {
+    .openapi(patch, async (c) => {
       const { OrganizationId, SecurityGroupId } = c.req.valid('param');
       const { EntityIds } = c.req.valid('json');
-      editOrganization(port, c.get('admin'), OrganizationId, (current) => {
+      await editOrganization(port, c.get('admin'), OrganizationId, (current) => {
         const index = securityGroupIndex(current, SecurityGroupId);
         const group = current.SecurityGroups[index] as SecurityGroupDocument;
         requireIfMatch(c, etagOf(securityGroupView(group)));
@@ -167,12 +168,12 @@ export function securityGroupRoutes(port: ConfigurationAdmin) {
         const SecurityGroups = current.SecurityGroups.map((g, i) => (i === index ? next : g));
         return { document: { ...current, SecurityGroups }, focus: ['SecurityGroups', index] };
       });
-      const { view, version } = read(port, c.get('admin'), OrganizationId, SecurityGroupId);
+      const { view, version } = await read(port, c.get('admin'), OrganizationId, SecurityGroupId);
       return c.json(withEtag(c, view, version), 200);
     })
-    .openapi(remove, (c) => {
+    .openapi(remove, async (c) => {
       const { OrganizationId, SecurityGroupId } = c.req.valid('param');
-      editOrganization(port, c.get('admin'), OrganizationId, (current) => {
+      await editOrganization(port, c.get('admin'), OrganizationId, (current) => {
         const index = securityGroupIndex(current, SecurityGroupId);
         requireIfMatch(c, etagOf(securityGroupView(current.SecurityGroups[index] as SecurityGroupDocument)));
         const id = SecurityGroupId.toLowerCase();

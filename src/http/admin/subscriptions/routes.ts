@@ -45,14 +45,14 @@ function entryOf(org: OrganizationDocument, webhookId: string): { index: number;
   return { index, entry: org.Webhooks[index] as Entry };
 }
 
-function read(
+async function read(
   port: ConfigurationAdmin,
   admin: AdminPrincipal,
   organizationId: string,
   webhookId: string,
   id: string,
 ) {
-  const { entry } = entryOf(readOrganizationWebhook(port, admin, organizationId, webhookId), webhookId);
+  const { entry } = entryOf(await readOrganizationWebhook(port, admin, organizationId, webhookId), webhookId);
   const subscription = entry.Subscriptions[
     subscriptionIndex(webhookId, entry.Subscriptions, id)
   ] as SubscriptionDocument;
@@ -64,10 +64,10 @@ const TARGETS = ['EntityId', 'SecurityGroupId', 'AllEntities'] as const;
 /** /v1/admin/organizations/{OrganizationId}/webhooks/{WebhookId}/subscriptions: list, get, create, patch, delete. */
 export function subscriptionRoutes(port: ConfigurationAdmin) {
   return adminRouter()
-    .openapi(list, (c) => {
+    .openapi(list, async (c) => {
       const { OrganizationId, WebhookId } = c.req.valid('param');
       const { entry } = entryOf(
-        readOrganizationWebhook(port, c.get('admin'), OrganizationId, WebhookId),
+        await readOrganizationWebhook(port, c.get('admin'), OrganizationId, WebhookId),
         WebhookId,
       );
       const views = entry.Subscriptions.map((s) => subscriptionView(WebhookId.toLowerCase(), s));
@@ -76,16 +76,19 @@ export function subscriptionRoutes(port: ConfigurationAdmin) {
         200,
       );
     })
-    .openapi(get, (c) => {
+    .openapi(get, async (c) => {
       const { OrganizationId, WebhookId, SubscriptionId } = c.req.valid('param');
-      return c.json(withEtag(c, read(port, c.get('admin'), OrganizationId, WebhookId, SubscriptionId)), 200);
+      return c.json(
+        withEtag(c, await read(port, c.get('admin'), OrganizationId, WebhookId, SubscriptionId)),
+        200,
+      );
     })
-    .openapi(post, (c) => {
+    .openapi(post, async (c) => {
       const { OrganizationId, WebhookId } = c.req.valid('param');
       const body = c.req.valid('json');
       const webhookId = WebhookId.toLowerCase();
       const id = subscriptionId(webhookId, body);
-      editOrganization(port, c.get('admin'), OrganizationId, (current) => {
+      await editOrganization(port, c.get('admin'), OrganizationId, (current) => {
         const { index, entry } = entryOf(current, WebhookId);
         if (entry.Subscriptions.some((s) => subscriptionId(webhookId, s) === id))
           throw new ApiError('CONFLICT', `The webhook has this subscription already: ${id}`);
@@ -99,14 +102,14 @@ export function subscriptionRoutes(port: ConfigurationAdmin) {
         'Location',
         `/v1/admin/organizations/${OrganizationId}/webhooks/${webhookId}/subscriptions/${id}`,
       );
-      return c.json(withEtag(c, read(port, c.get('admin'), OrganizationId, WebhookId, id)), 201);
+      return c.json(withEtag(c, await read(port, c.get('admin'), OrganizationId, WebhookId, id)), 201);
     })
-    .openapi(patch, (c) => {
+    .openapi(patch, async (c) => {
       const { OrganizationId, WebhookId, SubscriptionId } = c.req.valid('param');
       const changes = c.req.valid('json');
       const webhookId = WebhookId.toLowerCase();
       let id = SubscriptionId;
-      editOrganization(port, c.get('admin'), OrganizationId, (current) => {
+      await editOrganization(port, c.get('admin'), OrganizationId, (current) => {
         const { index, entry } = entryOf(current, WebhookId);
         const at = subscriptionIndex(webhookId, entry.Subscriptions, SubscriptionId);
         const old = entry.Subscriptions[at] as SubscriptionDocument;
@@ -126,12 +129,12 @@ export function subscriptionRoutes(port: ConfigurationAdmin) {
           focus: ['Webhooks', index, 'Subscriptions', at],
         };
       });
-      return c.json(withEtag(c, read(port, c.get('admin'), OrganizationId, WebhookId, id)), 200);
+      return c.json(withEtag(c, await read(port, c.get('admin'), OrganizationId, WebhookId, id)), 200);
     })
-    .openapi(remove, (c) => {
+    .openapi(remove, async (c) => {
       const { OrganizationId, WebhookId, SubscriptionId } = c.req.valid('param');
       const webhookId = WebhookId.toLowerCase();
-      editOrganization(port, c.get('admin'), OrganizationId, (current) => {
+      await editOrganization(port, c.get('admin'), OrganizationId, (current) => {
         const { index, entry } = entryOf(current, WebhookId);
         const at = subscriptionIndex(webhookId, entry.Subscriptions, SubscriptionId);
         requireIfMatch(

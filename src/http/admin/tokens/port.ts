@@ -24,9 +24,9 @@ export interface NewAdminToken {
  * created here, stored as digests. Every change takes effect at the next request.
  */
 export interface AdminTokensPort {
-  list(): AdminTokenView[];
+  list(): Promise<AdminTokenView[]>;
   /** Throws ApiError CONFLICT when the Name is taken (by a file token or a stored one). */
-  create(actor: string, token: NewAdminToken): { view: AdminTokenView; token: string };
+  create(actor: string, token: NewAdminToken): Promise<{ view: AdminTokenView; token: string }>;
   /** Throws ApiError NOT_FOUND, or CONFLICT for a file token. */
-  remove(actor: string, name: string): AdminTokenView;
+  remove(actor: string, name: string): Promise<AdminTokenView>;
 }

@@ -73,27 +73,27 @@ const remove = createRoute({
 /** /v1/admin/tokens: the admin tokens, for the admin role with an unscoped token. */
 export function tokenRoutes(port: AdminTokensPort) {
   return adminRouter()
-    .openapi(list, (c) => c.json({ Tokens: port.list() }, 200))
-    .openapi(post, (c) => {
-      const created = port.create(c.get('admin').name, c.req.valid('json'));
+    .openapi(list, async (c) => c.json({ Tokens: await port.list() }, 200))
+    .openapi(post, async (c) => {
+      const created = await port.create(c.get('admin').name, c.req.valid('json'));
       c.header('Cache-Control', 'no-store');
       return c.json({ ...created.view, Token: created.token }, 201);
     })
-    .openapi(getOne, (c) => {
-      const token = existing(port, c.req.valid('param').Name);
+    .openapi(getOne, async (c) => {
+      const token = await existing(port, c.req.valid('param').Name);
       c.header('ETag', etagOf(token));
       return c.json(token, 200);
     })
-    .openapi(remove, (c) => {
+    .openapi(remove, async (c) => {
       const { Name } = c.req.valid('param');
       // The ETag tells a token from another of the same Name created since it was read (CreatedAt differs).
-      requireIfMatch(c, etagOf(existing(port, Name)));
-      return c.json(port.remove(c.get('admin').name, Name), 200);
+      requireIfMatch(c, etagOf(await existing(port, Name)));
+      return c.json(await port.remove(c.get('admin').name, Name), 200);
     });
 }
 
-function existing(port: AdminTokensPort, name: string) {
-  const token = port.list().find((t) => t.Name === name);
+async function existing(port: AdminTokensPort, name: string) {
+  const token = (await port.list()).find((t) => t.Name === name);
   if (token === undefined) throw new ApiError('NOT_FOUND', `Token "${name}" not found`);
   return token;
 }

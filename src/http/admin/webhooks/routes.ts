@@ -59,13 +59,13 @@ const secret = createRoute({
 });
 
 /** The webhook as stored after a change, with its new ETag. */
-function reread(
+async function reread(
   port: ConfigurationAdmin,
   admin: Parameters<typeof readOrganization>[1],
   organizationId: string,
   webhookId: string,
 ) {
-  const org = readOrganizationWebhook(port, admin, organizationId, webhookId);
+  const org = await readOrganizationWebhook(port, admin, organizationId, webhookId);
   const entry = org.Webhooks[webhookIndex(org, webhookId)];
   if (entry === undefined) throw new ApiError('INTERNAL', 'webhook vanished');
   return entry.Webhook;
@@ -74,25 +74,25 @@ function reread(
 /** /v1/admin/organizations/{OrganizationId}/webhooks: list, get, create, patch, delete, set the secret. */
 export function webhookRoutes(port: ConfigurationAdmin) {
   return adminRouter()
-    .openapi(list, (c) => {
-      const org = readOrganization(port, c.get('admin'), c.req.valid('param').OrganizationId);
+    .openapi(list, async (c) => {
+      const org = await readOrganization(port, c.get('admin'), c.req.valid('param').OrganizationId);
       const views = org.Webhooks.map((e) => webhookView(e.Webhook));
       return c.json(
         page(views, (w) => w.WebhookId, c.req.valid('query')),
         200,
       );
     })
-    .openapi(get, (c) => {
+    .openapi(get, async (c) => {
       const { OrganizationId, WebhookId } = c.req.valid('param');
-      const webhook = reread(port, c.get('admin'), OrganizationId, WebhookId);
+      const webhook = await reread(port, c.get('admin'), OrganizationId, WebhookId);
       return c.json(withEtag(c, webhookView(webhook), webhookVersion(webhook)), 200);
     })
-    .openapi(post, (c) => {
+    .openapi(post, async (c) => {
       const admin = c.get('admin');
       const { OrganizationId } = c.req.valid('param');
       const body = c.req.valid('json');
       const webhookId = (body.WebhookId ?? crypto.randomUUID()).toLowerCase();
-      editOrganization(port, admin, OrganizationId, (current) => {
+      await editOrganization(port, admin, OrganizationId, (current) => {
         if (current.Webhooks.some((e) => e.Webhook.WebhookId === webhookId))
           throw new ApiError('CONFLICT', `Webhook ${webhookId} exists`);
         const entry = { Webhook: { ...body, WebhookId: webhookId }, Subscriptions: [] };
@@ -101,15 +101,15 @@ export function webhookRoutes(port: ConfigurationAdmin) {
           focus: ['Webhooks', current.Webhooks.length, 'Webhook'],
         };
       });
-      const webhook = reread(port, admin, OrganizationId, webhookId);
+      const webhook = await reread(port, admin, OrganizationId, webhookId);
       c.header('Location', `/v1/admin/organizations/${OrganizationId}/webhooks/${webhookId}`);
       return c.json(withEtag(c, webhookView(webhook), webhookVersion(webhook)), 201);
     })
-    .openapi(patch, (c) => {
+    .openapi(patch, async (c) => {
       const admin = c.get('admin');
       const { OrganizationId, WebhookId } = c.req.valid('param');
       const changes = c.req.valid('json');
-      editOrganization(port, admin, OrganizationId, (current) => {
+      await editOrganization(port, admin, OrganizationId, (current) => {
         const index = webhookIndex(current, WebhookId);
         const entry = current.Webhooks[index] as (typeof current.Webhooks)[number];
         requireIfMatch(c, etagOf(webhookVersion(entry.Webhook)));
@@ -124,12 +124,12 @@ export function webhookRoutes(port: ConfigurationAdmin) {
           focus: ['Webhooks', index, 'Webhook'],
         };
       });
-      const webhook = reread(port, admin, OrganizationId, WebhookId);
+      const webhook = await reread(port, admin, OrganizationId, WebhookId);
       return c.json(withEtag(c, webhookView(webhook), webhookVersion(webhook)), 200);
     })
-    .openapi(remove, (c) => {
+    .openapi(remove, async (c) => {
       const { OrganizationId, WebhookId } = c.req.valid('param');
-      editOrganization(port, c.get('admin'), OrganizationId, (current) => {
+      await editOrganization(port, c.get('admin'), OrganizationId, (current) => {
         const index = webhookIndex(current, WebhookId);
         requireIfMatch(
           c,
@@ -139,11 +139,11 @@ export function webhookRoutes(port: ConfigurationAdmin) {
       });
       return c.body(null, 204);
     })
-    .openapi(secret, (c) => {
+    .openapi(secret, async (c) => {
       const admin = c.get('admin');
       const { OrganizationId, WebhookId } = c.req.valid('param');
       const { Secret } = c.req.valid('json');
-      editOrganization(port, admin, OrganizationId, (current) => {
+      await editOrganization(port, admin, OrganizationId, (current) => {
         const index = webhookIndex(current, WebhookId);
         const entry = current.Webhooks[index] as (typeof current.Webhooks)[number];
         if (c.req.header('if-match') !== undefined) requireIfMatch(c, etagOf(webhookVersion(entry.Webhook)));
@@ -155,7 +155,7 @@ export function webhookRoutes(port: ConfigurationAdmin) {
           focus: ['Webhooks', index, 'Webhook'],
         };
       });
-      const webhook = reread(port, admin, OrganizationId, WebhookId);
+      const webhook = await reread(port, admin, OrganizationId, WebhookId);
       return c.json(withEtag(c, webhookView(webhook), webhookVersion(webhook)), 200);
     });
 }
