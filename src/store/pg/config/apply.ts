@@ -8,7 +8,7 @@ import { CHANNELS, inTransaction, LOCKS } from '../sql.js';
 import { readStatePg } from './read-state.js';
 import { writeChangesPg } from './write-changes.js';
 
-type Queryable = Pick<pg.PoolClient, 'query'>;
+export type Queryable = Pick<pg.PoolClient, 'query'>;
 
 /** Takes the next configuration revision; call inside the change's transaction. */
 export async function nextRevisionPg(client: Queryable): Promise<number> {
@@ -33,31 +33,56 @@ export async function announceRevision(client: Queryable, revision: number): Pro
 }
 
 /**
- * Reads the stored configuration of these organizations, lets `plan` work out the changes and writes
- * them under the next revision, in one transaction: all or nothing. Configuration changes of every
- * instance are serialised by an advisory lock, so a plan cannot go stale before it is written (what
- * SQLite's IMMEDIATE transaction does). A dry run only plans.
+ * Runs `work` in one transaction that holds the configuration lock: configuration changes of every
+ * instance are serialised by it, so a plan cannot go stale before it is written (what SQLite's IMMEDIATE
+ * transaction does). A dry run takes no lock.
  */
-export async function applyPlannedPg(
+export function inConfigTransaction<T>(
+  pool: pg.Pool,
+  dryRun: boolean,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  return inTransaction(pool, async (client) => {
+    if (!dryRun) await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.config]);
+    return work(client);
+  });
+}
+
+/**
+ * Inside a configuration transaction: reads the stored configuration of these organizations, lets
+ * `plan` work out the changes and writes them, with their audit entries, under the next revision
+ * (announced to every instance at commit). A dry run only plans.
+ */
+export async function planAndWritePg(
+  client: Queryable,
+  organizationIds: readonly string[] | undefined,
+  read: ReadStateOptions,
+  plan: (current: StoredOrgState[], client: Queryable) => Promise<Planned>,
+  dryRun: boolean,
+): Promise<Change[]> {
+  const current = await readStatePg(client, organizationIds, read);
+  const { changes, desired, audit = [] } = await plan(current, client);
+  if (!dryRun && changes.length > 0) {
+    const at = Date.now();
+    const revision = await nextRevisionPg(client);
+    await writeChangesPg(client, changes, indexStates(current), indexStates(desired), at, revision);
+    await writeAuditPg(client, audit, at);
+    await announceRevision(client, revision);
+  }
+  return changes;
+}
+
+/** planAndWritePg in a transaction of its own: all or nothing. */
+export function applyPlannedPg(
   pool: pg.Pool,
   organizationIds: readonly string[],
   read: ReadStateOptions,
   plan: (current: StoredOrgState[], client: Queryable) => Promise<Planned>,
   dryRun: boolean,
 ): Promise<Change[]> {
-  return inTransaction(pool, async (client) => {
-    if (!dryRun) await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.config]);
-    const current = await readStatePg(client, organizationIds, read);
-    const { changes, desired, audit = [] } = await plan(current, client);
-    if (!dryRun && changes.length > 0) {
-      const at = Date.now();
-      const revision = await nextRevisionPg(client);
-      await writeChangesPg(client, changes, indexStates(current), indexStates(desired), at, revision);
-      await writeAuditPg(client, audit, at);
-      await announceRevision(client, revision);
-    }
-    return changes;
-  });
+  return inConfigTransaction(pool, dryRun, (client) =>
+    planAndWritePg(client, organizationIds, read, plan, dryRun),
+  );
 }
 
 /** Writes audit entries in one statement; call inside the transaction of the change they describe. */

@@ -39,18 +39,24 @@ interface SubscriptionRow {
 
 /**
  * The stored configuration of the given organizations, in the normalised form plans compare with a
- * document (the PostgreSQL reading of store/config/read-state.ts). Deleted webhooks are left out.
+ * document (the PostgreSQL reading of store/config/read-state.ts): the given organizations, or all
+ * (undefined), only one webhook with `webhookId`. Deleted webhooks are left out.
  */
 export async function readStatePg(
   client: Queryable,
-  organizationIds: readonly string[],
+  organizationIds: readonly string[] | undefined,
   options: ReadStateOptions = {},
 ): Promise<StoredOrgState[]> {
-  const ids = organizationIds.map((id) => id.toLowerCase());
-  if (ids.length === 0) return [];
-  const orgs = await client.query<{ id: string }>('SELECT id FROM organizations WHERE id = ANY($1)', [ids]);
+  // Every organization when none are named ($1 NULL), as SQLite's readState.
+  const ids = organizationIds?.map((id) => id.toLowerCase()) ?? null;
+  if (ids !== null && ids.length === 0) return [];
+  const orgs = await client.query<{ id: string }>(
+    'SELECT id FROM organizations WHERE $1::text[] IS NULL OR id = ANY($1)',
+    [ids],
+  );
   const groups = await client.query<GroupRow>(
-    'SELECT organization_id, id, source, members_from_document FROM security_groups WHERE organization_id = ANY($1)',
+    `SELECT organization_id, id, source, members_from_document FROM security_groups
+      WHERE $1::text[] IS NULL OR organization_id = ANY($1)`,
     [ids],
   );
   const wanted = options.membersOf ?? (() => true);
@@ -71,14 +77,16 @@ export async function readStatePg(
   const webhooks = await client.query<WebhookRow>(
     `SELECT id, webhook_id, organization_id, endpoint, description, secret, insecure_ssl, timeout_seconds,
             enabled, retry_schedule_seconds
-       FROM webhooks WHERE organization_id = ANY($1) AND deleted_at IS NULL`,
-    [ids],
+       FROM webhooks WHERE ($1::text[] IS NULL OR organization_id = ANY($1)) AND deleted_at IS NULL
+        AND ($2::text IS NULL OR webhook_id = $2)`,
+    [ids, options.webhookId ?? null],
   );
   const subscriptions = await client.query<SubscriptionRow>(
     `SELECT s.webhook_id, s.event_type, s.entity_id, s.security_group_id, s.all_entities, s.enabled
        FROM subscriptions s JOIN webhooks w ON w.id = s.webhook_id
-      WHERE w.organization_id = ANY($1) AND w.deleted_at IS NULL`,
-    [ids],
+      WHERE ($1::text[] IS NULL OR w.organization_id = ANY($1)) AND w.deleted_at IS NULL
+        AND ($2::text IS NULL OR w.webhook_id = $2)`,
+    [ids, options.webhookId ?? null],
   );
   const subscriptionsOf = new Map<number, SubscriptionRow[]>();
   for (const s of subscriptions.rows)

@@ -53,3 +53,32 @@ export async function replaceSecurityGroupMembersPg(
     };
   });
 }
+
+/** One page of a group's stored members, in EntityId order, after `after` (exclusive), with their count. */
+export async function groupMembersPagePg(
+  client: Pick<pg.Pool, 'query'>,
+  organizationId: string,
+  securityGroupId: string,
+  after: string | null,
+  limit: number,
+): Promise<{ entityIds: string[]; count: number; more: boolean }> {
+  const key = [organizationId.toLowerCase(), securityGroupId.toLowerCase()];
+  const count = await client.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM security_group_members WHERE organization_id = $1 AND security_group_id = $2',
+    key,
+  );
+  // The primary key (organization, group, entity) serves both the order and the cursor, in the
+  // database's collation for both.
+  const ids = await client.query<{ entity_id: string }>(
+    `SELECT entity_id FROM security_group_members
+      WHERE organization_id = $1 AND security_group_id = $2 AND entity_id > $3
+      ORDER BY entity_id LIMIT $4`,
+    [...key, after ?? '', limit + 1],
+  );
+  const entityIds = ids.rows.map((r) => r.entity_id);
+  return {
+    entityIds: entityIds.slice(0, limit),
+    count: count.rows[0]?.n ?? 0,
+    more: entityIds.length > limit,
+  };
+}
