@@ -1,9 +1,18 @@
-import type { AdminTokenDocument, GatewaySection } from '../config/index.js';
+import type pg from 'pg';
 import type { AdminDeps } from '../http/admin/app.js';
-import type { ConfigurationAdmin } from '../http/admin/config-port.js';
 import type { SupportOperations } from '../http/admin/ops/index.js';
-import type { AdminTokensPort, AdminTokenView } from '../http/admin/tokens/port.js';
 import { ApiError } from '../http/errors.js';
+import {
+  deleteAdminTokenPg,
+  insertAdminTokenPg,
+  readStoredAdminTokensPg,
+} from '../store/pg/config/admin-tokens.js';
+import { readAuditPg } from '../store/pg/config/audit.js';
+import { readStateSnapshotPg } from '../store/pg/config/read-state.js';
+import { groupMembersPagePg } from '../store/pg/config/security-groups.js';
+import type { AdminTokenRegistry, StoredAdminTokens } from './admin-tokens.js';
+import { configurationAdminOver } from './config-admin.js';
+import type { PgConfiguration } from './pg-gateway.js';
 
 /** The refusal of an admin operation built on SQLite-only code: the store is named, nothing changes. */
 export function notOnPostgres(what: string): ApiError {
@@ -14,50 +23,48 @@ export function notOnPostgres(what: string): ApiError {
   );
 }
 
-const CONFIGURATION_API = 'The configuration API (/v1/admin/organizations and below)';
-
 const refuse = (what: string) => () => {
   throw notOnPostgres(what);
 };
 
+/** The tokens created over the admin API, in the shared database (every instance reads them). */
+export const pgAdminTokens = (pool: pg.Pool): StoredAdminTokens => ({
+  read: () => readStoredAdminTokensPg(pool),
+  insert: (token) => insertAdminTokenPg(pool, token),
+  delete: (name, actor, at) => deleteAdminTokenPg(pool, name, actor, at),
+});
+
 /**
- * The admin API of a gateway on PostgreSQL: the bearer check (the file's Gateway.AdminTokens, reloaded
- * with it), GET /v1/admin/token and /tokens (the file's tokens) and GET /v1/admin/gateway work; the
- * configuration resources, the audit log, tokens created over the API and support's queries and repairs
- * read and write SQLite tables, so their routes answer 501 NOT_IMPLEMENTED in the API's error shape.
+ * The admin API of a gateway on PostgreSQL: the bearer check (the file's Gateway.AdminTokens and those
+ * created over the API, which every instance reloads when the configuration revision moves), the
+ * configuration resources, GET/PUT /v1/admin/config and the audit log over the single change path
+ * (PgConfiguration), tokens over the API and GET /v1/admin/gateway.
  */
 export function pgAdminDeps(o: {
-  adminTokens: () => readonly AdminTokenDocument[];
-  gateway: () => GatewaySection;
+  tokens: AdminTokenRegistry;
+  configuration: PgConfiguration;
+  pool: pg.Pool;
 }): AdminDeps {
-  const configuration: ConfigurationAdmin = {
-    organizations: refuse(CONFIGURATION_API),
-    organization: refuse(CONFIGURATION_API),
-    organizationWithWebhook: refuse(CONFIGURATION_API),
-    members: refuse(CONFIGURATION_API),
-    organizationGroups: refuse(CONFIGURATION_API),
-    edit: refuse(CONFIGURATION_API),
-    exportDocument: refuse('GET /v1/admin/config'),
-    applyDocument: refuse('PUT /v1/admin/config'),
-    audit: refuse('The audit log (/v1/admin/audit)'),
-  };
-  const tokens: AdminTokensPort = {
-    list: async () =>
-      o.adminTokens().map(
-        (t): AdminTokenView => ({
-          Name: t.Name,
-          Role: t.Role,
-          Organizations: t.Organizations?.map((id) => id.toLowerCase()) ?? null,
-          Source: 'file',
-        }),
-      ),
-    create: refuse('Creating admin tokens over the API'),
-    remove: refuse('Deleting admin tokens over the API'),
-  };
+  const configuration = configurationAdminOver({
+    running: () => o.configuration.running,
+    readState: (organizationIds, options) => readStateSnapshotPg(o.pool, organizationIds, options),
+    edit: (actor, organizationId, edit, refuseDelete, dryRun) =>
+      o.configuration.editOrganization(actor, organizationId, edit, refuseDelete, dryRun),
+    applyDocument: (actor, config, dryRun) => o.configuration.applyDocument(actor, config, dryRun),
+    audit: (query) => readAuditPg(o.pool, query),
+    members: (organizationId, securityGroupId, after, limit) =>
+      groupMembersPagePg(o.pool, organizationId, securityGroupId, after, limit),
+  });
   // Every support operation (events and deliveries queries, health, redeliver, recovery jobs, test sends,
   // explain) reads support's SQLite queries; the routes are kept so each answers the same clear refusal.
   const support = new Proxy({} as SupportOperations, {
     get: (_target, name) => refuse(`Support's ${String(name)} (/v1/admin/events, deliveries, jobs, ...)`),
   });
-  return { adminTokens: o.adminTokens, configuration, tokens, gateway: o.gateway, support };
+  return {
+    adminTokens: o.tokens.inForce,
+    configuration,
+    tokens: o.tokens,
+    gateway: () => o.configuration.running,
+    support,
+  };
 }

@@ -1,23 +1,34 @@
 import type { Server } from 'node:http';
 import { EventBus } from '../bus/event-bus.js';
-import { applyConfigPg } from '../config/apply-pg.js';
-import { type Change, loadConfig, type ParsedConfig, retentionPolicy } from '../config/index.js';
+import { applyAtStartPg, applyConfigPg, applyEditPg, applyReloadedPg } from '../config/apply-pg.js';
+import {
+  type Change,
+  loadConfig,
+  type OrganizationEdit,
+  type ParsedConfig,
+  refuseStoredTokenClash,
+  retentionPolicy,
+} from '../config/index.js';
 import type { GatewaySection } from '../config/schema.js';
 import { DeliveryEngine, type DeliveryTransport } from '../delivery/engine/engine.js';
 import { createApp } from '../http/app.js';
 import { type Logger, silentLogger } from '../log/logger.js';
 import { Router } from '../routing/router.js';
 import { LocalPublisher } from '../sdk/local-publisher.js';
+import { readStoredAdminTokensPg } from '../store/pg/config/admin-tokens.js';
+import { organizationHoldingsPg } from '../store/pg/config/audit.js';
 import { replaceSecurityGroupMembersPg } from '../store/pg/config/security-groups.js';
 import { openPgDatabase, type PgDatabase } from '../store/pg/database.js';
 import { PgListener } from '../store/pg/listener.js';
 import { PgStore } from '../store/pg/pg-store.js';
 import { PgRoutingSource } from '../store/pg/routing-source.js';
+import { AdminTokenRegistry } from './admin-tokens.js';
+import type { Holdings } from './config-admin.js';
 import { refuseRestartOnly } from './config-thread/config-work.js';
 import { destinationPolicy, logChanges } from './configuration.js';
 import { EventRecorder } from './event-recorder.js';
 import { closeServer, serveApi } from './listen.js';
-import { pgAdminDeps } from './pg-admin.js';
+import { pgAdminDeps, pgAdminTokens } from './pg-admin.js';
 import { httpTransport } from './transport.js';
 
 /** The safety net under LISTEN/NOTIFY: how often the revision is read and every lane looks for due work. */
@@ -61,6 +72,7 @@ export interface RunningPgGateway {
 export class PgConfiguration {
   private catching: Promise<void> | null = null;
   private again = false;
+  private gateway: GatewaySection;
 
   constructor(
     private readonly o: {
@@ -71,18 +83,70 @@ export class PgConfiguration {
       logger: Logger;
       applyGateway: (gateway: GatewaySection) => void;
       running: GatewaySection;
+      /** Called when the stored revision moved (after routing followed): the admin tokens reload. */
+      onRevision?: () => Promise<void>;
     },
-  ) {}
+  ) {
+    this.gateway = o.running;
+  }
 
-  /** Applies a validated document; throws ConfigError, having changed nothing. */
+  /** The Gateway section in force (the file's, as started or last reloaded). */
+  get running(): GatewaySection {
+    return this.gateway;
+  }
+
+  /**
+   * Applies a validated document (SIGHUP, an in-process reload): always, and it becomes the document last
+   * applied (the start-up rule compares with it). Throws ConfigError, having changed nothing.
+   */
   async apply(config: ParsedConfig, source?: string): Promise<Change[]> {
     refuseRestartOnly(config.gateway, this.o.running, source);
-    const changes = await applyConfigPg(this.o.database.pool, config);
+    // The file may not take the Name or the token of one created over the admin API.
+    refuseStoredTokenClash(config.gateway, await readStoredAdminTokensPg(this.o.database.pool), source);
+    const changes = await applyReloadedPg(this.o.database.pool, config);
+    this.gateway = config.gateway;
     this.o.applyGateway(config.gateway);
     logChanges(this.o.logger, changes);
     await this.catchUp();
     return changes;
   }
+
+  // --- The admin API's changes (helper C): the same change path, audited under the token's Name. ---
+
+  /**
+   * One organization changed by an admin (validated as a document, planned and written with its audit
+   * entries in one transaction); `refuseDelete` sees what it still holds when the edit deletes it.
+   */
+  async editOrganization(
+    actor: string,
+    organizationId: string,
+    edit: OrganizationEdit,
+    refuseDelete: (holdings: Holdings) => void,
+    dryRun: boolean,
+  ): Promise<Change[]> {
+    const changes = await applyEditPg(this.o.database.pool, organizationId, edit, {
+      actor,
+      delivery: this.gateway.Delivery,
+      dryRun,
+      refuseDelete: async (client, id) => refuseDelete(await organizationHoldingsPg(client, id)),
+    });
+    return this.followed(changes, dryRun);
+  }
+
+  /** A document's Organizations applied over the admin API (PUT /v1/admin/config), audited under `actor`. */
+  async applyDocument(actor: string, config: ParsedConfig, dryRun: boolean): Promise<Change[]> {
+    const changes = await applyConfigPg(this.o.database.pool, config, { actor, dryRun });
+    return this.followed(changes, dryRun);
+  }
+
+  private async followed(changes: Change[], dryRun: boolean): Promise<Change[]> {
+    if (!dryRun) {
+      logChanges(this.o.logger, changes);
+      await this.catchUp();
+    }
+    return changes;
+  }
+  // --- end of the admin API's changes ---
 
   /** SIGHUP: reads, validates and applies the file the environment names. */
   async reloadFile(env: Record<string, string | undefined>): Promise<Change[]> {
@@ -116,6 +180,7 @@ export class PgConfiguration {
         if (await this.o.source.load()) {
           const changed = this.o.router.refresh();
           if (changed.length > 0) this.o.engine.reconfigure(changed);
+          await this.o.onRevision?.();
         }
       } while (this.again);
     };
@@ -149,8 +214,18 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
   };
   const source = new PgRoutingSource(database.pool);
   let router: Router;
+  // Admin tokens (helper C): the file may not take the Name or the token of one created over the API.
+  let adminTokens: AdminTokenRegistry;
   try {
-    logChanges(logger, await applyConfigPg(database.pool, options.config));
+    const stored = await readStoredAdminTokensPg(database.pool);
+    refuseStoredTokenClash(gateway, stored);
+    adminTokens = new AdminTokenRegistry(pgAdminTokens(database.pool), stored, gateway, logger);
+    // The file's Organizations apply only when they changed since last applied: the store, which the
+    // admin API changes, is the source of truth.
+    const applied = await applyAtStartPg(database.pool, options.config);
+    if (applied === null)
+      logger.info('configuration file unchanged since last applied: the store is kept as it is');
+    else logChanges(logger, applied);
     await source.load();
     router = new Router(source);
   } catch (error) {
@@ -172,7 +247,6 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
   });
   engine = running;
   let producerTokens = gateway.ProducerTokens;
-  let inForce = gateway;
   const configuration = new PgConfiguration({
     database,
     source,
@@ -180,8 +254,10 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
     engine: running,
     logger,
     running: gateway,
+    // Tokens created or deleted on another instance take the next revision (helper C).
+    onRevision: () => adminTokens.reload(),
     applyGateway: (next) => {
-      inForce = next;
+      adminTokens.setFileTokens(next);
       producerTokens = next.ProducerTokens;
       http?.setPolicy(destinationPolicy(next.Delivery));
       void store.retain(retentionPolicy(next));
@@ -223,7 +299,7 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
         replaceMembers: (org, group, ids) => configuration.replaceGroupMembers(org, group, ids),
       },
       producerTokens: () => producerTokens,
-      admin: pgAdminDeps({ adminTokens: () => inForce.AdminTokens, gateway: () => inForce }),
+      admin: pgAdminDeps({ tokens: adminTokens, configuration, pool: database.pool }),
       logger,
       health: {
         isReady: () => store.healthy() && listener.listening,

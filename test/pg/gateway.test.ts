@@ -66,7 +66,7 @@ describe.skipIf(!postgresAvailable())('the gateway on PostgreSQL', () => {
     expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
   });
 
-  it('answers the admin API parts built on SQLite with 501 NOT_IMPLEMENTED in the error shape, and serves the rest', async () => {
+  it('answers the support routes built on SQLite with 501 NOT_IMPLEMENTED in the error shape, and serves the rest', async () => {
     const url = await server.createDatabase();
     const gateway = await start(
       testDocument(url, { adminTokens: [ADMIN, VIEWER], organizations: [organization(ORG, [])] }),
@@ -79,11 +79,6 @@ describe.skipIf(!postgresAvailable())('the gateway on PostgreSQL', () => {
     expect(JSON.stringify(tokens.body)).not.toContain(ADMIN.Token);
     expect((await adminCall(base, 'GET', '/v1/admin/gateway')).status).toBe(200);
     const refused: [string, string, unknown?][] = [
-      ['GET', '/v1/admin/organizations'],
-      ['GET', `/v1/admin/organizations/${ORG}`],
-      ['GET', '/v1/admin/config'],
-      ['GET', '/v1/admin/audit'],
-      ['POST', '/v1/admin/tokens', { Name: 'new', Role: 'viewer' }],
       ['GET', `/v1/admin/events?OrganizationId=${ORG}`],
       ['GET', '/v1/admin/events/00000000-0000-4000-8000-000000000000'],
       ['GET', '/v1/admin/deliveries/1'],

@@ -136,3 +136,23 @@ export async function readStatePg(
     )
     .sort(byString((o) => o.organizationId));
 }
+
+/** readStatePg in one REPEATABLE READ snapshot: an answer never mixes two commits. */
+export async function readStateSnapshotPg(
+  pool: pg.Pool,
+  organizationIds: readonly string[] | undefined,
+  options: ReadStateOptions = {},
+): Promise<StoredOrgState[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const state = await readStatePg(client, organizationIds, options);
+    await client.query('COMMIT');
+    return state;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
