@@ -75,6 +75,10 @@ export async function writeChangesPg(
     const org = change.organizationId;
     touched.add(org);
     switch (`${change.op} ${change.kind}`) {
+      case 'delete organization':
+        // Only an organization with nothing left (no groups, no webhooks, no history) is deleted.
+        await client.query('DELETE FROM organizations WHERE id = $1', [org]);
+        break;
       case 'create organization':
         await client.query('INSERT INTO organizations (id, created_at, revision) VALUES ($1, $2, $3)', [
           org,
