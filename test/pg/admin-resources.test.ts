@@ -104,7 +104,7 @@ describe.skipIf(!postgresAvailable())('admin API on PostgreSQL: configuration re
     ]);
   });
 
-  it("organizations: one that kept a deleted webhook's history, or a producers' group, is not deleted (409, as on SQLite)", async () => {
+  it("organizations: one that kept a deleted webhook's history is not deleted (409, as on SQLite)", async () => {
     const orgs = '/v1/admin/organizations';
     await adminCall(url, 'POST', orgs, { token: EDITOR.Token, body: { OrganizationId: THIRD_ORG } });
     const hook = await adminCall(url, 'POST', `${orgs}/${THIRD_ORG}/webhooks`, {
