@@ -161,6 +161,17 @@ describe.skipIf(!postgresAvailable())('admin API on PostgreSQL: several instance
       body: { Name: 'made-on-a', Role: 'viewer' },
     });
     expect(again.status).toBe(201);
+    // The file may not take a stored token's Name: a reload (SIGHUP's path) and a start are refused whole.
+    const taking = testDocument(url, {
+      adminTokens: [ADMIN, EDITOR, { Name: 'made-on-a', Token: 'file-token-0123456789', Role: 'viewer' }],
+      organizations: [organization(ORG, [])],
+    });
+    await expect(a.reload(parseConfigDocument(taking))).rejects.toMatchObject({
+      problems: [expect.objectContaining({ path: '$.Gateway.AdminTokens[2].Name' })],
+    });
+    await expect(start(taking)).rejects.toMatchObject({
+      problems: [expect.objectContaining({ path: '$.Gateway.AdminTokens[2].Name' })],
+    });
     const clash = await adminCall(a.url as string, 'POST', '/v1/admin/tokens', {
       body: { Name: 'made-on-a', Role: 'admin' },
     });

@@ -9,14 +9,18 @@ export const HELD_STATE_OF = (webhookRowId: string) =>
   `(SELECT CASE WHEN w.deleted_at IS NOT NULL THEN 'cancelled' WHEN NOT w.enabled THEN 'paused' END
       FROM webhooks w WHERE w.id = ${webhookRowId})`;
 
-/** Runs `work` in one transaction on a client of the pool: committed when it resolves, rolled back when not. */
+/**
+ * Runs `work` in one transaction on a client of the pool: committed when it resolves, rolled back when
+ * not. `begin` may name an isolation level (a read in one snapshot).
+ */
 export async function inTransaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
+  begin = 'BEGIN',
 ): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     try {
       const result = await work(client);
       await client.query('COMMIT');

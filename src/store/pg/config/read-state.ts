@@ -7,6 +7,7 @@ import {
   subscriptionSet,
   type WebhookState,
 } from '../../config/state.js';
+import { inTransaction } from '../sql.js';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -138,21 +139,14 @@ export async function readStatePg(
 }
 
 /** readStatePg in one REPEATABLE READ snapshot: an answer never mixes two commits. */
-export async function readStateSnapshotPg(
+export function readStateSnapshotPg(
   pool: pg.Pool,
   organizationIds: readonly string[] | undefined,
   options: ReadStateOptions = {},
 ): Promise<StoredOrgState[]> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const state = await readStatePg(client, organizationIds, options);
-    await client.query('COMMIT');
-    return state;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  return inTransaction(
+    pool,
+    (client) => readStatePg(client, organizationIds, options),
+    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+  );
 }
