@@ -10,6 +10,7 @@ import {
 import { readAuditPg } from '../store/pg/config/audit.js';
 import { readStateSnapshotPg } from '../store/pg/config/read-state.js';
 import { groupMembersPagePg } from '../store/pg/config/security-groups.js';
+import { inTransaction, SNAPSHOT } from '../store/pg/sql.js';
 import type { AdminTokenRegistry, StoredAdminTokens } from './admin-tokens.js';
 import { configurationAdminOver } from './config-admin.js';
 import type { PgConfiguration } from './pg-gateway.js';
@@ -52,8 +53,13 @@ export function pgAdminDeps(o: {
       o.configuration.editOrganization(actor, organizationId, edit, refuseDelete, dryRun),
     applyDocument: (actor, config, dryRun) => o.configuration.applyDocument(actor, config, dryRun),
     audit: (query) => readAuditPg(o.pool, query),
+    // The count and the page from one snapshot.
     members: (organizationId, securityGroupId, after, limit) =>
-      groupMembersPagePg(o.pool, organizationId, securityGroupId, after, limit),
+      inTransaction(
+        o.pool,
+        (client) => groupMembersPagePg(client, organizationId, securityGroupId, after, limit),
+        SNAPSHOT,
+      ),
   });
   // Every support operation (events and deliveries queries, health, redeliver, recovery jobs, test sends,
   // explain) reads support's SQLite queries; the routes are kept so each answers the same clear refusal.

@@ -9,6 +9,9 @@ export const HELD_STATE_OF = (webhookRowId: string) =>
   `(SELECT CASE WHEN w.deleted_at IS NOT NULL THEN 'cancelled' WHEN NOT w.enabled THEN 'paused' END
       FROM webhooks w WHERE w.id = ${webhookRowId})`;
 
+/** The beginning of a read-only transaction that reads one snapshot throughout. */
+export const SNAPSHOT = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
+
 /**
  * Runs `work` in one transaction on a client of the pool: committed when it resolves, rolled back when
  * not. `begin` may name an isolation level (a read in one snapshot).

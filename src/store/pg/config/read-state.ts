@@ -7,7 +7,7 @@ import {
   subscriptionSet,
   type WebhookState,
 } from '../../config/state.js';
-import { inTransaction } from '../sql.js';
+import { inTransaction, SNAPSHOT } from '../sql.js';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -144,9 +144,5 @@ export function readStateSnapshotPg(
   organizationIds: readonly string[] | undefined,
   options: ReadStateOptions = {},
 ): Promise<StoredOrgState[]> {
-  return inTransaction(
-    pool,
-    (client) => readStatePg(client, organizationIds, options),
-    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
-  );
+  return inTransaction(pool, (client) => readStatePg(client, organizationIds, options), SNAPSHOT);
 }

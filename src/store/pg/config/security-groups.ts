@@ -56,7 +56,7 @@ export async function replaceSecurityGroupMembersPg(
 
 /** One page of a group's stored members, in EntityId order, after `after` (exclusive), with their count. */
 export async function groupMembersPagePg(
-  client: Pick<pg.Pool, 'query'>,
+  client: Pick<pg.PoolClient, 'query'>,
   organizationId: string,
   securityGroupId: string,
   after: string | null,
