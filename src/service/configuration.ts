@@ -1,8 +1,8 @@
 import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import {
+  applyAndRecord,
   applyConfig,
   applyEdit,
-  applyAndRecord,
   type Change,
   type GatewaySection,
   type OrganizationEdit,
