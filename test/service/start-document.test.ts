@@ -107,10 +107,10 @@ describe('the configuration file at start', () => {
     const dir = tempDir();
     dirs.push(dir);
     const dbFile = join(dir, 'gateway.db');
-    const withToken = (token: string, endpoints: string[]) => ({
-      ...documentFor(dbFile, endpoints),
-      Gateway: { ...documentFor(dbFile, endpoints).Gateway, ProducerTokens: [token] },
-    });
+    const withToken = (token: string, endpoints: string[]) => {
+      const document = documentFor(dbFile, endpoints);
+      return { ...document, Gateway: { ...(document.Gateway as object), ProducerTokens: [token] } };
+    };
     const file = writeConfig(dir, withToken('token-one', ['http://127.0.0.1:9/a']));
     const gateway = await startGateway({
       config: parseConfigDocument(withToken('token-one', ['http://127.0.0.1:9/a'])),
