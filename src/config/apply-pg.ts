@@ -57,12 +57,13 @@ export function applyConfigPg(
 }
 
 /**
- * The start-up rule (start-document.ts) on PostgreSQL: the file's Organizations are applied only when
- * their hash differs from the one last applied, as an import audited as `document`; the check, the apply
- * and the new hash are one transaction under the configuration lock, so of several instances starting
- * together with the same file one applies it and the others find it applied. Null when unchanged.
+ * The configuration file's rule (start-document.ts applyFileIfChanged), at start and on SIGHUP, on
+ * PostgreSQL: the file's Organizations are applied only when their hash differs from the one last applied
+ * from it, as an import audited as `document`. The check, the apply and the new hash are one transaction
+ * under the configuration lock, so of several instances starting (or reloading) together with the same
+ * file one applies it and the others find it applied. Null when unchanged.
  */
-export function applyAtStartPg(pool: pg.Pool, config: ParsedConfig): Promise<Change[] | null> {
+export function applyFileIfChangedPg(pool: pg.Pool, config: ParsedConfig): Promise<Change[] | null> {
   const hash = organizationsHash(config);
   return inConfigTransaction(pool, false, async (client) => {
     if ((await appliedDocumentHashPg(client, START_DOCUMENT)) === hash) return null;
@@ -72,8 +73,8 @@ export function applyAtStartPg(pool: pg.Pool, config: ParsedConfig): Promise<Cha
   });
 }
 
-/** SIGHUP re-reads the file and applies it always: it becomes the one last applied. */
-export function applyReloadedPg(pool: pg.Pool, config: ParsedConfig): Promise<Change[]> {
+/** A document applied in process (RunningPgGateway.reload): always, and it becomes the one last applied. */
+export function applyAndRecordPg(pool: pg.Pool, config: ParsedConfig): Promise<Change[]> {
   return inConfigTransaction(pool, false, async (client) => {
     const changes = await applyDocumentIn(client, config, {});
     await recordAppliedDocumentPg(client, START_DOCUMENT, organizationsHash(config));

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { EventBus } from '../bus/event-bus.js';
-import { applyAtStartPg, applyConfigPg, applyEditPg, applyReloadedPg } from '../config/apply-pg.js';
+import { applyAndRecordPg, applyConfigPg, applyEditPg, applyFileIfChangedPg } from '../config/apply-pg.js';
 import {
   type Change,
   loadConfig,
@@ -96,14 +96,40 @@ export class PgConfiguration {
   }
 
   /**
-   * Applies a validated document (SIGHUP, an in-process reload): always, and it becomes the document last
-   * applied (the start-up rule compares with it). Throws ConfigError, having changed nothing.
+   * Applies a validated document in process (RunningPgGateway.reload): always, and it becomes the one last
+   * applied from the file. Throws ConfigError, having changed nothing.
    */
-  async apply(config: ParsedConfig, source?: string): Promise<Change[]> {
+  apply(config: ParsedConfig): Promise<Change[]> {
+    return this.take(config, undefined, () => applyAndRecordPg(this.o.database.pool, config));
+  }
+
+  /**
+   * SIGHUP: reads and validates the file the environment names and takes its Gateway section; its
+   * Organizations are applied only when they changed since last applied from the file, so a reload that
+   * rotates a token keeps what the admin API changed (as on SQLite).
+   */
+  async reloadFile(env: Record<string, string | undefined>): Promise<Change[]> {
+    const { config, path } = loadConfig({ env });
+    return this.take(config, path, async () => {
+      const changes = await applyFileIfChangedPg(this.o.database.pool, config);
+      if (changes === null)
+        this.o.logger.info(
+          'configuration file reloaded: its Organizations are unchanged since last applied, so the store keeps its own (changes made over the admin API or by gateway import stay); gateway import FILE applies a file as it is',
+        );
+      return changes ?? [];
+    });
+  }
+
+  /** A document's Gateway section is checked, its Organizations applied by `write`, then the parts follow. */
+  private async take(
+    config: ParsedConfig,
+    source: string | undefined,
+    write: () => Promise<Change[]>,
+  ): Promise<Change[]> {
     refuseRestartOnly(config.gateway, this.o.running, source);
     // The file may not take the Name or the token of one created over the admin API.
     refuseStoredTokenClash(config.gateway, await readStoredAdminTokensPg(this.o.database.pool), source);
-    const changes = await applyReloadedPg(this.o.database.pool, config);
+    const changes = await write();
     this.gateway = config.gateway;
     this.o.applyGateway(config.gateway);
     logChanges(this.o.logger, changes);
@@ -147,12 +173,6 @@ export class PgConfiguration {
     return changes;
   }
   // --- end of the admin API's changes ---
-
-  /** SIGHUP: reads, validates and applies the file the environment names. */
-  async reloadFile(env: Record<string, string | undefined>): Promise<Change[]> {
-    const { config, path } = loadConfig({ env });
-    return this.apply(config, path);
-  }
 
   async replaceGroupMembers(organizationId: string, securityGroupId: string, entityIds: readonly string[]) {
     const stored = await replaceSecurityGroupMembersPg(
@@ -222,7 +242,7 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
     adminTokens = new AdminTokenRegistry(pgAdminTokens(database.pool), stored, gateway, logger);
     // The file's Organizations apply only when they changed since last applied: the store, which the
     // admin API changes, is the source of truth.
-    const applied = await applyAtStartPg(database.pool, options.config);
+    const applied = await applyFileIfChangedPg(database.pool, options.config);
     if (applied === null)
       logger.info('configuration file unchanged since last applied: the store is kept as it is');
     else logChanges(logger, applied);

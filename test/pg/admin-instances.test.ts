@@ -1,10 +1,12 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigDocument } from '../../src/config/index.js';
 import { startServing } from '../../src/service/gateway.js';
 import type { RunningPgGateway } from '../../src/service/pg-gateway.js';
 import { ADMIN, adminCall, EDITOR } from '../support/admin.js';
 import { specEvent } from '../support/events.js';
-import { ORG, organization, TOKEN, testDocument } from '../support/gateway.js';
+import { ORG, organization, TOKEN, tempDir, testDocument, writeConfig } from '../support/gateway.js';
 import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
 
 /** Polls `check` every 20 ms until it holds; the milliseconds it took, or a failure after `withinMs`. */
@@ -178,7 +180,7 @@ describe.skipIf(!postgresAvailable())('admin API on PostgreSQL: several instance
     expect(clash.status).toBe(409);
   });
 
-  it('at start the document applies only when it differs from the one last applied, audited as document; SIGHUP applies it always', async () => {
+  it('at start and on SIGHUP the file applies only when its Organizations differ from those last applied, audited as document; an in-process reload applies always', async () => {
     const url = await server.createDatabase();
     const document = documentAt(url, ['http://127.0.0.1:9/from-file']);
     const first = await start(document);
@@ -220,15 +222,36 @@ describe.skipIf(!postgresAvailable())('admin API on PostgreSQL: several instance
     expect(added).toEqual(expect.arrayContaining(['document create webhook', 'document update webhook']));
     expect(added.every((line) => line.startsWith('document '))).toBe(true);
 
-    // SIGHUP's path applies the file even though it is the one last applied.
+    // SIGHUP with the same Organizations and a rotated token: the API's change stays (as on SQLite).
     const again = await adminCall(next.url as string, 'GET', path);
     await adminCall(next.url as string, 'PATCH', path, {
       token: EDITOR.Token,
       body: { Description: 'made over the API again' },
       headers: { 'if-match': again.headers.get('etag') as string },
     });
-    await next.reload(parseConfigDocument(changed));
+    const rotated = testDocument(url, {
+      adminTokens: [ADMIN, { ...EDITOR, Token: 'rotated-editor-token-0123456789' }],
+      organizations: (changed as { Organizations: unknown[] }).Organizations,
+    });
+    const file = writeConfig(tempDir(), rotated);
+    expect(await next.configuration.reloadFile({ GATEWAY_CONFIG: file })).toEqual([]);
+    expect((await adminCall(next.url as string, 'GET', path)).body.Description).toBe(
+      'made over the API again',
+    );
+    expect((await adminCall(next.url as string, 'GET', path, { token: EDITOR.Token })).status).toBe(401);
+    // SIGHUP with changed Organizations applies them; an in-process reload applies always.
+    writeConfig(dirname(file), documentAt(url, ['http://127.0.0.1:9/from-file']));
+    expect(await next.configuration.reloadFile({ GATEWAY_CONFIG: file })).not.toEqual([]);
     expect((await adminCall(next.url as string, 'GET', path)).body.Description).toBeNull();
+    const third = await adminCall(next.url as string, 'GET', path);
+    const thirdEdit = await adminCall(next.url as string, 'PATCH', path, {
+      body: { Description: 'made over the API a third time' },
+      headers: { 'if-match': third.headers.get('etag') as string },
+    });
+    expect(thirdEdit.status).toBe(200);
+    await next.reload(parseConfigDocument(documentAt(url, ['http://127.0.0.1:9/from-file'])));
+    expect((await adminCall(next.url as string, 'GET', path)).body.Description).toBeNull();
+    rmSync(dirname(file), { recursive: true, force: true });
   });
 
   it('of several instances starting together, one applies a new document and the others find it applied; an unchanged one leaves API changes', async () => {
