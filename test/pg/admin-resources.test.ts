@@ -326,7 +326,7 @@ describe.skipIf(!postgresAvailable())('admin API on PostgreSQL: configuration re
       headers: { 'if-match': etag(changed) },
     });
     expect([handed.status, handed.body.EntityIds, handed.body.MemberCount]).toEqual([200, null, 250]);
-    // Now a producer may set them (and on SQLite that PUT is not audited either).
+    // Now a producer may set them: audited as `producer`, by counts (as on SQLite).
     const put = await fetch(`${url}/v1/organizations/${ORG}/security-groups/${GROUP}`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
@@ -335,6 +335,25 @@ describe.skipIf(!postgresAvailable())('admin API on PostgreSQL: configuration re
     expect(put.status).toBeLessThan(300);
     const members = await adminCall(url, 'GET', `${base}/${GROUP}/members`);
     expect([members.body.Items, members.body.MemberCount]).toEqual([[ENTITY], 1]);
+    const [entry] = (await adminCall(url, 'GET', '/v1/admin/audit?Limit=1')).body.Items as Items;
+    expect(entry).toMatchObject({
+      Actor: 'producer',
+      Action: 'update',
+      Resource: 'security-group',
+      ResourceId: GROUP,
+      Before: { MemberCount: 250 },
+      After: { MemberCount: 1, Added: 1, Removed: 250 },
+    });
+    // The same members again change nothing and record nothing.
+    const same = await fetch(`${url}/v1/organizations/${ORG}/security-groups/${GROUP}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ EntityIds: [ENTITY] }),
+    });
+    expect(same.status).toBeLessThan(300);
+    expect(((await adminCall(url, 'GET', '/v1/admin/audit?Limit=1')).body.Items as Items)[0]?.Seq).toBe(
+      entry?.Seq,
+    );
 
     await adminCall(
       url,
@@ -354,8 +373,9 @@ describe.skipIf(!postgresAvailable())('admin API on PostgreSQL: configuration re
     expect((await adminCall(url, 'GET', `${base}/${GROUP}`)).status).toBe(404);
     // The audit shows a group's MemberCount, not its members (src/config/audit.ts, shared with SQLite):
     // the PATCH that swapped one member kept the count, so only the hand-over is an update.
-    expect(await audit('Resource=security-group&Limit=3')).toEqual([
+    expect(await audit('Resource=security-group&Limit=4')).toEqual([
       'eddie delete security-group',
+      'producer update security-group',
       'eddie update security-group',
       'eddie create security-group',
     ]);

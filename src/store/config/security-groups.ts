@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import type { GatewayDatabase } from '../database.js';
 import { organizations, securityGroups } from '../schema/index.js';
-import { PRODUCER_ACTOR, writeAudit } from './audit.js';
+import { type AuditEntry, PRODUCER_ACTOR, writeAudit } from './audit.js';
 import { nextRevision } from './revision.js';
-import { writeMembers } from './write-changes.js';
+import { type MemberChanges, writeMembers } from './write-changes.js';
 
 export interface ReplacedMembers {
   created: boolean;
@@ -64,30 +64,7 @@ export function replaceSecurityGroupMembers(
       db.update(securityGroups).set({ updatedAt: now, revision }).where(thisGroup).run();
     }
     const changed = writeMembers(g, org, group, members);
-    // Audited like every configuration change, by count: a PUT may name 100,000 members, and the same
-    // members sent again change nothing and are not logged.
-    if (existing === undefined || changed.added + changed.removed > 0) {
-      const view = (count: number) => ({
-        SecurityGroupId: group,
-        MembersFrom: 'producers',
-        MemberCount: count,
-      });
-      writeAudit(
-        g,
-        [
-          {
-            actor: PRODUCER_ACTOR,
-            organizationId: org,
-            resource: 'security-group',
-            resourceId: group,
-            action: existing === undefined ? 'create' : 'update',
-            before: existing === undefined ? null : view(changed.before),
-            after: { ...view(members.length), Added: changed.added, Removed: changed.removed },
-          },
-        ],
-        now,
-      );
-    }
+    writeAudit(g, producerPutAudit(org, group, existing === undefined, changed, members.length), now);
     return {
       created: existing === undefined,
       organizationId: org,
@@ -97,6 +74,36 @@ export function replaceSecurityGroupMembers(
     };
   });
   return run.immediate();
+}
+
+/**
+ * The audit entry of a producer's PUT (either store), by count: a PUT may name 100,000 members, and the
+ * same members sent again change nothing and are not logged (no entry).
+ */
+export function producerPutAudit(
+  organizationId: string,
+  securityGroupId: string,
+  created: boolean,
+  changed: MemberChanges,
+  count: number,
+): AuditEntry[] {
+  if (!created && changed.added + changed.removed === 0) return [];
+  const view = (members: number) => ({
+    SecurityGroupId: securityGroupId,
+    MembersFrom: 'producers',
+    MemberCount: members,
+  });
+  return [
+    {
+      actor: PRODUCER_ACTOR,
+      organizationId,
+      resource: 'security-group',
+      resourceId: securityGroupId,
+      action: created ? 'create' : 'update',
+      before: created ? null : view(changed.before),
+      after: { ...view(count), Added: changed.added, Removed: changed.removed },
+    },
+  ];
 }
 
 /** One page of a group's stored members, in EntityId order, after `after` (exclusive), with their count. */

@@ -1,11 +1,15 @@
 import type pg from 'pg';
-import { DocumentOwnsMembersError, type ReplacedMembers } from '../../config/security-groups.js';
+import {
+  DocumentOwnsMembersError,
+  producerPutAudit,
+  type ReplacedMembers,
+} from '../../config/security-groups.js';
 import { inTransaction, LOCKS } from '../sql.js';
-import { announceRevision, nextRevisionPg } from './apply.js';
+import { announceRevision, nextRevisionPg, writeAuditPg } from './apply.js';
 import { writeMembersPg } from './write-changes.js';
 
 /**
- * A producer's PUT of a group's members, in one transaction (the PostgreSQL twin of
+ * A producer's PUT of a group's members, in one transaction with its audit entry (the PostgreSQL twin of
  * store/config/security-groups.ts): creates the organization and the group when missing, and refuses a
  * group whose members the configuration document lists.
  */
@@ -42,7 +46,8 @@ export async function replaceSecurityGroupMembersPg(
         'UPDATE security_groups SET updated_at = $3, revision = $4 WHERE organization_id = $1 AND id = $2',
         [org, group, now, revision],
       );
-    await writeMembersPg(client, org, group, members);
+    const changed = await writeMembersPg(client, org, group, members);
+    await writeAuditPg(client, producerPutAudit(org, group, row === undefined, changed, members.length), now);
     await announceRevision(client, revision);
     return {
       created: row === undefined,

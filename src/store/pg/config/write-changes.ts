@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Change, SubscriptionState, WebhookState } from '../../config/state.js';
-import type { StateIndex } from '../../config/write-changes.js';
+import type { MemberChanges, StateIndex } from '../../config/write-changes.js';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -18,23 +18,32 @@ function webhookIdOf(change: Change): string {
   return change.webhookId;
 }
 
-/** Sets a group's members in the caller's transaction, writing only those that left or joined. */
+/**
+ * Sets a group's members in the caller's transaction, writing only those that left or joined; `members`
+ * without repeats. Returns how many were stored before, added and removed.
+ */
 export async function writeMembersPg(
   client: Queryable,
   organizationId: string,
   securityGroupId: string,
   members: readonly string[],
-): Promise<void> {
-  await client.query(
+): Promise<MemberChanges> {
+  const key = [organizationId, securityGroupId];
+  const stored = await client.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM security_group_members WHERE organization_id = $1 AND security_group_id = $2',
+    key,
+  );
+  const removed = await client.query(
     `DELETE FROM security_group_members
       WHERE organization_id = $1 AND security_group_id = $2 AND NOT (entity_id = ANY($3::text[]))`,
-    [organizationId, securityGroupId, members],
+    [...key, members],
   );
-  await client.query(
+  const added = await client.query(
     `INSERT INTO security_group_members (organization_id, security_group_id, entity_id)
      SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING`,
-    [organizationId, securityGroupId, members],
+    [...key, members],
   );
+  return { before: stored.rows[0]?.n ?? 0, added: added.rowCount ?? 0, removed: removed.rowCount ?? 0 };
 }
 
 function webhookColumns(w: WebhookState): unknown[] {
