@@ -45,6 +45,8 @@ export function pgAdminDeps(o: {
   tokens: AdminTokenRegistry;
   configuration: PgConfiguration;
   pool: pg.Pool;
+  /** Support's operations on PostgreSQL (helper S's builder); without them each route answers 501. */
+  support?: SupportOperations;
 }): AdminDeps {
   const configuration = configurationAdminOver({
     running: () => o.configuration.running,
@@ -61,11 +63,12 @@ export function pgAdminDeps(o: {
         SNAPSHOT,
       ),
   });
-  // Every support operation (events and deliveries queries, health, redeliver, recovery jobs, test sends,
-  // explain) reads support's SQLite queries; the routes are kept so each answers the same clear refusal.
-  const support = new Proxy({} as SupportOperations, {
-    get: (_target, name) => refuse(`Support's ${String(name)} (/v1/admin/events, deliveries, jobs, ...)`),
-  });
+  // Until support's operations are given, their routes are kept and each answers the same clear refusal.
+  const support =
+    o.support ??
+    new Proxy({} as SupportOperations, {
+      get: (_target, name) => refuse(`Support's ${String(name)} (/v1/admin/events, deliveries, jobs, ...)`),
+    });
   return {
     adminTokens: o.tokens.inForce,
     configuration,
