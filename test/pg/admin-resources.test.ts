@@ -20,8 +20,9 @@ const problemPaths = (body: Record<string, unknown>) =>
 const etag = (call: { headers: Headers }) => call.headers.get('etag') as string;
 
 /**
- * The admin API's configuration resources on a gateway whose Database is PostgreSQL: the same routes,
- * answers, validation, ETags, roles, scopes and audit as on SQLite (test/http/admin/*), on a real server.
+ * The admin API's configuration resources on a gateway whose Database is PostgreSQL, beyond the shared
+ * scenario (admin-shared.test.ts): what the store does under them (secrets, deleted webhooks' history,
+ * routing, producers' audit) and roles and scopes, on a real server.
  */
 describe.skipIf(!postgresAvailable())('admin API on PostgreSQL: configuration resources', () => {
   let server: TestPostgres;
@@ -52,56 +53,6 @@ describe.skipIf(!postgresAvailable())('admin API on PostgreSQL: configuration re
   afterAll(async () => {
     await gateway?.stop();
     await server?.stop();
-  });
-
-  it('organizations: create (403 viewer, 400 with its path, 409 when it exists), list paged, delete by If-Match only when empty', async () => {
-    const orgs = '/v1/admin/organizations';
-    const body = { OrganizationId: OTHER_ORG };
-    expect((await adminCall(url, 'POST', orgs, { token: VIEWER.Token, body })).status).toBe(403);
-    const bad = await adminCall(url, 'POST', orgs, { token: EDITOR.Token, body: { OrganizationId: 'x' } });
-    expect([bad.status, problemPaths(bad.body)]).toEqual([400, ['$.OrganizationId']]);
-    const created = await adminCall(url, 'POST', orgs, { token: EDITOR.Token, body });
-    expect([created.status, created.body]).toEqual([
-      201,
-      { OrganizationId: OTHER_ORG, WebhookCount: 0, SecurityGroupCount: 0 },
-    ]);
-    const again = await adminCall(url, 'POST', orgs, { token: EDITOR.Token, body });
-    expect([again.status, codeOf(again)]).toEqual([409, 'CONFLICT']);
-    expect(await rows('SELECT id FROM organizations ORDER BY id')).toEqual([{ id: OTHER_ORG }, { id: ORG }]);
-
-    const first = await adminCall(url, 'GET', `${orgs}?Limit=1`, { token: VIEWER.Token });
-    expect((first.body.Items as Items).map((o) => o.OrganizationId)).toEqual([OTHER_ORG]);
-    const second = await adminCall(url, 'GET', `${orgs}?Limit=1&Cursor=${first.body.NextCursor}`);
-    expect([(second.body.Items as Items).map((o) => o.OrganizationId), second.body.NextCursor]).toEqual([
-      [ORG],
-      null,
-    ]);
-
-    const busy = await adminCall(url, 'GET', orgPath);
-    const refused = await adminCall(url, 'DELETE', orgPath, {
-      token: EDITOR.Token,
-      headers: { 'if-match': etag(busy) },
-    });
-    expect([refused.status, codeOf(refused)]).toEqual([409, 'CONFLICT']);
-    const empty = await adminCall(url, 'GET', `${orgs}/${OTHER_ORG}`);
-    expect((await adminCall(url, 'DELETE', `${orgs}/${OTHER_ORG}`, { token: EDITOR.Token })).status).toBe(
-      428,
-    );
-    const stale = await adminCall(url, 'DELETE', `${orgs}/${OTHER_ORG}`, {
-      token: EDITOR.Token,
-      headers: { 'if-match': '"stale"' },
-    });
-    expect([stale.status, codeOf(stale)]).toEqual([412, 'PRECONDITION_FAILED']);
-    const deleted = await adminCall(url, 'DELETE', `${orgs}/${OTHER_ORG}`, {
-      token: EDITOR.Token,
-      headers: { 'if-match': etag(empty) },
-    });
-    expect(deleted.status).toBe(204);
-    expect((await adminCall(url, 'GET', `${orgs}/${OTHER_ORG}`)).status).toBe(404);
-    expect(await audit(`OrganizationId=${OTHER_ORG}`)).toEqual([
-      'eddie delete organization',
-      'eddie create organization',
-    ]);
   });
 
   it("organizations: one that kept a deleted webhook's history is not deleted (409, as on SQLite)", async () => {
@@ -215,87 +166,14 @@ describe.skipIf(!postgresAvailable())('admin API on PostgreSQL: configuration re
     );
   });
 
-  it("subscriptions: the document's validation and messages, 409 for a duplicate, patch and delete by If-Match", async () => {
-    const base = `${orgPath}/webhooks/${webhookId}/subscriptions`;
-    const typo = await adminCall(url, 'POST', base, {
-      token: EDITOR.Token,
-      body: { EventType: 'UserStatuss', AllEntities: true },
-    });
-    expect(typo.status).toBe(400);
-    expect((typo.body.Error as { Problems: { Path: string; Message: string }[] }).Problems[0]).toMatchObject({
-      Path: '$.EventType',
-      Message: expect.stringContaining('UserStatus'),
-    });
-    const undeclared = await adminCall(url, 'POST', base, {
-      token: EDITOR.Token,
-      body: { EventType: 'UserStatus', SecurityGroupId: GROUP },
-    });
-    expect([undeclared.status, problemPaths(undeclared.body)]).toEqual([400, ['$.SecurityGroupId']]);
-    const created = await adminCall(url, 'POST', base, {
-      token: EDITOR.Token,
-      body: { EventType: 'UserStatus', EntityId: ENTITY.toUpperCase() },
-    });
-    expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ EventType: 'UserStatus', EntityId: ENTITY, Enabled: true });
-    const id = created.body.SubscriptionId as string;
-    const dup = await adminCall(url, 'POST', base, {
-      token: EDITOR.Token,
-      body: { EventType: 'UserStatus', EntityId: ENTITY },
-    });
-    expect([dup.status, codeOf(dup)]).toEqual([409, 'CONFLICT']);
-    expect(await rows('SELECT entity_id FROM subscriptions')).toEqual([{ entity_id: ENTITY }]);
-
-    const read = await adminCall(url, 'GET', `${base}/${id}`, { token: VIEWER.Token });
-    const disabled = await adminCall(url, 'PATCH', `${base}/${id}`, {
-      token: EDITOR.Token,
-      body: { Enabled: false },
-      headers: { 'if-match': etag(read) },
-    });
-    expect([disabled.status, disabled.body.SubscriptionId, disabled.body.Enabled]).toEqual([200, id, false]);
-    const stale = await adminCall(url, 'DELETE', `${base}/${id}`, {
-      token: EDITOR.Token,
-      headers: { 'if-match': etag(read) },
-    });
-    expect(stale.status).toBe(412);
-    const gone = await adminCall(url, 'DELETE', `${base}/${id}`, {
-      token: EDITOR.Token,
-      headers: { 'if-match': etag(disabled) },
-    });
-    expect(gone.status).toBe(204);
-    expect((await adminCall(url, 'GET', base)).body.Items).toEqual([]);
-    expect(await audit('Resource=subscription&Limit=3')).toEqual([
-      'eddie delete subscription',
-      'eddie update subscription',
-      'eddie create subscription',
-    ]);
-  });
-
-  it('security groups: members paged with one ETag over them all, 409 while in use, handed to producers, deleted', async () => {
+  it('security groups: 409 while in use, one ETag over every member, handed to producers (whose PUT is audited), deleted', async () => {
     const base = `${orgPath}/security-groups`;
-    const badMember = await adminCall(url, 'POST', base, {
-      token: EDITOR.Token,
-      body: { SecurityGroupId: GROUP, EntityIds: ['nope'] },
-    });
-    expect([badMember.status, problemPaths(badMember.body)]).toEqual([400, ['$.EntityIds[0]']]);
     const ids = Array.from({ length: 250 }, () => randomUUID()).sort();
     const created = await adminCall(url, 'POST', base, {
       token: EDITOR.Token,
-      body: { SecurityGroupId: GROUP, EntityIds: [...ids].reverse() },
+      body: { SecurityGroupId: GROUP, EntityIds: ids },
     });
-    expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ EntityIds: ids.slice(0, 100), MemberCount: 250 });
-    const listed = await adminCall(url, 'GET', base);
-    expect((listed.body.Items as Items)[0]).toEqual(created.body);
-    const seen = [...(created.body.EntityIds as string[])];
-    let cursor = created.body.NextCursor as string | null;
-    while (cursor !== null) {
-      const next = await adminCall(url, 'GET', `${base}/${GROUP}/members?Limit=60&Cursor=${cursor}`);
-      expect([next.status, next.body.MemberCount, etag(next)]).toEqual([200, 250, etag(created)]);
-      seen.push(...(next.body.Items as string[]));
-      cursor = next.body.NextCursor as string | null;
-    }
-    expect(seen).toEqual(ids);
-
+    expect([created.status, created.body.MemberCount]).toEqual([201, 250]);
     const sub = await adminCall(url, 'POST', `${orgPath}/webhooks/${webhookId}/subscriptions`, {
       token: EDITOR.Token,
       body: { EventType: 'UserStatus', SecurityGroupId: GROUP },
@@ -416,84 +294,5 @@ describe.skipIf(!postgresAvailable())('admin API on PostgreSQL: configuration re
     const seen = await adminCall(url, 'GET', '/v1/admin/audit?Limit=1000', scoped);
     const orgsSeen = new Set((seen.body.Items as Items).map((e) => e.OrganizationId));
     expect([...orgsSeen]).toEqual([OTHER_ORG]);
-  });
-
-  it('config: export (admin only, no Gateway), dry run returns the plan and changes nothing, PUT applies and audits', async () => {
-    expect((await adminCall(url, 'GET', '/v1/admin/config', { token: EDITOR.Token })).status).toBe(403);
-    const exported = await adminCall(url, 'GET', '/v1/admin/config');
-    expect([exported.status, Object.keys(exported.body)]).toEqual([200, ['Organizations']]);
-    for (const token of [ADMIN.Token, EDITOR.Token, VIEWER.Token, TOKEN])
-      expect(JSON.stringify(exported.body)).not.toContain(token);
-    const document = exported.body as { Organizations: { OrganizationId: string; Webhooks: unknown[] }[] };
-    document.Organizations.find((o) => o.OrganizationId === ORG)?.Webhooks.push({
-      Webhook: { Endpoint: 'http://127.0.0.1:9/third' },
-      Subscriptions: [],
-    });
-    const live = 'SELECT endpoint FROM webhooks WHERE deleted_at IS NULL AND organization_id = $1';
-    const before = await rows(live, [ORG]);
-
-    const plan = await adminCall(url, 'PUT', '/v1/admin/config?dryRun=true', { body: document });
-    expect([plan.status, plan.body.DryRun]).toEqual([200, true]);
-    expect((plan.body.Changes as Items).map((c) => c.Text)).toEqual([
-      expect.stringMatching(/^create webhook [0-9a-f-]{36} http:\/\/127\.0\.0\.1:9\/third$/),
-    ]);
-    expect(await rows(live, [ORG])).toEqual(before);
-
-    const applied = await adminCall(url, 'PUT', '/v1/admin/config', { body: document });
-    expect([applied.status, applied.body.DryRun, (applied.body.Changes as Items).length]).toEqual([
-      200,
-      false,
-      1,
-    ]);
-    expect(await rows(live, [ORG])).toHaveLength(before.length + 1);
-    expect(await audit('Limit=1')).toEqual(['ada create webhook']);
-    const again = await adminCall(url, 'PUT', '/v1/admin/config', { body: document });
-    expect(again.body.Changes).toEqual([]);
-
-    const invalid = await adminCall(url, 'PUT', '/v1/admin/config', {
-      body: { Organizations: [{ OrganizationId: 'x' }] },
-    });
-    expect([invalid.status, problemPaths(invalid.body)]).toEqual([
-      400,
-      ['$.Organizations[0].OrganizationId'],
-    ]);
-    const gatewayChanged = await adminCall(url, 'PUT', '/v1/admin/config', {
-      body: { ...document, Gateway: { ProducerTokens: ['other'] } },
-    });
-    expect([gatewayChanged.status, problemPaths(gatewayChanged.body)]).toEqual([400, ['$.Gateway']]);
-  });
-
-  it('audit: newest first, paged with a cursor, filtered by time and resource, bad filters named', async () => {
-    const all = await adminCall(url, 'GET', '/v1/admin/audit?Limit=1000');
-    const items = all.body.Items as Items;
-    expect(items.length).toBeGreaterThan(10);
-    const seqs = items.map((e) => e.Seq as number);
-    expect([...seqs].sort((a, b) => b - a)).toEqual(seqs);
-    expect(items.at(-1)).toMatchObject({ Actor: 'document', Action: 'create', Resource: 'organization' });
-    const paged: unknown[] = [];
-    let cursor: string | null = null;
-    do {
-      const call = await adminCall(
-        url,
-        'GET',
-        `/v1/admin/audit?Limit=7${cursor === null ? '' : `&Cursor=${cursor}`}`,
-      );
-      paged.push(...(call.body.Items as Items).map((e) => e.Seq));
-      cursor = call.body.NextCursor as string | null;
-    } while (cursor !== null);
-    expect(paged).toEqual(seqs);
-    const future = new Date(Date.now() + 60_000).toISOString();
-    expect((await adminCall(url, 'GET', `/v1/admin/audit?From=${future}`)).body.Items).toEqual([]);
-    const newest = items[0] as { At: string; Seq: number };
-    const before = await adminCall(url, 'GET', `/v1/admin/audit?To=${newest.At}&Limit=1000`);
-    expect((before.body.Items as Items).map((e) => e.Seq)).not.toContain(newest.Seq);
-    const since = await adminCall(url, 'GET', `/v1/admin/audit?From=${newest.At}&Limit=1000`);
-    expect((since.body.Items as Items).map((e) => e.Seq)).toContain(newest.Seq);
-    const webhooks = await adminCall(url, 'GET', '/v1/admin/audit?Resource=webhook&Limit=1000');
-    expect(new Set((webhooks.body.Items as Items).map((e) => e.Resource))).toEqual(new Set(['webhook']));
-    const badTime = await adminCall(url, 'GET', '/v1/admin/audit?From=2026-12-01');
-    expect([badTime.status, problemPaths(badTime.body)]).toEqual([400, ['$.From']]);
-    const badCursor = await adminCall(url, 'GET', '/v1/admin/audit?Cursor=abc');
-    expect([badCursor.status, problemPaths(badCursor.body)]).toEqual([400, ['$.Cursor']]);
   });
 });

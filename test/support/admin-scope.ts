@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, adminCall } from './admin.js';
+import { ADMIN, adminCall, type ScenarioGateway } from './admin.js';
 import { ORG, OTHER_ORG, organization, type TestConfig } from './gateway.js';
 
 const GROUP_B = '5d3a1c2b-0f4e-4a6b-9c8d-7e6f5a4b3c2d';
@@ -15,23 +15,17 @@ function random(seed: number) {
   };
 }
 
-/** A gateway of either store, started for the scenario. */
-export interface ScopeGateway {
-  url: string;
-  stop(): Promise<void>;
-}
-
 /**
  * The scenario of a token scoped to organization A, on a gateway `start` makes (SQLite or PostgreSQL):
  * in any order of any requests, it never sees or changes anything of organization B.
  */
 export function describeScopedToken(
   title: string,
-  start: (config: TestConfig) => Promise<ScopeGateway>,
+  start: (config: TestConfig) => Promise<ScenarioGateway>,
   options: { skip?: boolean } = {},
 ): void {
   describe.skipIf(options.skip === true)(title, () => {
-    let gateway: ScopeGateway;
+    let gateway: ScenarioGateway;
     let url: string;
     let webhookB: string;
     let subscriptionB: string;

@@ -42,3 +42,11 @@ export async function adminCall(
 
 /** The Code of an error answer. */
 export const codeOf = (call: AdminCall): unknown => (call.body.Error as { Code?: unknown } | undefined)?.Code;
+
+/** A gateway of either store, started for a shared scenario, with a read of its own database. */
+export interface ScenarioGateway {
+  url: string;
+  /** Rows of a query without parameters (the same SQL on SQLite and PostgreSQL). */
+  rows(sql: string): Promise<unknown[]>;
+  stop(): Promise<void>;
+}

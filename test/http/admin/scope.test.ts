@@ -1,7 +1,4 @@
 import { describeScopedToken } from '../../support/admin-scope.js';
-import { startTestGateway } from '../../support/gateway.js';
+import { sqliteScenarioGateway } from '../../support/scenario-gateways.js';
 
-describeScopedToken('a token scoped to organization A', async (config) => {
-  const gateway = await startTestGateway(config);
-  return { url: gateway.url as string, stop: () => gateway.cleanup() };
-});
+describeScopedToken('a token scoped to organization A', sqliteScenarioGateway);
