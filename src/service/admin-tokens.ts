@@ -56,6 +56,7 @@ export class AdminTokenRegistry implements AdminTokensPort {
   private file: { admin: readonly AdminTokenDocument[]; producer: GatewaySection['ProducerTokens'] };
   private stored: StoredAdminToken[];
   private current: AdminTokenDocument[] = [];
+  private reads = 0;
 
   /** `stored`: the tokens the store holds now (read before, so that a start can refuse a clash first). */
   constructor(
@@ -71,7 +72,12 @@ export class AdminTokenRegistry implements AdminTokensPort {
 
   /** Reads the stored tokens again (another process may have changed them). */
   async reload(): Promise<void> {
-    this.stored = await this.store.read();
+    // Reads may overlap (a change of this instance and a catch-up after another's): only the one started
+    // last is kept, so a read begun before a deletion committed cannot bring the deleted token back.
+    const ticket = ++this.reads;
+    const stored = await this.store.read();
+    if (ticket !== this.reads) return;
+    this.stored = stored;
     this.recompute();
   }
 
