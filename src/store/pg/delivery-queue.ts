@@ -59,6 +59,8 @@ export class DeliveryQueue {
 
   /** This instance's places (its share of the webhook's limit) as its last claim of the webhook left them. */
   private readonly places = new Map<number, number>();
+  /** The fair share its last claim saw (the limit over the instances that want the webhook). */
+  private readonly fair = new Map<number, number>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -77,7 +79,8 @@ export class DeliveryQueue {
    * last claim found it (none before any claim).
    */
   placesOf(webhookId: number): number {
-    return this.places.get(webhookId) ?? 0;
+    const places = this.places.get(webhookId) ?? 0;
+    return Math.min(places, this.fair.get(webhookId) ?? places);
   }
 
   /**
@@ -103,8 +106,11 @@ export class DeliveryQueue {
    * awaits nothing; and what it then has (places, deliveries held) and when the next waiting one is due.
    *
    * Places: with n other instances wanting the webhook, a fair share is max / (n + 1) (one at least); an
-   * instance takes its share of what the others leave, and keeps at least the attempts it has open (it
-   * shrinks to its share as they end). So the live rows' places never add up to more than the limit.
+   * instance takes its share of what the others leave. It never gives up a place it may still be using:
+   * it keeps the attempts open when the claim was sent, or, if more, the places its lanes may fill until
+   * the answer arrives (placesOf, which is already held to the fair share the last claim saw: so an
+   * instance first stops using what it will give up, then gives it up). So the live rows' places never
+   * add up to more than the limit, nor the attempts open across instances.
    */
   private claimStatements(webhookId: number, now: number, limit: number, locked: 'held' | 'try'): string {
     const { instanceId, leaseMs, maxInFlightPerEndpoint } = this.settings;
@@ -113,7 +119,7 @@ export class DeliveryQueue {
       now,
       maxInFlightPerEndpoint,
       now + leaseMs,
-      this.openOf(webhookId),
+      Math.max(this.openOf(webhookId), this.placesOf(webhookId)),
       now + WANT_MARK_MS,
     ].map(integer);
     const me = quote(instanceId);
@@ -149,7 +155,9 @@ export class DeliveryQueue {
                FOR UPDATE SKIP LOCKED),
             taken AS (
               SELECT id, previous FROM locked ORDER BY next_attempt_at
-               LIMIT greatest(0, ${CLAIMED_PER_PLACE} * coalesce((SELECT places FROM share), 0) - (SELECT n FROM held)))
+               LIMIT greatest(0, ${CLAIMED_PER_PLACE} * least(coalesce((SELECT places FROM share), 0),
+                                                                 (SELECT greatest(${max} / (n + 1), 1) FROM others))
+                                 - (SELECT n FROM held)))
        UPDATE deliveries d SET state = 'in_flight', lease_owner = ${me}, lease_expires_at = ${until}
          FROM taken, events e
         WHERE d.id = taken.id AND e.seq = d.event_seq
@@ -160,6 +168,8 @@ export class DeliveryQueue {
           AND NOT EXISTS (SELECT 1 FROM deliveries WHERE ${mine})
           AND NOT EXISTS (SELECT 1 FROM deliveries WHERE ${due});
        SELECT coalesce((SELECT places FROM webhook_places WHERE webhook_id = ${w} AND instance = ${me}), 0) AS places,
+              (SELECT count(*) FROM webhook_places
+                WHERE webhook_id = ${w} AND instance <> ${me} AND until > ${t})::int AS others,
               (SELECT count(*) FROM deliveries WHERE ${mine})::int AS held,
               (SELECT min(next_attempt_at) FROM deliveries
                 WHERE webhook_id = ${w} AND state IN ('pending', 'retrying')) AS at;`;
@@ -179,6 +189,7 @@ export class DeliveryQueue {
     const rows = (results[at + 2]?.rows ?? []) as ClaimedRow[];
     const after = results[at + CLAIM_RESULTS - 1]?.rows[0] as {
       places: number;
+      others: number;
       held: number;
       at: number | null;
     };
@@ -188,7 +199,11 @@ export class DeliveryQueue {
     for (const d of deliveries) this.claimed.set(d.id, d.webhookId);
     if (after.places > 0) this.places.set(webhookId, after.places);
     else this.places.delete(webhookId);
-    const full = after.held >= CLAIMED_PER_PLACE * after.places;
+    this.fair.set(
+      webhookId,
+      Math.max(1, Math.floor(this.settings.maxInFlightPerEndpoint / (after.others + 1))),
+    );
+    const full = after.held >= CLAIMED_PER_PLACE * this.placesOf(webhookId);
     if (deliveries.length >= limit) return { deliveries, nextDueAt: null, full };
     // Due now but no place, or no more may be held: ask again shortly, once outcomes free some.
     if (after.at !== null && after.at <= now && full)
@@ -395,6 +410,7 @@ export class DeliveryQueue {
   /** Gives up every place this instance holds (it stops, or starts again under the same InstanceId). */
   async releasePlaces(): Promise<void> {
     this.places.clear();
+    this.fair.clear();
     await this.pool.query('DELETE FROM webhook_places WHERE instance = $1', [this.settings.instanceId]);
   }
 
