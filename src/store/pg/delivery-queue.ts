@@ -61,6 +61,8 @@ export class DeliveryQueue {
   private readonly places = new Map<number, number>();
   /** The fair share its last claim saw (the limit over the instances that want the webhook). */
   private readonly fair = new Map<number, number>();
+  /** Each webhook's breaker opening as this instance last knew it (webhook_breakers). */
+  private readonly breakers = new Map<number, { opens: number; until: number }>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -68,6 +70,49 @@ export class DeliveryQueue {
     /** Attempts this instance has open to the webhook now (its delivery engine's count). */
     private readonly openOf: (webhookId: number) => number = () => 0,
   ) {}
+
+  /** The webhook's breaker opening this instance knows of, from its own breaker or its last claim. */
+  breakerOf(webhookId: number): { opens: number; until: number } | null {
+    return this.breakers.get(webhookId) ?? null;
+  }
+
+  /** This instance's breaker of the webhook opened: the others hold off until `until` too. */
+  async breakerOpened(webhookId: number, opens: number, until: number): Promise<void> {
+    const known = this.breakers.get(webhookId);
+    if (known === undefined || known.until < until) this.breakers.set(webhookId, { opens, until });
+    await this.pool.query(
+      `INSERT INTO webhook_breakers (webhook_id, opens, until) VALUES ($1, $2, $3)
+       ON CONFLICT (webhook_id) DO UPDATE SET opens = greatest(webhook_breakers.opens, excluded.opens),
+         until = greatest(webhook_breakers.until, excluded.until)`,
+      [webhookId, opens, until],
+    );
+  }
+
+  /** A success closed this instance's breaker of the webhook: the shared opening goes. */
+  async breakerClosed(webhookId: number): Promise<void> {
+    this.breakers.delete(webhookId);
+    await this.pool.query('DELETE FROM webhook_breakers WHERE webhook_id = $1', [webhookId]);
+  }
+
+  /**
+   * Places are held while deliveries are: those of the webhooks this instance now holds none of go back
+   * (after outcomes written without a claim, and after a release: a lane parked by its breaker, or one
+   * whose webhook was paused, does not sit on places another instance could use).
+   */
+  private async dropIdlePlaces(
+    client: pg.PoolClient | pg.Pool,
+    webhookIds: readonly number[],
+  ): Promise<void> {
+    const idle = webhookIds.filter((id) => !this.holdsAny(id));
+    if (idle.length === 0) return;
+    for (const id of idle) this.places.delete(id);
+    await client.query(
+      `DELETE FROM webhook_places p WHERE p.instance = $1 AND p.webhook_id = ANY($2::bigint[])
+          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.webhook_id = p.webhook_id
+                           AND d.state = 'in_flight' AND d.lease_owner = $1)`,
+      [this.settings.instanceId, idle],
+    );
+  }
 
   private holdsAny(webhookId: number): boolean {
     for (const w of this.claimed.values()) if (w === webhookId) return true;
@@ -150,6 +195,7 @@ export class DeliveryQueue {
                 FROM deliveries d
                WHERE d.webhook_id = ${w} AND d.state IN ('pending', 'retrying') AND d.next_attempt_at <= ${t}
                  AND EXISTS (SELECT 1 FROM share)
+                 AND NOT EXISTS (SELECT 1 FROM webhook_breakers b WHERE b.webhook_id = ${w} AND b.until > ${t})
                ORDER BY d.next_attempt_at
                LIMIT ${integer(Math.max(0, Math.min(limit, CLAIMED_PER_PLACE * maxInFlightPerEndpoint)))}
                FOR UPDATE SKIP LOCKED),
@@ -170,6 +216,8 @@ export class DeliveryQueue {
        SELECT coalesce((SELECT places FROM webhook_places WHERE webhook_id = ${w} AND instance = ${me}), 0) AS places,
               (SELECT count(*) FROM webhook_places
                 WHERE webhook_id = ${w} AND instance <> ${me} AND until > ${t})::int AS others,
+              (SELECT opens FROM webhook_breakers WHERE webhook_id = ${w}) AS "breakerOpens",
+              (SELECT until FROM webhook_breakers WHERE webhook_id = ${w}) AS "breakerUntil",
               (SELECT count(*) FROM deliveries WHERE ${mine})::int AS held,
               (SELECT min(next_attempt_at) FROM deliveries
                 WHERE webhook_id = ${w} AND state IN ('pending', 'retrying')) AS at;`;
@@ -190,6 +238,8 @@ export class DeliveryQueue {
     const after = results[at + CLAIM_RESULTS - 1]?.rows[0] as {
       places: number;
       others: number;
+      breakerOpens: number | null;
+      breakerUntil: string | number | null;
       held: number;
       at: number | null;
     };
@@ -203,7 +253,13 @@ export class DeliveryQueue {
       webhookId,
       Math.max(1, Math.floor(this.settings.maxInFlightPerEndpoint / (after.others + 1))),
     );
+    const breakerUntil = after.breakerUntil === null ? null : Number(after.breakerUntil);
+    if (breakerUntil === null) this.breakers.delete(webhookId);
+    else this.breakers.set(webhookId, { opens: after.breakerOpens ?? 1, until: breakerUntil });
     const full = after.held >= CLAIMED_PER_PLACE * this.placesOf(webhookId);
+    // The webhook's breaker is open (an instance found it failing): nothing is claimed before it reopens.
+    if (breakerUntil !== null && breakerUntil > now && deliveries.length === 0 && after.at !== null)
+      return { deliveries, nextDueAt: Math.max(breakerUntil, after.at), full };
     if (deliveries.length >= limit) return { deliveries, nextDueAt: null, full };
     // Due now but no place, or no more may be held: ask again shortly, once outcomes free some.
     if (after.at !== null && after.at <= now && full)
@@ -334,20 +390,14 @@ export class DeliveryQueue {
     });
     if (trim !== null) await client.query(trim.text, trimValues);
     const webhookIds = updated.rows.map((r) => r.webhook_id);
-    // Places are held while deliveries are: those of a webhook this instance now holds none of go back.
-    await client.query(
-      `DELETE FROM webhook_places p WHERE p.instance = $1 AND p.webhook_id = ANY($2::bigint[])
-          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.webhook_id = p.webhook_id
-                           AND d.state = 'in_flight' AND d.lease_owner = $1)`,
-      [this.settings.instanceId, webhookIds],
-    );
-    for (const id of webhookIds) if (!this.holdsAny(id)) this.places.delete(id);
+    await this.dropIdlePlaces(client, webhookIds);
     return webhookIds;
   }
 
   /** Hands claimed deliveries back unattempted, to the state they had (or held, or cancelled). */
   async release(deliveries: readonly ReleasedDelivery[]): Promise<void> {
     if (deliveries.length === 0) return;
+    const webhooksOf = deliveries.flatMap((d) => this.claimed.get(d.id) ?? []);
     for (const d of deliveries) this.claimed.delete(d.id);
     await this.pool.query(
       `UPDATE deliveries d SET state = coalesce(${held}, r.previous),
@@ -362,6 +412,7 @@ export class DeliveryQueue {
         this.settings.instanceId,
       ],
     );
+    await this.dropIdlePlaces(this.pool, [...new Set(webhooksOf)]);
   }
 
   /**
