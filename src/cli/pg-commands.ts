@@ -7,11 +7,9 @@ import { openPgDatabase, type PgDatabase } from '../store/pg/database.js';
 import { prunePass } from '../store/pg/pruner.js';
 import { inTransaction } from '../store/pg/sql.js';
 import { traceEventPg } from '../store/pg/trace.js';
-import { formatTrace } from '../support/format-trace.js';
 import { CommandError } from './command-error.js';
 import { writeSecret } from './import-export.js';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { printTrace, refuseNonGuid } from './trace.js';
 
 /**
  * The CLI commands on a PostgreSQL store (main.ts loads this module only for such a store). `import` writes through the same serialised transaction as
@@ -30,12 +28,7 @@ export async function pgCommand(command: string, args: string[], flags: Set<stri
       case 'export':
         return await exportPg(database, config, args[0]);
       case 'trace':
-        if (flags.has('--json'))
-          throw new CommandError(
-            `trace --json: not available on a PostgreSQL database yet (it answers as the admin API's event route, SQLite's only); trace without --json works (Gateway.Database ${database.where})`,
-            2,
-          );
-        return await tracePg(database, args[0] as string);
+        return await tracePg(database, args[0] as string, flags.has('--json'));
       case 'prune':
         return await prunePg(database, config, dryRun);
       default:
@@ -87,15 +80,9 @@ async function exportPg(
   else writeSecret(resolve(file), text);
 }
 
-async function tracePg(database: PgDatabase, eventId: string) {
-  if (!GUID.test(eventId))
-    throw new CommandError(
-      `trace: "${eventId}" is not an event Id: an Id is a Guid (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`,
-      2,
-    );
-  const trace = await traceEventPg(database.pool, eventId);
-  process.stdout.write(`${formatTrace(eventId, trace).join('\n')}\n`);
-  if (trace.event === null) process.exitCode = 1;
+async function tracePg(database: PgDatabase, eventId: string, json: boolean) {
+  refuseNonGuid(eventId);
+  printTrace(eventId, await traceEventPg(database.pool, eventId), json);
 }
 
 async function prunePg(

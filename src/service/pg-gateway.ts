@@ -267,6 +267,7 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
     handOff: false,
     outcomeFlushMs: OUTCOME_FLUSH_MS,
     placesOf: (webhookId) => store.placesOf(webhookId),
+    sharedBreakers: store.breakers,
   });
   engine = running;
   let producerTokens = gateway.ProducerTokens;

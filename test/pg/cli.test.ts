@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigDocument } from '../../src/config/index.js';
 import { startServing } from '../../src/service/gateway.js';
 import type { RunningPgGateway } from '../../src/service/pg-gateway.js';
+import { specEvent } from '../support/events.js';
 import { ORG, organization, tempDir, testDocument } from '../support/gateway.js';
 import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
 import { waitFor } from '../support/wait.js';
@@ -63,9 +64,15 @@ describe.skipIf(!postgresAvailable())('the CLI on a PostgreSQL database', () => 
       );
       const traced = await gateway(['trace', randomUUID()], file);
       expect(traced.code).toBe(1);
-      const asJson = await gateway(['trace', randomUUID(), '--json'], file);
-      expect(asJson.code).toBe(2);
-      expect(asJson.stderr).toMatch(/^trace --json: not available on a PostgreSQL database yet/);
+      // --json answers as GET /v1/admin/events/{Id} does, on PostgreSQL too.
+      const event = specEvent('UserStatus', ORG);
+      await running.publisher.publish(event);
+      const asJson = await gateway(['trace', event.Id, '--json'], file);
+      expect(asJson.code).toBe(0);
+      expect(JSON.parse(asJson.stdout)).toMatchObject({
+        Event: { Id: event.Id.toLowerCase(), EventType: 'UserStatus' },
+      });
+      expect((await gateway(['trace', 'not-a-guid', '--json'], file)).code).toBe(2);
       const pruned = await gateway(['prune', '--dry-run'], file);
       expect(pruned.stdout).toMatch(/^would remove 0 event\(s\)/);
       // Export writes what the instances route with, as a document that imports to the same state.

@@ -156,7 +156,8 @@ describe.skipIf(!postgresAvailable())('several gateway processes on one PostgreS
     victim?.child.kill('SIGKILL');
     await victim?.exited;
     await firstHalf;
-    // What it held when it died stays leased to it until the lease expires: those are its open attempts.
+    // What it held when it died stays leased to it until the lease expires: its open attempts and the
+    // deliveries it had claimed to attempt next. Only those can be repeated (only its open ones, in fact).
     const inFlightAtDeath = await heldByVictim();
     expect(inFlightAtDeath).toBeGreaterThan(0);
     for (let i = 0; i < 5; i++) await publishSome(20, processes.slice(1));

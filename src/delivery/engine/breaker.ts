@@ -63,4 +63,20 @@ export class Breaker {
   reopensAt(): number {
     return this.openUntil;
   }
+
+  /** How many times in a row it opened (0: closed); the next opening backs off from it. */
+  get openings(): number {
+    return this.opens;
+  }
+
+  /**
+   * Takes an opening another instance's breaker of the same webhook made (instances share the store):
+   * open until `until`, backing off from `opens`. An earlier or equal opening changes nothing.
+   */
+  adopt(opens: number, until: number): void {
+    if (until <= this.openUntil) return;
+    this.opens = Math.max(this.opens, opens);
+    this.openUntil = until;
+    this.probing = false;
+  }
 }

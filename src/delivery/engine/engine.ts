@@ -5,7 +5,14 @@ import type { AttemptOutcome, AttemptRequest } from '../transport/types.js';
 import { type BreakerOptions, DEFAULT_BREAKER } from './breaker.js';
 import { decideAfterAttempt } from './decide.js';
 import { type HeldBytes, Lane } from './lane.js';
-import type { ClaimedDelivery, DeliveryIntake, DeliveryObserver, DeliveryQueue, Outcome } from './ports.js';
+import type {
+  ClaimedDelivery,
+  DeliveryIntake,
+  DeliveryObserver,
+  DeliveryQueue,
+  Outcome,
+  SharedBreakers,
+} from './ports.js';
 
 /** The transport's contract as the engine uses it (transport/http-transport.ts implements it). */
 export interface DeliveryTransport {
@@ -48,6 +55,8 @@ export interface EngineOptions extends EngineSettings {
    * PostgreSQL store's places): the lane opens at most that many attempts. Absent: the whole limit.
    */
   placesOf?: (webhookId: number) => number;
+  /** Breakers shared with other instances (the PostgreSQL store); absent: each lane's own. */
+  sharedBreakers?: SharedBreakers;
   now?: () => number;
   random?: () => number;
 }
@@ -375,6 +384,8 @@ export class DeliveryEngine implements DeliveryIntake {
     const target = this.o.router.webhook(lane.webhookId);
     // A disabled webhook's deliveries wait in the store; re-enabling it (a config reload) wakes the lane.
     if (!this.running || target === undefined || !target.enabled) return;
+    const shared = this.o.sharedBreakers?.openingOf(lane.webhookId);
+    if (shared != null) lane.breaker.adopt(shared.opens, shared.until);
     const places = this.o.placesOf?.(lane.webhookId) ?? Number.POSITIVE_INFINITY;
     const limit = lane.dropsConnections ? 1 : Math.min(this.settings.maxInFlightPerEndpoint, places);
     const now = this.now();
@@ -531,7 +542,11 @@ export class DeliveryEngine implements DeliveryIntake {
     if (result.statusCode !== null) lane.dropsConnections = result.connectionDropped === true;
     // Refusals by policy say nothing about the endpoint's health; everything else does.
     if (result.ok || result.retryable) {
+      const wasOpen = lane.breaker.openings > 0;
       const opened = lane.breaker.onResult(result.ok, now);
+      if (opened)
+        this.o.sharedBreakers?.opened(lane.webhookId, lane.breaker.openings, lane.breaker.reopensAt());
+      else if (wasOpen && result.ok) this.o.sharedBreakers?.closed(lane.webhookId);
       if (opened) {
         this.o.logger.warn(
           {

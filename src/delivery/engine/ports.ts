@@ -86,3 +86,15 @@ export interface DeliveryObserver {
   attempted(errorClass: string | null, durationMs: number): void;
   finished(state: 'delivered' | 'discarded' | 'expired'): void;
 }
+
+/**
+ * A webhook's breaker as instances that share the store know it (the PostgreSQL store): an instance whose
+ * breaker opens says so, and the others back off with it rather than each finding out by failing.
+ */
+export interface SharedBreakers {
+  /** The latest opening known for the webhook (null: none, or closed since). */
+  openingOf(webhookId: number): { opens: number; until: number } | null;
+  opened(webhookId: number, opens: number, until: number): void;
+  /** A success closed it. */
+  closed(webhookId: number): void;
+}

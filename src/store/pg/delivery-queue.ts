@@ -30,10 +30,12 @@ export const FULL_RETRY_MS = 25;
 export const CLAIMED_PER_PLACE = 8;
 
 /**
- * How long the row of an instance that wants places and got none lives: two of its retries. (Rows with
- * places live as long as a lease, renewed with the leases.)
+ * How long the row of an instance that wants places and got none lives, renewed by each of its retries
+ * (every FULL_RETRY_MS): long enough to outlast a loaded machine's pauses, short enough that an instance
+ * that stopped wanting soon stops halving the others' share. (Rows with places live as long as a lease,
+ * renewed with the leases.)
  */
-const WANT_MARK_MS = 2 * FULL_RETRY_MS;
+const WANT_MARK_MS = 20 * FULL_RETRY_MS;
 
 /** A row the claim took, before it is shaped for the engine. */
 interface ClaimedRow extends ClaimedDelivery {
@@ -57,6 +59,10 @@ export class DeliveryQueue {
 
   /** This instance's places (its share of the webhook's limit) as its last claim of the webhook left them. */
   private readonly places = new Map<number, number>();
+  /** The fair share its last claim saw (the limit over the instances that want the webhook). */
+  private readonly fair = new Map<number, number>();
+  /** Each webhook's breaker opening as this instance last knew it (webhook_breakers). */
+  private readonly breakers = new Map<number, { opens: number; until: number }>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -64,6 +70,49 @@ export class DeliveryQueue {
     /** Attempts this instance has open to the webhook now (its delivery engine's count). */
     private readonly openOf: (webhookId: number) => number = () => 0,
   ) {}
+
+  /** The webhook's breaker opening this instance knows of, from its own breaker or its last claim. */
+  breakerOf(webhookId: number): { opens: number; until: number } | null {
+    return this.breakers.get(webhookId) ?? null;
+  }
+
+  /** This instance's breaker of the webhook opened: the others hold off until `until` too. */
+  async breakerOpened(webhookId: number, opens: number, until: number): Promise<void> {
+    const known = this.breakers.get(webhookId);
+    if (known === undefined || known.until < until) this.breakers.set(webhookId, { opens, until });
+    await this.pool.query(
+      `INSERT INTO webhook_breakers (webhook_id, opens, until) VALUES ($1, $2, $3)
+       ON CONFLICT (webhook_id) DO UPDATE SET opens = greatest(webhook_breakers.opens, excluded.opens),
+         until = greatest(webhook_breakers.until, excluded.until)`,
+      [webhookId, opens, until],
+    );
+  }
+
+  /** A success closed this instance's breaker of the webhook: the shared opening goes. */
+  async breakerClosed(webhookId: number): Promise<void> {
+    this.breakers.delete(webhookId);
+    await this.pool.query('DELETE FROM webhook_breakers WHERE webhook_id = $1', [webhookId]);
+  }
+
+  /**
+   * Places are held while deliveries are: those of the webhooks this instance now holds none of go back
+   * (after outcomes written without a claim, and after a release: a lane parked by its breaker, or one
+   * whose webhook was paused, does not sit on places another instance could use).
+   */
+  private async dropIdlePlaces(
+    client: pg.PoolClient | pg.Pool,
+    webhookIds: readonly number[],
+  ): Promise<void> {
+    const idle = webhookIds.filter((id) => !this.holdsAny(id));
+    if (idle.length === 0) return;
+    for (const id of idle) this.places.delete(id);
+    await client.query(
+      `DELETE FROM webhook_places p WHERE p.instance = $1 AND p.webhook_id = ANY($2::bigint[])
+          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.webhook_id = p.webhook_id
+                           AND d.state = 'in_flight' AND d.lease_owner = $1)`,
+      [this.settings.instanceId, idle],
+    );
+  }
 
   private holdsAny(webhookId: number): boolean {
     for (const w of this.claimed.values()) if (w === webhookId) return true;
@@ -75,7 +124,8 @@ export class DeliveryQueue {
    * last claim found it (none before any claim).
    */
   placesOf(webhookId: number): number {
-    return this.places.get(webhookId) ?? 0;
+    const places = this.places.get(webhookId) ?? 0;
+    return Math.min(places, this.fair.get(webhookId) ?? places);
   }
 
   /**
@@ -88,7 +138,7 @@ export class DeliveryQueue {
     // One round trip: the simple protocol runs the statements in order, each with a fresh snapshot, so the
     // count of open deliveries is read after the lock, when no other claim of this webhook can run.
     const results = await this.script(
-      `BEGIN; ${lockStatement(webhookId)} ${this.claimStatements(webhookId, now, limit)} COMMIT;`,
+      `BEGIN; ${lockStatement(webhookId)} ${this.claimStatements(webhookId, now, limit, 'held')} COMMIT;`,
     );
     const { full: _, ...claim } = this.claimResult(webhookId, results, 2, now, limit);
     return claim;
@@ -101,20 +151,26 @@ export class DeliveryQueue {
    * awaits nothing; and what it then has (places, deliveries held) and when the next waiting one is due.
    *
    * Places: with n other instances wanting the webhook, a fair share is max / (n + 1) (one at least); an
-   * instance takes its share of what the others leave, and keeps at least the attempts it has open (it
-   * shrinks to its share as they end). So the live rows' places never add up to more than the limit.
+   * instance takes its share of what the others leave. It never gives up a place it may still be using:
+   * it keeps the attempts open when the claim was sent, or, if more, the places its lanes may fill until
+   * the answer arrives (placesOf, which is already held to the fair share the last claim saw: so an
+   * instance first stops using what it will give up, then gives it up). So the live rows' places never
+   * add up to more than the limit, nor the attempts open across instances.
    */
-  private claimStatements(webhookId: number, now: number, limit: number): string {
+  private claimStatements(webhookId: number, now: number, limit: number, locked: 'held' | 'try'): string {
     const { instanceId, leaseMs, maxInFlightPerEndpoint } = this.settings;
     const [w, t, max, until, open, wanting] = [
       webhookId,
       now,
       maxInFlightPerEndpoint,
       now + leaseMs,
-      this.openOf(webhookId),
+      Math.max(this.openOf(webhookId), this.placesOf(webhookId)),
       now + WANT_MARK_MS,
     ].map(integer);
     const me = quote(instanceId);
+    // With outcomes, the claim is made only if the webhook's lock is free at once: an outcome never waits
+    // for another instance's claim (the lane, woken by the outcome, claims itself then).
+    const lock = locked === 'held' ? 'true' : `pg_try_advisory_xact_lock(${LOCKS.claim}, ${w})`;
     const mine = `webhook_id = ${w} AND state = 'in_flight' AND lease_owner = ${me}`;
     const due = `webhook_id = ${w} AND state IN ('pending', 'retrying') AND next_attempt_at <= ${t}`;
     // Deliveries whose lease expired (their instance died) are first made waiting again, so the claim
@@ -128,7 +184,7 @@ export class DeliveryQueue {
               INSERT INTO webhook_places (webhook_id, instance, places, until)
               SELECT ${w}, ${me}, p, CASE WHEN p > 0 THEN ${until} ELSE ${wanting} END
                 FROM (SELECT greatest(${open}, least(greatest(${max} / (n + 1), 1), ${max} - held)) AS p
-                        FROM others) AS mine
+                        FROM others WHERE ${lock}) AS mine
               ON CONFLICT (webhook_id, instance) DO UPDATE SET places = excluded.places, until = excluded.until
               RETURNING places),
             held AS (SELECT count(*) AS n FROM deliveries WHERE ${mine}),
@@ -138,12 +194,16 @@ export class DeliveryQueue {
               SELECT d.id, d.state AS previous, d.next_attempt_at
                 FROM deliveries d
                WHERE d.webhook_id = ${w} AND d.state IN ('pending', 'retrying') AND d.next_attempt_at <= ${t}
+                 AND EXISTS (SELECT 1 FROM share)
+                 AND NOT EXISTS (SELECT 1 FROM webhook_breakers b WHERE b.webhook_id = ${w} AND b.until > ${t})
                ORDER BY d.next_attempt_at
                LIMIT ${integer(Math.max(0, Math.min(limit, CLAIMED_PER_PLACE * maxInFlightPerEndpoint)))}
                FOR UPDATE SKIP LOCKED),
             taken AS (
               SELECT id, previous FROM locked ORDER BY next_attempt_at
-               LIMIT greatest(0, ${CLAIMED_PER_PLACE} * (SELECT places FROM share) - (SELECT n FROM held)))
+               LIMIT greatest(0, ${CLAIMED_PER_PLACE} * least(coalesce((SELECT places FROM share), 0),
+                                                                 (SELECT greatest(${max} / (n + 1), 1) FROM others))
+                                 - (SELECT n FROM held)))
        UPDATE deliveries d SET state = 'in_flight', lease_owner = ${me}, lease_expires_at = ${until}
          FROM taken, events e
         WHERE d.id = taken.id AND e.seq = d.event_seq
@@ -154,6 +214,10 @@ export class DeliveryQueue {
           AND NOT EXISTS (SELECT 1 FROM deliveries WHERE ${mine})
           AND NOT EXISTS (SELECT 1 FROM deliveries WHERE ${due});
        SELECT coalesce((SELECT places FROM webhook_places WHERE webhook_id = ${w} AND instance = ${me}), 0) AS places,
+              (SELECT count(*) FROM webhook_places
+                WHERE webhook_id = ${w} AND instance <> ${me} AND until > ${t})::int AS others,
+              (SELECT opens FROM webhook_breakers WHERE webhook_id = ${w}) AS "breakerOpens",
+              (SELECT until FROM webhook_breakers WHERE webhook_id = ${w}) AS "breakerUntil",
               (SELECT count(*) FROM deliveries WHERE ${mine})::int AS held,
               (SELECT min(next_attempt_at) FROM deliveries
                 WHERE webhook_id = ${w} AND state IN ('pending', 'retrying')) AS at;`;
@@ -173,6 +237,9 @@ export class DeliveryQueue {
     const rows = (results[at + 2]?.rows ?? []) as ClaimedRow[];
     const after = results[at + CLAIM_RESULTS - 1]?.rows[0] as {
       places: number;
+      others: number;
+      breakerOpens: number | null;
+      breakerUntil: string | number | null;
       held: number;
       at: number | null;
     };
@@ -182,7 +249,17 @@ export class DeliveryQueue {
     for (const d of deliveries) this.claimed.set(d.id, d.webhookId);
     if (after.places > 0) this.places.set(webhookId, after.places);
     else this.places.delete(webhookId);
-    const full = after.held >= CLAIMED_PER_PLACE * after.places;
+    this.fair.set(
+      webhookId,
+      Math.max(1, Math.floor(this.settings.maxInFlightPerEndpoint / (after.others + 1))),
+    );
+    const breakerUntil = after.breakerUntil === null ? null : Number(after.breakerUntil);
+    if (breakerUntil === null) this.breakers.delete(webhookId);
+    else this.breakers.set(webhookId, { opens: after.breakerOpens ?? 1, until: breakerUntil });
+    const full = after.held >= CLAIMED_PER_PLACE * this.placesOf(webhookId);
+    // The webhook's breaker is open (an instance found it failing): nothing is claimed before it reopens.
+    if (breakerUntil !== null && breakerUntil > now && deliveries.length === 0 && after.at !== null)
+      return { deliveries, nextDueAt: Math.max(breakerUntil, after.at), full };
     if (deliveries.length >= limit) return { deliveries, nextDueAt: null, full };
     // Due now but no place, or no more may be held: ask again shortly, once outcomes free some.
     if (after.at !== null && after.at <= now && full)
@@ -193,9 +270,10 @@ export class DeliveryQueue {
   /**
    * Records outcomes and, in the same transaction and round trip, claims the next due deliveries of
    * their webhooks (up to `limit` each, within the room the limit across instances leaves), so a place an
-   * attempt frees is taken again without a claim of its own. Each webhook's advisory lock is taken first,
-   * in id order (claims take one lock only, so no two scripts wait on each other in a cycle). If the
-   * script fails, the outcomes are recorded as record() does, and nothing is claimed.
+   * attempt frees is taken again without a claim of its own. A webhook's claim is made only if its
+   * advisory lock is free (pg_try_advisory_xact_lock): outcomes never wait for another instance's claim,
+   * and no two scripts wait on each other. If the script fails, the outcomes are recorded as record()
+   * does, and nothing is claimed.
    */
   async recordAndClaim(
     outcomes: readonly Outcome[],
@@ -214,10 +292,9 @@ export class DeliveryQueue {
       'BEGIN;',
       // Values are inlined as literals (the simple protocol takes no parameters): quote() relies on this.
       'SET LOCAL standard_conforming_strings = on;',
-      ...webhooks.map(lockStatement),
       `${outcomeStatement(outcomes, now, this.settings.instanceId, inlineArray)};`,
       ...(trim === null ? [] : [`${trim.text};`]),
-      ...webhooks.map((w) => this.claimStatements(w, now, limit)),
+      ...webhooks.map((w) => this.claimStatements(w, now, limit, 'try')),
       'COMMIT;',
     ];
     let results: pg.QueryResult[];
@@ -227,7 +304,7 @@ export class DeliveryQueue {
       const recorded = await this.record(outcomes, keepAttempts);
       return { ...recorded, claims };
     }
-    const updated = 2 + webhooks.length;
+    const updated = 2;
     const webhookIds = (results[updated]?.rows ?? []).map((r: { webhook_id: number }) => r.webhook_id);
     let at = updated + 1 + (trim === null ? 0 : 1);
     for (const w of webhooks) {
@@ -313,20 +390,14 @@ export class DeliveryQueue {
     });
     if (trim !== null) await client.query(trim.text, trimValues);
     const webhookIds = updated.rows.map((r) => r.webhook_id);
-    // Places are held while deliveries are: those of a webhook this instance now holds none of go back.
-    await client.query(
-      `DELETE FROM webhook_places p WHERE p.instance = $1 AND p.webhook_id = ANY($2::bigint[])
-          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.webhook_id = p.webhook_id
-                           AND d.state = 'in_flight' AND d.lease_owner = $1)`,
-      [this.settings.instanceId, webhookIds],
-    );
-    for (const id of webhookIds) if (!this.holdsAny(id)) this.places.delete(id);
+    await this.dropIdlePlaces(client, webhookIds);
     return webhookIds;
   }
 
   /** Hands claimed deliveries back unattempted, to the state they had (or held, or cancelled). */
   async release(deliveries: readonly ReleasedDelivery[]): Promise<void> {
     if (deliveries.length === 0) return;
+    const webhooksOf = deliveries.flatMap((d) => this.claimed.get(d.id) ?? []);
     for (const d of deliveries) this.claimed.delete(d.id);
     await this.pool.query(
       `UPDATE deliveries d SET state = coalesce(${held}, r.previous),
@@ -341,6 +412,7 @@ export class DeliveryQueue {
         this.settings.instanceId,
       ],
     );
+    await this.dropIdlePlaces(this.pool, [...new Set(webhooksOf)]);
   }
 
   /**
@@ -389,6 +461,7 @@ export class DeliveryQueue {
   /** Gives up every place this instance holds (it stops, or starts again under the same InstanceId). */
   async releasePlaces(): Promise<void> {
     this.places.clear();
+    this.fair.clear();
     await this.pool.query('DELETE FROM webhook_places WHERE instance = $1', [this.settings.instanceId]);
   }
 

@@ -156,6 +156,19 @@ export class PgStore {
     return this.queue.placesOf(webhookId);
   }
 
+  /**
+   * Breakers shared by the instances (the delivery engine's SharedBreakers): an opening is written to
+   * webhook_breakers and read back by every claim, so no instance claims a failing webhook's deliveries
+   * before it reopens. A write that fails leaves the breaker this instance's alone (logged by nobody: the
+   * next opening writes again).
+   */
+  readonly breakers = {
+    openingOf: (webhookId: number) => this.queue.breakerOf(webhookId),
+    opened: (webhookId: number, opens: number, until: number) =>
+      void this.queue.breakerOpened(webhookId, opens, until).catch(() => {}),
+    closed: (webhookId: number) => void this.queue.breakerClosed(webhookId).catch(() => {}),
+  };
+
   /** Gateway.Delivery.MaxInFlightPerEndpoint changed (a reload): the next claims use it. */
   setMaxInFlightPerEndpoint(limit: number): void {
     this.settings.maxInFlightPerEndpoint = limit;

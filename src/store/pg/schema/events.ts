@@ -128,3 +128,14 @@ export const webhookPlaces = pgTable(
   },
   (t) => [primaryKey({ columns: [t.webhookId, t.instance] })],
 );
+
+/**
+ * A webhook's circuit breaker as the instances share it: the instance whose breaker opened writes how
+ * often it opened in a row and until when, and no instance claims the webhook's deliveries before then;
+ * the success that closes a breaker deletes the row.
+ */
+export const webhookBreakers = pgTable('webhook_breakers', {
+  webhookId: bigint('webhook_id', { mode: 'number' }).primaryKey(),
+  opens: integer('opens').notNull(),
+  until: bigint('until', { mode: 'number' }).notNull(),
+});
