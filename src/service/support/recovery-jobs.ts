@@ -35,6 +35,8 @@ export interface RecoveryJobsDeps {
 export class RecoveryJobs {
   private readonly running = new Map<string, Promise<void>>();
   private stopped = false;
+  private resuming: Promise<void> | null = null;
+  private poll: NodeJS.Timeout | null = null;
   private readonly batch: number;
   private readonly now: () => number;
 
@@ -52,6 +54,22 @@ export class RecoveryJobs {
       this.deps.logger.info({ jobId: job.id, done: job.done, total: job.total }, 'recovery job resumed');
       this.run(job, held);
     }
+  }
+
+  /**
+   * Looks again every `everyMs` for running jobs nobody runs (on a store several instances share: the
+   * jobs of an instance that stopped or died are taken over by the first instance to look).
+   */
+  watch(everyMs: number): void {
+    this.poll = setInterval(() => {
+      if (this.resuming !== null) return;
+      this.resuming = this.resume()
+        .catch((error: unknown) => this.deps.logger.error({ err: error }, 'could not resume recovery jobs'))
+        .finally(() => {
+          this.resuming = null;
+        });
+    }, everyMs);
+    this.poll.unref();
   }
 
   /** Starts a job; a job of the webhook already running is answered as `running` instead (not started twice). */
@@ -77,6 +95,8 @@ export class RecoveryJobs {
   /** Stops running jobs between batches; they stay running in the store, for the next start. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.poll !== null) clearInterval(this.poll);
+    await this.resuming;
     await Promise.allSettled([...this.running.values()]);
   }
 
