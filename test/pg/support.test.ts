@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigDocument } from '../../src/config/index.js';
 import { startServing } from '../../src/service/gateway.js';
 import type { RunningPgGateway } from '../../src/service/pg-gateway.js';
+import { PgListener } from '../../src/store/pg/listener.js';
 import { takeJobPg } from '../../src/store/pg/support/jobs.js';
 import { ADMIN, adminCall, codeOf, EDITOR, VIEWER } from '../support/admin.js';
 import { specEvent } from '../support/events.js';
@@ -117,6 +118,16 @@ describe.skipIf(!postgresAvailable())('support on PostgreSQL', () => {
       `UPDATE deliveries SET state = 'discarded' WHERE webhook_id = (SELECT id FROM webhooks WHERE webhook_id = $1)`,
       [FLAKY],
     );
+  };
+  /** Stands for another instance: the webhook row ids its deliveries listener was woken for. */
+  const wakeProbe = async (url: string) => {
+    const woken: number[] = [];
+    const listener = await PgListener.start(url, 'probe', {
+      deliveries: (ids) => woken.push(...ids),
+      config: () => {},
+      reconnected: () => {},
+    });
+    return { woken, close: () => listener.close() };
   };
   const events = `/v1/admin/events?OrganizationId=${ORG}`;
   const hook = (id: string) => `/v1/admin/organizations/${ORG}/webhooks/${id}`;
@@ -235,8 +246,17 @@ describe.skipIf(!postgresAvailable())('support on PostgreSQL', () => {
     const { id } = await deliveryOf(a, event.Id, FLAKY);
     flaky.setStatus(200);
     expect((await post(b, `/v1/admin/deliveries/${id}/redeliver`, {}, VIEWER.Token)).status).toBe(403);
+    // The other instances are woken for the webhook (here a listener of its own stands for one).
+    const probe = await wakeProbe(url);
     const redelivered = await post(b, `/v1/admin/deliveries/${id}/redeliver`, {});
     expect(redelivered.status).toBe(202);
+    const [{ webhook_id: flakyRow }] = (await rows<{ webhook_id: number }>(
+      a,
+      'SELECT webhook_id FROM deliveries WHERE id = $1',
+      [id],
+    )) as [{ webhook_id: number }];
+    await waitFor(() => probe.woken.includes(flakyRow), 'the other instances woken');
+    await probe.close();
     expect(redelivered.body).toMatchObject({ DeliveryId: id, RequeuedFrom: 'discarded' });
     const requests = await flaky.waitFor(3);
     expect(JSON.parse(requests[2]?.body ?? '')).toEqual(event);
@@ -262,6 +282,18 @@ describe.skipIf(!postgresAvailable())('support on PostgreSQL', () => {
     );
     expect(flaky.requests).toHaveLength(4);
 
+    // A delivered one whose one more attempt fails (its retry schedule not used up) ends discarded too.
+    const goodOne = await deliveryOf(a, event.Id, GOOD);
+    expect(goodOne.state).toBe('delivered');
+    good.setStatus(500);
+    expect((await post(a, `/v1/admin/deliveries/${goodOne.id}/redeliver`, {})).status).toBe(202);
+    await waitFor(
+      async () => (await deliveryOf(a, event.Id, GOOD)).state === 'discarded',
+      'good one discarded',
+    );
+    expect(good.requests).toHaveLength(2);
+    good.setStatus(200);
+
     // Expired (its event's TTL passed): 409 without Force, attempted past the TTL with it.
     flaky.setStatus(200);
     await a.database.pool.query(`UPDATE deliveries SET state = 'expired' WHERE id = $1`, [id]);
@@ -281,7 +313,8 @@ describe.skipIf(!postgresAvailable())('support on PostgreSQL', () => {
   });
 
   it('counts a recovery, runs it as a job with progress, and cancels one', async () => {
-    const { gateway } = await setUp({ MaxInFlightPerEndpoint: 2 });
+    const { url, gateway } = await setUp({ MaxInFlightPerEndpoint: 2 });
+    const probe = await wakeProbe(url);
     const sent = Array.from({ length: 150 }, () => specEvent('UserStatus', ORG));
     flaky.setStatus(200);
     await publish(gateway, sent);
@@ -311,6 +344,12 @@ describe.skipIf(!postgresAvailable())('support on PostgreSQL', () => {
       30_000,
     );
     expect(done).toMatchObject({ Done: 150, Total: 150 });
+    // Each batch woke the other instances for the webhook.
+    const [flakyRow] = await rows<{ id: number }>(gateway, 'SELECT id FROM webhooks WHERE webhook_id = $1', [
+      FLAKY,
+    ]);
+    expect(probe.woken.filter((w) => w === flakyRow?.id).length).toBeGreaterThanOrEqual(2);
+    await probe.close();
     await waitFor(async () => (await stateCount(gateway, FLAKY, 'delivered')) === 150, 'all re-sent', 30_000);
     const resent = new Set(
       flaky.requests.slice(before).map((r) => (JSON.parse(r.body) as { Id: string }).Id),
