@@ -119,6 +119,16 @@ describe.skipIf(!postgresAvailable())('support on PostgreSQL', () => {
       [FLAKY],
     );
   };
+  /** The job, once done, read through this instance. */
+  const jobDone = (g: RunningPgGateway, job: string) =>
+    waitFor(
+      async () => {
+        const j = await get(g, job);
+        return j.body.State === 'done' ? j.body : undefined;
+      },
+      `${job} done`,
+      20_000,
+    );
   /** Stands for another instance: the webhook row ids its deliveries listener was woken for. */
   const wakeProbe = async (url: string) => {
     const woken: number[] = [];
@@ -335,14 +345,7 @@ describe.skipIf(!postgresAvailable())('support on PostgreSQL', () => {
     const job = `/v1/admin/jobs/${started.body.JobId}`;
     expect(started.headers.get('location')).toBe(job);
     expect((await post(gateway, `${hook(FLAKY)}/recover`, body)).status).toBe(409);
-    const done = await waitFor(
-      async () => {
-        const j = await get(gateway, job);
-        return j.body.State === 'done' ? j.body : undefined;
-      },
-      'the job done',
-      30_000,
-    );
+    const done = await jobDone(gateway, job);
     expect(done).toMatchObject({ Done: 150, Total: 150 });
     // Each batch woke the other instances for the webhook.
     const [flakyRow] = await rows<{ id: number }>(gateway, 'SELECT id FROM webhooks WHERE webhook_id = $1', [
@@ -400,14 +403,7 @@ describe.skipIf(!postgresAvailable())('support on PostgreSQL', () => {
     flaky.setHang(false);
     await a.stop();
     running.splice(running.indexOf(a), 1);
-    const done = await waitFor(
-      async () => {
-        const j = await get(b, job);
-        return j.body.State === 'done' ? j.body : undefined;
-      },
-      'the job finished by b',
-      30_000,
-    );
+    const done = await jobDone(b, job);
     expect(done).toMatchObject({ Done: 250, Total: 250 });
     // Two attempts hung when a stopped: they timed out and ended discarded; every other one was delivered.
     await waitFor(

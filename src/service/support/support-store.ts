@@ -8,7 +8,7 @@ import type {
 } from '../../store/support/deliveries.js';
 import type { EventFilter, EventSummary } from '../../store/support/events.js';
 import type { StoredHealth } from '../../store/support/health.js';
-import type { RecoveryJob } from '../../store/support/jobs.js';
+import type { createJob, RecoveryJob } from '../../store/support/jobs.js';
 import type { RecoverySelection, RedeliverBy } from '../../store/support/requeue.js';
 import type { TestAttemptRecord } from '../../store/support/test-attempts.js';
 import type { EventTrace, SubscriptionFacts } from '../../store/trace.js';
@@ -40,6 +40,9 @@ export interface SupportStore {
   recordTestAttempt(attempt: TestAttemptRecord): Promise<number>;
 }
 
+/** A job to start: its id, selection, the count when it starts, who asked, when. */
+export type NewJob = Parameters<typeof createJob>[1];
+
 /** The right to run one job's batches, held until released (on PostgreSQL, by one instance at a time). */
 export interface JobRun {
   /** One batch in one transaction with the job's cursor; see store/support/jobs.ts runJobBatch. */
@@ -54,13 +57,7 @@ export interface JobStore {
   /** A webhook's deliveries due, in flight or held, counted up to `cap`. */
   busyUpTo(webhookRowId: number, cap: number): Promise<number>;
   /** Creates a running job, unless one of the webhook runs: that one is answered instead. */
-  startJob(job: {
-    id: string;
-    selection: RecoverySelection;
-    total: number;
-    createdBy: string;
-    now: number;
-  }): Promise<RecoveryJob>;
+  startJob(job: NewJob): Promise<RecoveryJob>;
   endJob(
     jobId: string,
     state: Exclude<JobState, 'running'>,

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { JobState } from '../../schema/support-jobs.js';
 import type { DeliveryFilter } from '../../support/deliveries.js';
 import type { EventFilter } from '../../support/events.js';
+import type { createJob } from '../../support/jobs.js';
 import type { RecoverySelection, RedeliverBy } from '../../support/requeue.js';
 import type { TestAttemptRecord } from '../../support/test-attempts.js';
 import { traceEventPg } from '../trace.js';
@@ -52,13 +53,7 @@ export class PgSupportStore {
   runningJobs = () => runningJobsPg(this.pool);
   getJob = (jobId: string) => getJobPg(this.pool, jobId);
   busyUpTo = (rowId: number, cap: number) => busyUpToPg(this.pool, rowId, cap);
-  startJob = (job: {
-    id: string;
-    selection: RecoverySelection;
-    total: number;
-    createdBy: string;
-    now: number;
-  }) => createJobPg(this.pool, job);
+  startJob = (job: Parameters<typeof createJob>[1]) => createJobPg(this.pool, job);
   endJob = (jobId: string, state: Exclude<JobState, 'running'>, error: string | null, now: number) =>
     endJobPg(this.pool, jobId, state, error, now);
   takeJob = (jobId: string) => takeJobPg(this.pool, this.instanceId, jobId);

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { JobState } from '../../schema/support-jobs.js';
-import { fromRow, type JobRow, type RecoveryJob } from '../../support/jobs.js';
+import { type createJob, fromRow, type JobRow, type RecoveryJob } from '../../support/jobs.js';
 import type { RecoverySelection } from '../../support/requeue.js';
 import { inTransaction } from '../sql.js';
 import { announceDue, REQUEUE_PG } from './requeue.js';
@@ -18,10 +18,7 @@ const COLUMNS = `id, webhook_id AS "webhookRowId", params, state, total, done, c
  * Starts a job, unless one of the same webhook is running: then that one is answered instead (its id
  * differs), decided under the webhook's lock, so two requests on two instances never both start one.
  */
-export async function createJobPg(
-  pool: pg.Pool,
-  job: { id: string; selection: RecoverySelection; total: number; createdBy: string; now: number },
-): Promise<RecoveryJob> {
+export async function createJobPg(pool: pg.Pool, job: Parameters<typeof createJob>[1]): Promise<RecoveryJob> {
   const { webhookRowId, ...params } = job.selection;
   const id = await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [JOB_LOCKS.start, webhookRowId]);

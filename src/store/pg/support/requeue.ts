@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { RedeliverBy } from '../../support/requeue.js';
-import { CHANNELS, HELD_STATE_OF } from '../sql.js';
+import { CHANNELS, HELD_STATE_OF, inTransaction } from '../sql.js';
 
 /**
  * Makes deliveries due again, as store/support/requeue.ts REQUEUE does on SQLite (the same rules: a
@@ -34,9 +34,7 @@ export async function requeueDeliveryPg(
   deliveryId: number,
   by: RedeliverBy,
 ): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const before = await client.query<{ state: string }>(
       'SELECT state FROM deliveries WHERE id = $1 FOR UPDATE',
       [deliveryId],
@@ -48,10 +46,7 @@ export async function requeueDeliveryPg(
       previous === undefined ? [] : [previous],
     ]);
     const row = done.rows[0];
-    if (row === undefined) {
-      await client.query('ROLLBACK');
-      return false;
-    }
+    if (row === undefined) return false;
     await client.query(
       `INSERT INTO audit_log (at, actor, organization_id, resource, resource_id, action, before, after)
        VALUES ($1, $2, $3, 'delivery', $4, 'update', $5::jsonb, $6::jsonb)`,
@@ -65,12 +60,6 @@ export async function requeueDeliveryPg(
       ],
     );
     await announceDue(client, instanceId, row.webhook_id);
-    await client.query('COMMIT');
     return true;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
