@@ -45,7 +45,10 @@ export type NewJob = Parameters<typeof createJob>[1];
 
 /** The right to run one job's batches, held until released (on PostgreSQL, by one instance at a time). */
 export interface JobRun {
-  /** One batch in one transaction with the job's cursor; see store/support/jobs.ts runJobBatch. */
+  /**
+   * One batch in one transaction with the job's cursor (store/support/jobs.ts runJobBatch). Null when the
+   * job no longer runs, or no longer runs here (the hold was lost; whoever takes it next resumes it).
+   */
   batch(limit: number, now: number): Promise<number | null>;
   release(): Promise<void>;
 }

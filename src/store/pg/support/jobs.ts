@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { JobState } from '../../schema/support-jobs.js';
 import { type createJob, fromRow, type JobRow, type RecoveryJob } from '../../support/jobs.js';
 import type { RecoverySelection } from '../../support/requeue.js';
+import { isConnectionError } from '../delivery-queue.js';
 import { inTransaction } from '../sql.js';
 import { announceDue, REQUEUE_PG } from './requeue.js';
 
@@ -67,6 +68,7 @@ export async function endJobPg(
 
 /** A job's batches, run on one session that holds the job's lock. */
 export interface PgJobRun {
+  /** Null: the job no longer runs (ended), or no longer here (the session holding it was lost). */
   batch(limit: number, now: number): Promise<number | null>;
   release(): Promise<void>;
 }
@@ -105,7 +107,18 @@ export async function takeJobPg(pool: pg.Pool, instanceId: string, id: string): 
     throw error;
   }
   return {
-    batch: (limit, now) => runJobBatchPg(client, instanceId, id, limit, now),
+    async batch(limit, now) {
+      try {
+        return await runJobBatchPg(client, instanceId, id, limit, now);
+      } catch (error) {
+        if (!isConnectionError(error)) throw error;
+        // The connection, and the lock with it, is gone: the job stays running for whoever takes it next
+        // (this instance's next look included), from the cursor of the last committed batch.
+        released = true;
+        client.release(error instanceof Error ? error : true);
+        return null;
+      }
+    },
     release: () => release(true),
   };
 }
