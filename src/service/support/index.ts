@@ -21,9 +21,7 @@ export function startSupportOn(deps: {
     wake: (rowId) => deps.engine.wake([rowId]),
     logger: deps.logger,
   });
-  void jobs
-    .resume()
-    .catch((error: unknown) => deps.logger.error({ err: error }, 'could not resume recovery jobs'));
+  jobs.resumeInBackground();
   const support = new Support({ store: deps.store, engine: deps.engine, router: deps.router, jobs });
   return { support, jobs };
 }

@@ -61,15 +61,18 @@ export class RecoveryJobs {
    * jobs of an instance that stopped or died are taken over by the first instance to look).
    */
   watch(everyMs: number): void {
-    this.poll = setInterval(() => {
-      if (this.resuming !== null) return;
-      this.resuming = this.resume()
-        .catch((error: unknown) => this.deps.logger.error({ err: error }, 'could not resume recovery jobs'))
-        .finally(() => {
-          this.resuming = null;
-        });
-    }, everyMs);
+    this.poll = setInterval(() => this.resumeInBackground(), everyMs);
     this.poll.unref();
+  }
+
+  /** resume(), unless one runs; stop() waits for it. */
+  resumeInBackground(): void {
+    if (this.resuming !== null || this.stopped) return;
+    this.resuming = this.resume()
+      .catch((error: unknown) => this.deps.logger.error({ err: error }, 'could not resume recovery jobs'))
+      .finally(() => {
+        this.resuming = null;
+      });
   }
 
   /** Starts a job; a job of the webhook already running is answered as `running` instead (not started twice). */
