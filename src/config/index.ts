@@ -21,5 +21,5 @@ export { type Change, type ChangeKind, type ChangeOp, formatChange, planChanges 
 export * from './resources.js';
 export { retentionPolicy } from './retention.js';
 export * from './schema.js';
-export { applyAtStart, applyReloaded, organizationsHash } from './start-document.js';
+export { applyAndRecord, applyFileIfChanged, organizationsHash } from './start-document.js';
 export { refuseStoredTokenClash, storedTokenProblems, tokenSha256, tokensInForce } from './stored-tokens.js';

@@ -15,11 +15,13 @@ export function organizationsHash(config: ParsedConfig): string {
 }
 
 /**
- * The start-up rule. The store is the source of truth (the admin API changes it), so the configuration
- * file's Organizations are applied at start only when they differ from the ones last applied from it;
- * then it is an import, audited as `document`. Returns the changes, or null when the file was unchanged.
+ * The configuration file's rule, at start and on SIGHUP. The store is the source of truth (the admin API
+ * and `gateway import` change it), so the file's Organizations are applied only when they differ from
+ * the ones last applied from it; then it is an import, audited as `document`. A file whose Organizations
+ * are unchanged (a reload to rotate a token in the Gateway section) leaves the store as it is. Returns the
+ * changes, or null when the Organizations were unchanged.
  */
-export function applyAtStart(g: GatewayDatabase, config: ParsedConfig): Change[] | null {
+export function applyFileIfChanged(g: GatewayDatabase, config: ParsedConfig): Change[] | null {
   const hash = organizationsHash(config);
   if (appliedDocumentHash(g, START_DOCUMENT) === hash) return null;
   const changes = applyConfig(g, config);
@@ -27,8 +29,8 @@ export function applyAtStart(g: GatewayDatabase, config: ParsedConfig): Change[]
   return changes;
 }
 
-/** SIGHUP re-reads the same file and applies it always: it becomes the one last applied. */
-export function applyReloaded(g: GatewayDatabase, config: ParsedConfig): Change[] {
+/** A document applied in process (RunningGateway.reload): always, and it becomes the one last applied. */
+export function applyAndRecord(g: GatewayDatabase, config: ParsedConfig): Change[] {
   const changes = applyConfig(g, config);
   recordAppliedDocument(g, START_DOCUMENT, organizationsHash(config));
   return changes;

@@ -1,8 +1,8 @@
 import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import {
+  applyAndRecord,
   applyConfig,
   applyEdit,
-  applyReloaded,
   type Change,
   type GatewaySection,
   type OrganizationEdit,
@@ -91,15 +91,21 @@ export class Configuration {
   }
 
   /**
-   * SIGHUP: reads, validates and applies the configuration file the environment names, in the
-   * configuration thread; then the running parts follow. Throws ConfigError, having changed nothing.
+   * SIGHUP: reads and validates the configuration file the environment names, in the configuration
+   * thread, and takes its Gateway section; its Organizations are applied only when they changed since
+   * last applied from the file (applyFileIfChanged), so a reload that rotates a token keeps what the admin
+   * API changed. Then the running parts follow. Throws ConfigError, having changed nothing.
    */
   async reloadFile(env: Record<string, string | undefined>): Promise<Change[]> {
-    const { changes, gateway } = await this.o.worker.run({
+    const { changes, gateway, organizationsUnchanged } = await this.o.worker.run({
       op: 'applyFile',
       env,
       running: { Listen: this.gateway.Listen, Database: this.gateway.Database },
     });
+    if (organizationsUnchanged)
+      this.o.logger.info(
+        'configuration file reloaded: its Organizations are unchanged since last applied, so the store keeps its own (changes made over the admin API or by gateway import stay); gateway import FILE applies a file as it is',
+      );
     this.afterApply(changes, gateway);
     return changes;
   }
@@ -108,7 +114,7 @@ export class Configuration {
   apply(config: ParsedConfig): Change[] {
     refuseRestartOnly(config.gateway, this.gateway);
     refuseStoredTokenClash(config.gateway, readStoredAdminTokens(this.o.database));
-    const changes = applyReloaded(this.o.database, config);
+    const changes = applyAndRecord(this.o.database, config);
     this.afterApply(changes, config.gateway);
     return changes;
   }

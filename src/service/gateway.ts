@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { EventBus } from '../bus/event-bus.js';
 import { EVENT_TYPES } from '../catalogue/index.js';
 import {
-  applyAtStart,
+  applyFileIfChanged,
   type Change,
   type ParsedConfig,
   readStoredAdminTokens,
@@ -113,7 +113,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   // The file's Organizations apply only when they changed since last applied: the store, which the admin
   // API changes, is the source of truth.
-  const applied = applyAtStart(database, options.config);
+  const applied = applyFileIfChanged(database, options.config);
   if (applied === null)
     logger.info('configuration file unchanged since last applied: the store is kept as it is');
   else logChanges(logger, applied);

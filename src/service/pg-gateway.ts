@@ -144,6 +144,8 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
     onRoom: (webhookIds) => engine?.wake(webhookIds),
     // A place an attempt frees is claimed again with its outcome, in the same round trip.
     claimWithOutcomes: true,
+    // The instance's share of a webhook's limit follows the attempts it has open (see webhook_places).
+    openOf: (webhookId) => engine?.laneState(webhookId)?.inFlight ?? 0,
   });
   const closeOnFailure = async (error: unknown) => {
     await store.close().catch(() => {});
@@ -181,6 +183,7 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
     // Every delivery goes through a claim, which keeps MaxInFlightPerEndpoint across all instances.
     handOff: false,
     outcomeFlushMs: OUTCOME_FLUSH_MS,
+    placesOf: (webhookId) => store.placesOf(webhookId),
   });
   engine = running;
   let producerTokens = gateway.ProducerTokens;

@@ -59,6 +59,8 @@ export interface Candidate {
   seq: number;
   id: string;
   acceptedAt: number;
+  organizationId: string;
+  entityId: string;
   /** Deliveries of the event still within their period, or not finished. */
   kept: number;
   failed: number;
@@ -79,6 +81,7 @@ export interface Candidate {
 export class Pruner {
   private readonly candidates: BetterSqlite3.Statement;
   private readonly deleteEvent: BetterSqlite3.Statement;
+  private readonly deleteEntityRow: BetterSqlite3.Statement;
   private readonly insertTombstone: BetterSqlite3.Statement;
   private readonly oldTombstones: BetterSqlite3.Statement;
   private readonly deleteTombstones: BetterSqlite3.Statement;
@@ -101,7 +104,7 @@ export class Pruner {
     private readonly now: () => number = Date.now,
   ) {
     this.candidates = sqlite.prepare(
-      `SELECT e.seq, e.id, e.accepted_at AS acceptedAt,
+      `SELECT e.seq, e.id, e.accepted_at AS acceptedAt, e.organization_id AS organizationId, e.entity_id AS entityId,
               (SELECT count(*) FROM deliveries d WHERE d.event_seq = e.seq AND NOT coalesce(
                  (d.state = 'delivered' AND d.finished_at <= @deliveredBefore)
                  OR (d.state IN ('discarded', 'expired', 'cancelled') AND d.finished_at <= @failedBefore), 0)) AS kept,
@@ -112,6 +115,9 @@ export class Pruner {
          FROM events e WHERE e.seq > @after ORDER BY e.seq LIMIT @limit`,
     );
     this.deleteEvent = sqlite.prepare('DELETE FROM events WHERE seq = ?');
+    this.deleteEntityRow = sqlite.prepare(
+      'DELETE FROM event_entities WHERE organization_id = ? AND entity_id = ? AND accepted_at = ? AND seq = ?',
+    );
     this.insertTombstone = sqlite.prepare(
       `INSERT INTO pruned_events (id, accepted_at, pruned_at, retention_days, forget_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET accepted_at = excluded.accepted_at, pruned_at = excluded.pruned_at,
@@ -132,6 +138,7 @@ export class Pruner {
     this.removeBatch = sqlite.transaction((rows: readonly Candidate[], now: number) => {
       for (const row of rows) {
         this.deleteEvent.run(row.seq);
+        this.deleteEntityRow.run(row.organizationId, row.entityId, row.acceptedAt, row.seq);
         const days = this.daysOf(row);
         this.insertTombstone.run(row.id, row.acceptedAt, now, days, now + days * DAY_MS);
       }

@@ -5,6 +5,7 @@ import { importCommand } from '../../src/cli/import-export.js';
 import { parseConfigDocument } from '../../src/config/index.js';
 import { startGateway } from '../../src/service/gateway.js';
 import { ADMIN, adminCall } from '../support/admin.js';
+import { specEvent } from '../support/events.js';
 import { ORG, organization, tempDir, testDocument, writeConfig } from '../support/gateway.js';
 
 const dirs: string[] = [];
@@ -100,5 +101,54 @@ describe('the configuration file at start', () => {
     renameSync(file, other);
     importCommand(other, false);
     expect(await endpointsAfterStart(reloaded)).toEqual(['http://127.0.0.1:9/imported']);
+  });
+
+  it('on SIGHUP with unchanged Organizations takes the Gateway section and keeps what the API changed', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const dbFile = join(dir, 'gateway.db');
+    const withToken = (token: string, endpoints: string[]) => {
+      const document = documentFor(dbFile, endpoints);
+      return { ...document, Gateway: { ...(document.Gateway as object), ProducerTokens: [token] } };
+    };
+    const file = writeConfig(dir, withToken('token-one', ['http://127.0.0.1:9/a']));
+    const gateway = await startGateway({
+      config: parseConfigDocument(withToken('token-one', ['http://127.0.0.1:9/a'])),
+    });
+    try {
+      const url = gateway.url as string;
+      const endpoints = async () =>
+        (
+          (await adminCall(url, 'GET', `/v1/admin/organizations/${ORG}/webhooks`)).body.Items as {
+            Endpoint: string;
+          }[]
+        )
+          .map((w) => w.Endpoint)
+          .sort();
+      const publish = (token: string) =>
+        fetch(`${url}/v1/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(specEvent('UserStatus', ORG)),
+        }).then((r) => r.status);
+      const created = await adminCall(url, 'POST', `/v1/admin/organizations/${ORG}/webhooks`, {
+        body: { Endpoint: 'http://127.0.0.1:9/api' },
+      });
+      expect(created.status).toBe(201);
+
+      // A token rotated in the file: the Gateway section is taken, the API's webhook stays.
+      writeConfig(dir, withToken('token-two', ['http://127.0.0.1:9/a']));
+      expect(await gateway.configuration.reloadFile({ GATEWAY_CONFIG: file })).toEqual([]);
+      expect(await publish('token-two')).toBe(202);
+      expect(await publish('token-one')).toBe(401);
+      expect(await endpoints()).toEqual(['http://127.0.0.1:9/a', 'http://127.0.0.1:9/api']);
+
+      // Organizations changed in the file: applied as desired state, the API's webhook goes.
+      writeConfig(dir, withToken('token-two', ['http://127.0.0.1:9/b']));
+      await gateway.configuration.reloadFile({ GATEWAY_CONFIG: file });
+      expect(await endpoints()).toEqual(['http://127.0.0.1:9/b']);
+    } finally {
+      await gateway.stop();
+    }
   });
 });

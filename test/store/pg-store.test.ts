@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openPgDatabase, type PgDatabase } from '../../src/store/pg/database.js';
-import { FULL_RETRY_MS } from '../../src/store/pg/delivery-queue.js';
+import { CLAIMED_PER_PLACE, FULL_RETRY_MS } from '../../src/store/pg/delivery-queue.js';
 import { PgStore } from '../../src/store/pg/pg-store.js';
 import { LOCKS } from '../../src/store/pg/sql.js';
 import { traceEventPg } from '../../src/store/pg/trace.js';
@@ -43,7 +43,26 @@ describe.skipIf(!postgresAvailable())('PostgreSQL store, several instances', () 
     expect(trace.deliveries).toHaveLength(2);
   });
 
-  it("claims a webhook's next deliveries with its outcomes, within the limit across instances, and hands back what no lane takes", async () => {
+  /** Places held in the database per instance for webhook 1, and their sum. */
+  async function placesInDatabase(): Promise<{ rows: number; sum: number }> {
+    const pool = pools.at(-1) as PgDatabase['pool'];
+    const { rows } = await pool.query<{ places: number }>(
+      'SELECT places FROM webhook_places WHERE webhook_id = 1 AND until > $1',
+      [Date.now()],
+    );
+    return { rows: rows.length, sum: rows.reduce((n, r) => n + r.places, 0) };
+  }
+
+  const done = (id: number) => ({
+    deliveryId: id,
+    state: 'delivered' as const,
+    attemptCount: 1,
+    nextAttemptAt: null,
+    finishedAt: Date.now(),
+    attempt: null,
+  });
+
+  it("claims a webhook's next deliveries with its outcomes, sharing its places across instances, and hands back what no lane takes", async () => {
     const rooms: number[][] = [];
     const [a, b] = await instances(2, {
       maxInFlightPerEndpoint: 2,
@@ -53,89 +72,88 @@ describe.skipIf(!postgresAvailable())('PostgreSQL store, several instances', () 
     if (a === undefined || b === undefined) throw new Error('two stores');
     const pool = pools.at(-1) as PgDatabase['pool'];
     await a.write(
-      Array.from({ length: 5 }, (_, i) => eventRecord(`w${i}`, [1])),
+      Array.from({ length: 40 }, (_, i) => eventRecord(`w${i}`, [1])),
       [],
     );
-    const states = async () =>
-      (
-        await pool.query<{ state: string; n: number }>(
-          'SELECT state, count(*)::int AS n FROM deliveries GROUP BY state ORDER BY state',
-        )
-      ).rows;
+    const inFlight = async () =>
+      (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE state = 'in_flight'`))
+        .rows[0]?.n;
+    // Alone, an instance takes every place and holds up to CLAIMED_PER_PLACE deliveries per place.
+    const first = await a.claim(1, Date.now(), 100);
+    expect(first.deliveries).toHaveLength(2 * CLAIMED_PER_PLACE);
+    expect(a.placesOf(1)).toBe(2);
+    // The other finds every place taken: it says it wants some, and is told to ask again shortly.
     const now = Date.now();
-    const first = await a.claim(1, now, 10);
-    expect(first.deliveries).toHaveLength(2);
-    const done = (id: number) => ({
-      deliveryId: id,
-      state: 'delivered' as const,
-      attemptCount: 1,
-      nextAttemptAt: null,
-      finishedAt: now,
-      attempt: null,
-    });
+    const refused = await b.claim(1, now, 100);
+    expect(refused).toEqual({ deliveries: [], nextDueAt: now + FULL_RETRY_MS });
+    expect(b.placesOf(1)).toBe(0);
+    expect(await placesInDatabase()).toEqual({ rows: 2, sum: 2 });
+    // An outcome of the first shrinks it to a fair share (it has no attempt open): one place is left.
     await a.record([done((first.deliveries[0] as { id: number }).id)]);
-    // The place the outcome freed was taken in the same transaction, before any claim: the limit holds.
-    expect(await states()).toEqual([
-      { state: 'delivered', n: 1 },
-      { state: 'in_flight', n: 2 },
-      { state: 'pending', n: 2 },
-    ]);
     expect(rooms).toEqual([[1]]);
-    // (b claims as of a second from now, so the wait it marks outlasts a slow machine's pauses.)
-    const later = Date.now() + 1_000;
-    expect((await b.claim(1, later, 10)).deliveries).toEqual([]);
-    // The lane's next claim gets it; the webhook is full, so it is told to ask again shortly.
-    const next = await a.claim(1, Date.now(), 10);
-    expect(next.deliveries).toHaveLength(1);
-    expect(first.deliveries.map((d) => d.id)).not.toContain(next.deliveries[0]?.id);
-    expect(next.nextDueAt).not.toBeNull();
-    const inFlight = async () => (await states()).find((r) => r.state === 'in_flight')?.n ?? 0;
-    // The other instance found no room while this one held every place: it waits, so the place the next
-    // outcome frees is left to its claim rather than kept by the instance that held it.
-    await a.record([done((first.deliveries[1] as { id: number }).id)]);
-    expect(await inFlight()).toBe(1);
-    expect((await b.claim(1, later + FULL_RETRY_MS, 10)).deliveries).toHaveLength(1);
-    // Once nobody waits, an outcome takes its place again; claimed that way but not asked for, it is back
-    // in the store within half a second, for anyone.
-    await sleep(Math.max(0, later + 3 * FULL_RETRY_MS - Date.now()));
-    await a.record([done(next.deliveries[0]?.id as number)]);
-    expect(await inFlight()).toBe(2);
+    expect(a.placesOf(1)).toBe(1);
+    expect(await placesInDatabase()).toEqual({ rows: 2, sum: 1 });
+    // The other takes it at its next claim (when told to ask again), and the places never add up to
+    // more than the limit.
+    await sleep(FULL_RETRY_MS);
+    const second = await b.claim(1, Date.now(), 100);
+    expect(second.deliveries).toHaveLength(CLAIMED_PER_PLACE);
+    expect(b.placesOf(1)).toBe(1);
+    expect(await placesInDatabase()).toEqual({ rows: 2, sum: 2 });
+    const ids = [...first.deliveries, ...second.deliveries].map((d) => d.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Outcomes that bring the first below what its place allows claim more with them; not asked for by
+    // a lane, those are back in the store within half a second, for anyone.
+    const before = await inFlight();
+    await a.record(first.deliveries.slice(1, CLAIMED_PER_PLACE + 2).map((d) => done(d.id)));
+    const held = (before ?? 0) - (CLAIMED_PER_PLACE + 1);
+    expect(await inFlight()).toBe(held + 2);
     await sleep(700);
-    expect(await inFlight()).toBe(1);
-    expect((await b.claim(1, Date.now(), 10)).deliveries).toHaveLength(1);
+    expect(await inFlight()).toBe(held);
   });
 
-  it('never claims a delivery for two instances, and holds the limit across them', async () => {
+  it('never claims a delivery for two instances, and their places never add up to more than the limit', async () => {
     const [a, b] = await instances(2, { maxInFlightPerEndpoint: 5 });
     if (a === undefined || b === undefined) throw new Error('two stores');
     await a.write(
-      Array.from({ length: 20 }, (_, i) => eventRecord(`e${i}`, [1])),
+      Array.from({ length: 100 }, (_, i) => eventRecord(`e${i}`, [1])),
       [],
     );
-    const now = Date.now();
-    const [fromA, fromB] = await Promise.all([a.claim(1, now, 10), b.claim(1, now, 10)]);
-    const ids = [...fromA.deliveries, ...fromB.deliveries].map((d) => d.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toHaveLength(5);
-    // Full: the one that got less is told to ask again shortly, not when the next is due.
-    const short = fromA.deliveries.length < fromB.deliveries.length ? fromA : fromB;
-    expect(short.nextDueAt).toBe(now + FULL_RETRY_MS);
-    // An outcome frees a place, for whichever instance claims next.
-    const owner = fromA.deliveries.length > 0 ? a : b;
-    const first = (fromA.deliveries[0] ?? fromB.deliveries[0]) as { id: number };
-    await owner.record([
-      {
-        deliveryId: first.id,
-        state: 'delivered',
-        attemptCount: 1,
-        nextAttemptAt: null,
-        finishedAt: now,
-        attempt: null,
-      },
+    const seen = new Set<number>();
+    const held = new Map<PgStore, number[]>([
+      [a, []],
+      [b, []],
     ]);
-    // The other instance asks again when its answer said to.
-    await sleep(FULL_RETRY_MS);
-    expect((await (owner === a ? b : a).claim(1, Date.now(), 10)).deliveries).toHaveLength(1);
+    // Lanes on both claim at once, again and again, and finish one delivery between rounds.
+    for (let round = 0; round < 4; round++) {
+      const now = Date.now();
+      const answers = await Promise.all([a.claim(1, now, 100), b.claim(1, now, 100)]);
+      for (const [store, answer] of [
+        [a, answers[0]],
+        [b, answers[1]],
+      ] as const) {
+        const before = held.get(store)?.length ?? 0;
+        // A claim takes no more than the instance's places allow it to hold.
+        expect(answer.deliveries.length).toBeLessThanOrEqual(
+          Math.max(0, CLAIMED_PER_PLACE * store.placesOf(1) - before),
+        );
+        for (const d of answer.deliveries) {
+          expect(seen.has(d.id)).toBe(false);
+          seen.add(d.id);
+          held.get(store)?.push(d.id);
+        }
+      }
+      expect(a.placesOf(1) + b.placesOf(1)).toBeLessThanOrEqual(5);
+      expect((await placesInDatabase()).sum).toBeLessThanOrEqual(5);
+      for (const store of [a, b]) {
+        const id = held.get(store)?.shift();
+        if (id !== undefined) await store.record([done(id)]);
+      }
+      await sleep(FULL_RETRY_MS);
+    }
+    // Both ended up with places: the limit is shared, not kept by the first.
+    expect(a.placesOf(1)).toBeGreaterThan(0);
+    expect(b.placesOf(1)).toBeGreaterThan(0);
   });
 
   it('lets another instance take over deliveries whose lease expired', async () => {

@@ -43,6 +43,11 @@ export interface EngineOptions extends EngineSettings {
    * outcomes as freeing a webhook's places (the PostgreSQL store's limit across instances) wants it short.
    */
   outcomeFlushMs?: number;
+  /**
+   * This instance's share of a webhook's MaxInFlightPerEndpoint, when instances share the limit (the
+   * PostgreSQL store's places): the lane opens at most that many attempts. Absent: the whole limit.
+   */
+  placesOf?: (webhookId: number) => number;
   now?: () => number;
   random?: () => number;
 }
@@ -70,6 +75,8 @@ const UNPROVEN_HOLD = 1024;
 const STORE_RETRY_MS = 1000;
 /** A claim that failed (the store is in trouble) is tried again this much later. */
 const CLAIM_RETRY_MS = 1000;
+/** How soon a lane that holds deliveries but has no place (instances share the limit) asks for one again. */
+const PLACES_RETRY_MS = 25;
 const OUTCOME_FLUSH_SIZE = 1000;
 /**
  * Outcomes are recorded in batches at most this late. Every commit rewrites the touched pages into the
@@ -368,11 +375,18 @@ export class DeliveryEngine implements DeliveryIntake {
     const target = this.o.router.webhook(lane.webhookId);
     // A disabled webhook's deliveries wait in the store; re-enabling it (a config reload) wakes the lane.
     if (!this.running || target === undefined || !target.enabled) return;
-    const limit = lane.dropsConnections ? 1 : this.settings.maxInFlightPerEndpoint;
+    const places = this.o.placesOf?.(lane.webhookId) ?? Number.POSITIVE_INFINITY;
+    const limit = lane.dropsConnections ? 1 : Math.min(this.settings.maxInFlightPerEndpoint, places);
     const now = this.now();
     const allowance = Math.min(lane.breaker.allowance(now, limit), limit - lane.inFlight);
     if (allowance <= 0 && lane.breaker.mode(now) === 'open') {
       this.park(lane, now);
+      return;
+    }
+    // Deliveries held but no place to send them (the other instances hold the webhook's places) and no
+    // attempt whose outcome would ask for one: ask again shortly with a claim, which takes a share.
+    if (places <= 0 && lane.inFlight === 0 && lane.ready > 0 && !lane.claiming) {
+      lane.wakeAt(now + PLACES_RETRY_MS, now, () => this.claim(lane, this.now()));
       return;
     }
     this.claimIfLow(lane, now);

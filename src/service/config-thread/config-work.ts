@@ -1,5 +1,5 @@
 import {
-  applyReloaded,
+  applyFileIfChanged,
   ConfigError,
   loadConfig,
   readStoredAdminTokens,
@@ -28,7 +28,13 @@ export function doConfigWork(database: GatewayDatabase, request: ConfigRequest):
   refuseRestartOnly(config.gateway, request.running, path);
   // Read here, on this thread's connection: a token created over the API is committed before it answers.
   refuseStoredTokenClash(config.gateway, readStoredAdminTokens(database), path);
-  return { op: 'applyFile', changes: applyReloaded(database, config), gateway: config.gateway };
+  const changes = applyFileIfChanged(database, config);
+  return {
+    op: 'applyFile',
+    changes: changes ?? [],
+    organizationsUnchanged: changes === null,
+    gateway: config.gateway,
+  };
 }
 
 /** A document that changes Listen or Database is refused whole: those need a restart. */

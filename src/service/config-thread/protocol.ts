@@ -25,7 +25,13 @@ export type ConfigRequest =
     };
 
 export type ConfigResult =
-  | { op: 'applyFile'; changes: Change[]; gateway: GatewaySection }
+  | {
+      op: 'applyFile';
+      changes: Change[];
+      /** The file's Organizations were the ones last applied from it: the store was left as it is. */
+      organizationsUnchanged: boolean;
+      gateway: GatewaySection;
+    }
   | { op: 'replaceMembers'; stored: Omit<ReplacedMembers, 'entityIds'> & { entityIds: string } };
 
 /** A refusal keeps its kind, so the caller can answer it as the same error the inline path throws. */

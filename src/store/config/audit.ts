@@ -2,6 +2,9 @@ import { and, desc, eq, gte, inArray, isNotNull, lt, type SQL } from 'drizzle-or
 import type { GatewayDatabase } from '../database.js';
 import { auditLog } from '../schema/index.js';
 
+/** The audit's actor for a producer's group PUT (producer tokens have no Name). */
+export const PRODUCER_ACTOR = 'producer';
+
 /** One audited change of one resource; before and after are its redacted views (null: none). */
 export interface AuditEntry {
   actor: string;

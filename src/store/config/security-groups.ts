@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { GatewayDatabase } from '../database.js';
 import { organizations, securityGroups } from '../schema/index.js';
+import { PRODUCER_ACTOR, writeAudit } from './audit.js';
 import { nextRevision } from './revision.js';
 import { writeMembers } from './write-changes.js';
 
@@ -29,7 +30,8 @@ export class DocumentOwnsMembersError extends Error {
 
 /**
  * The producers' operation (HTTP PUT, SDK): sets the whole membership of a security group in one
- * transaction, creating the organization and the group (source 'producer') when missing. A group whose
+ * transaction, with its audit entry (actor `producer`), creating the organization and the group (source
+ * 'producer') when missing. A group whose
  * members the document lists is refused with DocumentOwnsMembersError: the next apply of the document
  * would silently put its list back.
  */
@@ -61,7 +63,31 @@ export function replaceSecurityGroupMembers(
     } else {
       db.update(securityGroups).set({ updatedAt: now, revision }).where(thisGroup).run();
     }
-    writeMembers(g, org, group, members);
+    const changed = writeMembers(g, org, group, members);
+    // Audited like every configuration change, by count: a PUT may name 100,000 members, and the same
+    // members sent again change nothing and are not logged.
+    if (existing === undefined || changed.added + changed.removed > 0) {
+      const view = (count: number) => ({
+        SecurityGroupId: group,
+        MembersFrom: 'producers',
+        MemberCount: count,
+      });
+      writeAudit(
+        g,
+        [
+          {
+            actor: PRODUCER_ACTOR,
+            organizationId: org,
+            resource: 'security-group',
+            resourceId: group,
+            action: existing === undefined ? 'create' : 'update',
+            before: existing === undefined ? null : view(changed.before),
+            after: { ...view(members.length), Added: changed.added, Removed: changed.removed },
+          },
+        ],
+        now,
+      );
+    }
     return {
       created: existing === undefined,
       organizationId: org,

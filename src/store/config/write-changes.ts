@@ -46,12 +46,19 @@ function found<T>(value: T | undefined, change: Change): T {
  * only those that joined are inserted, so replacing 100,000 members by the same list writes nothing.
  * Linear in the members.
  */
+/** What writeMembers changed: the members stored before, and how many it added and removed. */
+export interface MemberChanges {
+  before: number;
+  added: number;
+  removed: number;
+}
+
 export function writeMembers(
   g: GatewayDatabase,
   organizationId: string,
   securityGroupId: string,
   members: readonly string[],
-): void {
+): MemberChanges {
   const { sqlite } = g;
   const stored = new Set(
     sqlite
@@ -68,10 +75,18 @@ export function writeMembers(
   const insert = sqlite.prepare(
     'INSERT INTO security_group_members (organization_id, security_group_id, entity_id) VALUES (?, ?, ?)',
   );
+  const changes: MemberChanges = { before: stored.size, added: 0, removed: 0 };
   for (const entityId of stored)
-    if (!wanted.has(entityId)) remove.run(organizationId, securityGroupId, entityId);
+    if (!wanted.has(entityId)) {
+      remove.run(organizationId, securityGroupId, entityId);
+      changes.removed++;
+    }
   for (const entityId of wanted)
-    if (!stored.has(entityId)) insert.run(organizationId, securityGroupId, entityId);
+    if (!stored.has(entityId)) {
+      insert.run(organizationId, securityGroupId, entityId);
+      changes.added++;
+    }
+  return changes;
 }
 
 /**

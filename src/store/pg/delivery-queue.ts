@@ -22,8 +22,18 @@ export interface QueueSettings {
  */
 export const FULL_RETRY_MS = 25;
 
-/** How long a claim that found no room marks its webhook as wanted by this instance: two of its retries. */
-const WAIT_MARK_MS = 2 * FULL_RETRY_MS;
+/**
+ * Deliveries an instance may hold claimed per place it has: enough that a claim (or an outcome write)
+ * takes a batch for many attempts, few enough that an instance does not sit on the webhook's backlog
+ * while another has places and nothing to send.
+ */
+export const CLAIMED_PER_PLACE = 8;
+
+/**
+ * How long the row of an instance that wants places and got none lives: two of its retries. (Rows with
+ * places live as long as a lease, renewed with the leases.)
+ */
+const WANT_MARK_MS = 2 * FULL_RETRY_MS;
 
 /** A row the claim took, before it is shaped for the engine. */
 interface ClaimedRow extends ClaimedDelivery {
@@ -45,10 +55,28 @@ export class DeliveryQueue {
   /** The webhook of every delivery this queue claimed and has not yet recorded or released. */
   private readonly claimed = new Map<number, number>();
 
+  /** This instance's places (its share of the webhook's limit) as its last claim of the webhook left them. */
+  private readonly places = new Map<number, number>();
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly settings: QueueSettings,
+    /** Attempts this instance has open to the webhook now (its delivery engine's count). */
+    private readonly openOf: (webhookId: number) => number = () => 0,
   ) {}
+
+  private holdsAny(webhookId: number): boolean {
+    for (const w of this.claimed.values()) if (w === webhookId) return true;
+    return false;
+  }
+
+  /**
+   * The attempts this instance may have open to the webhook: its share of MaxInFlightPerEndpoint, as its
+   * last claim found it (none before any claim).
+   */
+  placesOf(webhookId: number): number {
+    return this.places.get(webhookId) ?? 0;
+  }
 
   /**
    * Up to `limit` due deliveries of one webhook, oldest due first, within the room the webhook's limit
@@ -60,98 +88,105 @@ export class DeliveryQueue {
     // One round trip: the simple protocol runs the statements in order, each with a fresh snapshot, so the
     // count of open deliveries is read after the lock, when no other claim of this webhook can run.
     const results = await this.script(
-      `BEGIN; ${lockStatement(webhookId)} ${this.claimStatements(webhookId, now, limit, false)}
-       ${this.waitStatement(webhookId, now)} COMMIT;`,
+      `BEGIN; ${lockStatement(webhookId)} ${this.claimStatements(webhookId, now, limit)} COMMIT;`,
     );
-    const { full: _, ...claim } = this.claimResult(results, 2, now, limit);
+    const { full: _, ...claim } = this.claimResult(webhookId, results, 2, now, limit);
     return claim;
   }
 
   /**
-   * The statements of one webhook's claim, to run after its advisory lock (three results: the expired
-   * leases made waiting again, the rows claimed, the room and the next due time left).
+   * The statements of one webhook's claim, to run after its advisory lock (CLAIM_RESULTS results): the
+   * expired leases made waiting again; others' expired places dropped; this instance's places taken and
+   * its due deliveries claimed, up to CLAIMED_PER_PLACE per place; its places given up when it holds and
+   * awaits nothing; and what it then has (places, deliveries held) and when the next waiting one is due.
+   *
+   * Places: with n other instances wanting the webhook, a fair share is max / (n + 1) (one at least); an
+   * instance takes its share of what the others leave, and keeps at least the attempts it has open (it
+   * shrinks to its share as they end). So the live rows' places never add up to more than the limit.
    */
-  private claimStatements(webhookId: number, now: number, limit: number, withOutcome: boolean): string {
+  private claimStatements(webhookId: number, now: number, limit: number): string {
     const { instanceId, leaseMs, maxInFlightPerEndpoint } = this.settings;
-    const [w, t, max, until] = [webhookId, now, maxInFlightPerEndpoint, now + leaseMs].map(integer);
+    const [w, t, max, until, open, wanting] = [
+      webhookId,
+      now,
+      maxInFlightPerEndpoint,
+      now + leaseMs,
+      this.openOf(webhookId),
+      now + WANT_MARK_MS,
+    ].map(integer);
+    const me = quote(instanceId);
+    const mine = `webhook_id = ${w} AND state = 'in_flight' AND lease_owner = ${me}`;
+    const due = `webhook_id = ${w} AND state IN ('pending', 'retrying') AND next_attempt_at <= ${t}`;
     // Deliveries whose lease expired (their instance died) are first made waiting again, so the claim
     // itself is one ordered read of the waiting rows' index, however many wait.
     return `UPDATE deliveries d SET state = ${WAITING_AGAIN}, lease_owner = NULL, lease_expires_at = NULL
         WHERE d.webhook_id = ${w} AND d.state = 'in_flight' AND d.lease_expires_at <= ${t};
-       WITH open AS (SELECT count(*) AS n FROM deliveries
-                      WHERE webhook_id = ${w} AND state = 'in_flight' AND lease_expires_at > ${t}),
+       DELETE FROM webhook_places WHERE webhook_id = ${w} AND until <= ${t} AND instance <> ${me};
+       WITH others AS (SELECT count(*) AS n, coalesce(sum(places), 0) AS held FROM webhook_places
+                        WHERE webhook_id = ${w} AND instance <> ${me}),
+            share AS (
+              INSERT INTO webhook_places (webhook_id, instance, places, until)
+              SELECT ${w}, ${me}, p, CASE WHEN p > 0 THEN ${until} ELSE ${wanting} END
+                FROM (SELECT greatest(${open}, least(greatest(${max} / (n + 1), 1), ${max} - held)) AS p
+                        FROM others) AS mine
+              ON CONFLICT (webhook_id, instance) DO UPDATE SET places = excluded.places, until = excluded.until
+              RETURNING places),
+            held AS (SELECT count(*) AS n FROM deliveries WHERE ${mine}),
             -- A constant limit here lets the planner see a handful of rows (a computed one made it
             -- join the whole table); the room left is then taken from them in due order.
             locked AS (
               SELECT d.id, d.state AS previous, d.next_attempt_at
                 FROM deliveries d
                WHERE d.webhook_id = ${w} AND d.state IN ('pending', 'retrying') AND d.next_attempt_at <= ${t}
-                     ${withOutcome ? `AND ${this.nobodyWaits(webhookId, now)}` : ''}
                ORDER BY d.next_attempt_at
-               LIMIT ${integer(Math.min(limit, maxInFlightPerEndpoint))}
+               LIMIT ${integer(Math.max(0, Math.min(limit, CLAIMED_PER_PLACE * maxInFlightPerEndpoint)))}
                FOR UPDATE SKIP LOCKED),
-            due AS (
+            taken AS (
               SELECT id, previous FROM locked ORDER BY next_attempt_at
-               LIMIT greatest(0, ${max} - (SELECT n FROM open)))
-       UPDATE deliveries d SET state = 'in_flight', lease_owner = ${quote(instanceId)}, lease_expires_at = ${until}
-         FROM due, events e
-        WHERE d.id = due.id AND e.seq = d.event_seq
-       RETURNING d.id, d.webhook_id AS "webhookId", due.previous AS "previousState",
+               LIMIT greatest(0, ${CLAIMED_PER_PLACE} * (SELECT places FROM share) - (SELECT n FROM held)))
+       UPDATE deliveries d SET state = 'in_flight', lease_owner = ${me}, lease_expires_at = ${until}
+         FROM taken, events e
+        WHERE d.id = taken.id AND e.seq = d.event_seq
+       RETURNING d.id, d.webhook_id AS "webhookId", taken.previous AS "previousState",
                  d.attempt_count AS "attemptCount", e.event_type AS "eventType",
                  -- Support re-queued it for one more attempt past its TTL on purpose (store/delivery-store.ts).
                  CASE WHEN d.requeued_from IS NOT NULL THEN NULL ELSE e.expires_at END AS "expiresAt",
                  e.payload, d.next_attempt_at AS "nextAttemptAt";
-       SELECT (SELECT count(*) FROM deliveries
-                WHERE webhook_id = ${w} AND state = 'in_flight' AND lease_expires_at > ${t})::int AS open,
+       DELETE FROM webhook_places WHERE webhook_id = ${w} AND instance = ${me}
+          AND NOT EXISTS (SELECT 1 FROM deliveries WHERE ${mine})
+          AND NOT EXISTS (SELECT 1 FROM deliveries WHERE ${due});
+       SELECT coalesce((SELECT places FROM webhook_places WHERE webhook_id = ${w} AND instance = ${me}), 0) AS places,
+              (SELECT count(*) FROM deliveries WHERE ${mine})::int AS held,
               (SELECT min(next_attempt_at) FROM deliveries
                 WHERE webhook_id = ${w} AND state IN ('pending', 'retrying')) AS at;`;
   }
 
-  /** No other instance waits for a place of the webhook (see claim_waiters). */
-  private nobodyWaits(webhookId: number, now: number): string {
-    const [w, t] = [webhookId, now].map(integer);
-    return `NOT EXISTS (SELECT 1 FROM claim_waiters cw
-                         WHERE cw.webhook_id = ${w} AND cw.until > ${t} AND cw.instance <> ${quote(this.settings.instanceId)})`;
-  }
-
   /**
-   * After a claim: when it left due deliveries because other instances hold every place, this instance
-   * waits for one and says so for WAIT_MARK_MS (they then leave the places they free to its next claim).
-   */
-  private waitStatement(webhookId: number, now: number): string {
-    const [w, t] = [webhookId, now].map(integer);
-    const { instanceId, maxInFlightPerEndpoint } = this.settings;
-    return `INSERT INTO claim_waiters (webhook_id, instance, until)
-       SELECT ${w}, ${quote(instanceId)}, ${integer(now + WAIT_MARK_MS)}
-        WHERE (SELECT count(*) FROM deliveries
-                WHERE webhook_id = ${w} AND state = 'in_flight' AND lease_expires_at > ${t}) >= ${integer(maxInFlightPerEndpoint)}
-          AND EXISTS (SELECT 1 FROM deliveries
-                WHERE webhook_id = ${w} AND state IN ('pending', 'retrying') AND next_attempt_at <= ${t})
-          AND EXISTS (SELECT 1 FROM deliveries
-                WHERE webhook_id = ${w} AND state = 'in_flight' AND lease_expires_at > ${t}
-                  AND lease_owner <> ${quote(instanceId)})
-       ON CONFLICT (webhook_id) DO UPDATE SET instance = excluded.instance, until = excluded.until;`;
-  }
-
-  /**
-   * The claim whose three results start at `at` (see claimStatements); `full`: no place of the webhook's
-   * limit was left after it.
+   * The claim whose CLAIM_RESULTS results start at `at` (see claimStatements); `full`: this instance may
+   * claim no more of the webhook now (no place, or as many held as its places allow).
    */
   private claimResult(
+    webhookId: number,
     results: pg.QueryResult[],
     at: number,
     now: number,
     limit: number,
   ): ClaimResult & { full: boolean } {
-    const rows = (results[at + 1]?.rows ?? []) as ClaimedRow[];
-    const after = results[at + 2]?.rows[0] as { open: number; at: number | null };
+    const rows = (results[at + 2]?.rows ?? []) as ClaimedRow[];
+    const after = results[at + CLAIM_RESULTS - 1]?.rows[0] as {
+      places: number;
+      held: number;
+      at: number | null;
+    };
     const deliveries = rows
       .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
       .map(({ nextAttemptAt: _, ...delivery }) => delivery);
     for (const d of deliveries) this.claimed.set(d.id, d.webhookId);
-    const full = after.open >= this.settings.maxInFlightPerEndpoint;
+    if (after.places > 0) this.places.set(webhookId, after.places);
+    else this.places.delete(webhookId);
+    const full = after.held >= CLAIMED_PER_PLACE * after.places;
     if (deliveries.length >= limit) return { deliveries, nextDueAt: null, full };
-    // Due now but the webhook's places were all taken: ask again shortly, once outcomes free some.
+    // Due now but no place, or no more may be held: ask again shortly, once outcomes free some.
     if (after.at !== null && after.at <= now && full)
       return { deliveries, nextDueAt: now + FULL_RETRY_MS, full };
     return { deliveries, nextDueAt: after.at, full };
@@ -184,7 +219,7 @@ export class DeliveryQueue {
       ...webhooks.map(lockStatement),
       `${outcomeStatement(outcomes, now, this.settings.instanceId, inlineArray)};`,
       ...(trim === null ? [] : [`${trim.text};`]),
-      ...webhooks.map((w) => this.claimStatements(w, now, limit, true)),
+      ...webhooks.map((w) => this.claimStatements(w, now, limit)),
       'COMMIT;',
     ];
     let results: pg.QueryResult[];
@@ -198,8 +233,8 @@ export class DeliveryQueue {
     const webhookIds = (results[updated]?.rows ?? []).map((r: { webhook_id: number }) => r.webhook_id);
     let at = updated + 1 + (trim === null ? 0 : 1);
     for (const w of webhooks) {
-      claims.set(w, this.claimResult(results, at, now, limit));
-      at += 3;
+      claims.set(w, this.claimResult(w, results, at, now, limit));
+      at += CLAIM_RESULTS;
     }
     return { failed: [], webhookIds, claims };
   }
@@ -279,7 +314,16 @@ export class DeliveryQueue {
       return `$${trimValues.length}::${type}[]`;
     });
     if (trim !== null) await client.query(trim.text, trimValues);
-    return updated.rows.map((r) => r.webhook_id);
+    const webhookIds = updated.rows.map((r) => r.webhook_id);
+    // Places are held while deliveries are: those of a webhook this instance now holds none of go back.
+    await client.query(
+      `DELETE FROM webhook_places p WHERE p.instance = $1 AND p.webhook_id = ANY($2::bigint[])
+          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.webhook_id = p.webhook_id
+                           AND d.state = 'in_flight' AND d.lease_owner = $1)`,
+      [this.settings.instanceId, webhookIds],
+    );
+    for (const id of webhookIds) if (!this.holdsAny(id)) this.places.delete(id);
+    return webhookIds;
   }
 
   /** Hands claimed deliveries back unattempted, to the state they had (or held, or cancelled). */
@@ -308,6 +352,7 @@ export class DeliveryQueue {
    */
   async recoverInFlight(): Promise<number> {
     const now = Date.now();
+    await this.releasePlaces();
     const result = await this.pool.query(
       `UPDATE deliveries d SET state = ${WAITING_AGAIN},
               finished_at = CASE WHEN ${held} = 'cancelled' THEN $1 ELSE d.finished_at END,
@@ -330,13 +375,24 @@ export class DeliveryQueue {
     return result.rowCount ?? 0;
   }
 
-  /** Extends every lease this instance holds: its attempts are still open. */
+  /** Extends every lease this instance holds, and its places: its attempts are still open. */
   async renewLeases(now: number): Promise<number> {
+    const until = now + this.settings.leaseMs;
+    await this.pool.query('UPDATE webhook_places SET until = $1 WHERE instance = $2 AND places > 0', [
+      until,
+      this.settings.instanceId,
+    ]);
     const result = await this.pool.query(
       `UPDATE deliveries SET lease_expires_at = $1 WHERE state = 'in_flight' AND lease_owner = $2`,
-      [now + this.settings.leaseMs, this.settings.instanceId],
+      [until, this.settings.instanceId],
     );
     return result.rowCount ?? 0;
+  }
+
+  /** Gives up every place this instance holds (it stops, or starts again under the same InstanceId). */
+  async releasePlaces(): Promise<void> {
+    this.places.clear();
+    await this.pool.query('DELETE FROM webhook_places WHERE instance = $1', [this.settings.instanceId]);
   }
 
   /** Webhooks with deliveries whose lease expired: their instance died, and they wait to be taken over. */
@@ -375,6 +431,9 @@ type ArrayArg = (items: readonly (string | number | null)[], type: 'bigint' | 'i
 /** An ARRAY literal of integers or strings, typed (an empty one too). */
 const inlineArray: ArrayArg = (items, type) =>
   `ARRAY[${items.map((v) => (v === null ? 'NULL' : typeof v === 'number' ? integer(v) : quote(v))).join(',')}]::${type}[]`;
+
+/** How many results claimStatements' statements answer. */
+const CLAIM_RESULTS = 5;
 
 const lockStatement = (webhookId: number) =>
   `SELECT pg_advisory_xact_lock(${LOCKS.claim}, ${integer(webhookId)});`;

@@ -12,7 +12,13 @@ import { passIntervalMs } from '../prune-runner.js';
 import { DEFAULT_RETENTION, type PruneCounts, type RetentionPolicy } from '../pruner.js';
 import { StoreError } from '../store-error.js';
 import type { PgDatabase } from './database.js';
-import { DeliveryQueue, FULL_RETRY_MS, isConnectionError, type QueueSettings } from './delivery-queue.js';
+import {
+  CLAIMED_PER_PLACE,
+  DeliveryQueue,
+  FULL_RETRY_MS,
+  isConnectionError,
+  type QueueSettings,
+} from './delivery-queue.js';
 import { writeEvents } from './event-writes.js';
 import { prunePass } from './pruner.js';
 
@@ -57,6 +63,11 @@ export interface PgStoreOptions {
    * behind a delivery engine, which claims again as soon as it is told of room (onRoom).
    */
   claimWithOutcomes?: boolean;
+  /**
+   * Attempts this instance has open to a webhook (its delivery engine's count): a claim keeps at least
+   * that many of the webhook's places while it shrinks to a fair share.
+   */
+  openOf?: (webhookId: number) => number;
 }
 
 /** Deliveries claimed with outcomes, waiting for their lane's claim. */
@@ -114,7 +125,7 @@ export class PgStore {
       leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
       maxInFlightPerEndpoint: options.maxInFlightPerEndpoint ?? 16,
     };
-    this.queue = new DeliveryQueue(database.relaxed, this.settings);
+    this.queue = new DeliveryQueue(database.relaxed, this.settings, options.openOf);
     this.retention = options.retention ?? DEFAULT_RETENTION;
     this.onRoom = options.onRoom;
     this.claimWithOutcomes = options.claimWithOutcomes ?? false;
@@ -135,6 +146,14 @@ export class PgStore {
     if (this.closed || now - this.lastFailureAt <= WRITE_STALL_MS) return false;
     const oldest = this.waiting.values().next();
     return oldest.done === true || now - oldest.value <= WRITE_STALL_MS;
+  }
+
+  /**
+   * The attempts this instance may have open to the webhook at once: its share of MaxInFlightPerEndpoint
+   * across the instances that want the webhook (the delivery engine's limit for the lane).
+   */
+  placesOf(webhookId: number): number {
+    return this.queue.placesOf(webhookId);
   }
 
   /** Gateway.Delivery.MaxInFlightPerEndpoint changed (a reload): the next claims use it. */
@@ -252,7 +271,7 @@ export class PgStore {
     const keep = this.retention.attemptsPerDelivery;
     const { failed, webhookIds, claims } = await this.call(() =>
       this.claimWithOutcomes && !this.closing
-        ? this.queue.recordAndClaim(outcomes, keep, this.settings.maxInFlightPerEndpoint)
+        ? this.queue.recordAndClaim(outcomes, keep, CLAIMED_PER_PLACE * this.settings.maxInFlightPerEndpoint)
         : this.queue.record(outcomes, keep).then((r) => ({ ...r, claims: new Map() })),
     );
     if (failed.some((f) => f.retryable)) this.lastFailureAt = Date.now();
@@ -327,6 +346,8 @@ export class PgStore {
     // Writes already queued are committed first (a producer in process was told nothing yet).
     while (this.queued.length > 0 || this.writesInFlight > 0) await new Promise((r) => setTimeout(r, 5));
     await Promise.all([...this.ahead.keys()].map((id) => this.releaseAhead(id)));
+    // Its places go to the other instances at once, not when the rows expire.
+    await this.queue.releasePlaces().catch(() => {});
     this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
     if (this.pruneTimer !== null) clearTimeout(this.pruneTimer);

@@ -27,10 +27,9 @@ export const events = sqliteTable(
   // The database itself refuses a second event with the same Id, whichever process writes it.
   (t) => [
     uniqueIndex('events_id_unique').on(t.id),
-    // Support's event search: an organization's events newest first, narrowed by type or by entity (with
-    // neither, merged from the type index's ranges: no index of its own on the write path).
+    // Support's event search: an organization's events newest first, narrowed by type (with no type, merged
+    // from the type index's ranges: no index of its own on the write path). By entity: event_entities.
     index('events_org_type_accepted_idx').on(t.organizationId, t.eventType, t.acceptedAt),
-    index('events_org_entity_accepted_idx').on(t.organizationId, t.entityId, t.acceptedAt),
   ],
 );
 

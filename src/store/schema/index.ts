@@ -3,6 +3,7 @@ export * from './applied-documents.js';
 export * from './attempts.js';
 export * from './audit-log.js';
 export * from './deliveries.js';
+export * from './event-entities.js';
 export * from './events.js';
 export * from './organizations.js';
 export * from './pruned-events.js';

@@ -6,6 +6,7 @@ import {
   type RecordResult,
   type ReleasedDelivery,
 } from '../delivery-store.js';
+import { EntityIndex, EntityIndexRunner } from '../entity-index.js';
 import { type EventRecord, EventWriter, type HandOffs, type StoredEvent } from '../event-writer.js';
 import { PruneRunner } from '../prune-runner.js';
 import { DEFAULT_RETENTION, Pruner, type RetentionPolicy } from '../pruner.js';
@@ -17,6 +18,8 @@ export interface StoreServiceOptions {
   retention?: RetentionPolicy;
   /** Start the background pruner (default true). */
   prune?: boolean;
+  /** Fill support's entity index behind the writes (default true). */
+  indexEntities?: boolean;
   /** The clock of event writes (accepted_at). */
   now?: () => number;
 }
@@ -34,6 +37,7 @@ export class StoreService {
   private readonly syncFull: BetterSqlite3.Statement;
   private readonly pruner: Pruner;
   private readonly pruning: PruneRunner;
+  private readonly indexing: EntityIndexRunner | null;
   private readonly trimAttempts: (attempts: readonly { deliveryId: number; attemptNo: number }[]) => void;
 
   constructor(
@@ -41,7 +45,14 @@ export class StoreService {
     options: StoreServiceOptions = {},
   ) {
     const retention = options.retention ?? DEFAULT_RETENTION;
-    this.writer = new EventWriter(sqlite, options.now === undefined ? {} : { now: options.now });
+    this.indexing =
+      options.indexEntities === false
+        ? null
+        : new EntityIndexRunner(new EntityIndex(sqlite), (step) => this.relaxed(step));
+    this.writer = new EventWriter(sqlite, {
+      ...(options.now === undefined ? {} : { now: options.now }),
+      afterCommit: () => this.indexing?.poke(),
+    });
     this.deliveries = new DeliveryStore(sqlite);
     this.syncNormal = sqlite.prepare('PRAGMA synchronous = NORMAL');
     this.syncFull = sqlite.prepare('PRAGMA synchronous = FULL');
@@ -138,6 +149,7 @@ export class StoreService {
   /** Commits every write still queued (shutdown). */
   drain(): void {
     this.pruning.stop();
+    this.indexing?.stop();
     this.writer.drain();
   }
 

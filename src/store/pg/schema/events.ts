@@ -6,6 +6,7 @@ import {
   index,
   integer,
   pgTable,
+  primaryKey,
   text,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
@@ -111,12 +112,19 @@ export const prunedEvents = pgTable(
 );
 
 /**
- * An instance whose claim found a webhook's places all taken (by other instances) and wants one: until
- * `until`, the others do not take the places their outcomes free in the outcome's own round trip, so the
- * places pass to the waiting instance's next claim instead of staying with whoever held them first.
+ * Each instance's share of a webhook's MaxInFlightPerEndpoint: the attempts it may have open to the
+ * webhook at once. The shares of live rows never add up to more than the limit (claims of a webhook are
+ * serialised by an advisory lock and take from what the others leave); an instance that wants places
+ * has a row (with none, at first), and the others shrink to a fair share as their attempts end. A row
+ * lives until `until`, renewed with the instance's leases, so the places of an instance that died return.
  */
-export const claimWaiters = pgTable('claim_waiters', {
-  webhookId: bigint('webhook_id', { mode: 'number' }).primaryKey(),
-  instance: text('instance').notNull(),
-  until: bigint('until', { mode: 'number' }).notNull(),
-});
+export const webhookPlaces = pgTable(
+  'webhook_places',
+  {
+    webhookId: bigint('webhook_id', { mode: 'number' }).notNull(),
+    instance: text('instance').notNull(),
+    places: integer('places').notNull(),
+    until: bigint('until', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.webhookId, t.instance] })],
+);
