@@ -21,6 +21,8 @@ interface PgMeasure {
   duplicates: number;
   timedOut: boolean;
   seconds: number;
+  /** From the first publish to the last acknowledgement: how fast the instances took the events. */
+  publishSeconds: number;
   /** CPU of every gateway process together, per delivery (the database server's is not included). */
   gatewayCpuMicrosPerDelivery: number | null;
   steal: ReturnType<ReturnType<typeof startStealMeter>['stop']>;
@@ -68,7 +70,8 @@ async function pgThroughput(
   const cpuAfter = await Promise.all(gateways.map((g) => g.cpuMicros()));
   const cpu = cpuAfter.reduce((sum, c, i) => sum + c - (cpuBefore[i] as number), 0);
   const startedAt = Math.min(...published.map((p) => p.startedAt));
-  const end = received.lastAt || Math.max(...published.map((p) => p.finishedAt));
+  const publishedAt = Math.max(...published.map((p) => p.finishedAt));
+  const end = received.lastAt || publishedAt;
   for (const g of gateways) await g.stop();
   const measure: PgMeasure = {
     instances,
@@ -77,11 +80,12 @@ async function pgThroughput(
     duplicates: received.duplicates,
     timedOut: received.timedOut,
     seconds: (end - startedAt) / 1000,
+    publishSeconds: (publishedAt - startedAt) / 1000,
     gatewayCpuMicrosPerDelivery: received.unique > 0 ? cpu / received.unique : null,
     steal: stealReport,
   };
   ctx.log(
-    `PostgreSQL, ${instances} instance(s): ${received.unique} of ${total} in ${measure.seconds.toFixed(2)} s = ${Math.round(measure.rate ?? 0)}/s; CPU µs/delivery ${measure.gatewayCpuMicrosPerDelivery?.toFixed(1)}; ${describeSteal(stealReport)}`,
+    `PostgreSQL, ${instances} instance(s): ${received.unique} of ${total} in ${measure.seconds.toFixed(2)} s = ${Math.round(measure.rate ?? 0)}/s (published in ${measure.publishSeconds.toFixed(2)} s); CPU µs/delivery ${measure.gatewayCpuMicrosPerDelivery?.toFixed(1)}; ${describeSteal(stealReport)}`,
   );
   return measure;
 }

@@ -30,10 +30,12 @@ export const FULL_RETRY_MS = 25;
 export const CLAIMED_PER_PLACE = 8;
 
 /**
- * How long the row of an instance that wants places and got none lives: two of its retries. (Rows with
- * places live as long as a lease, renewed with the leases.)
+ * How long the row of an instance that wants places and got none lives, renewed by each of its retries
+ * (every FULL_RETRY_MS): long enough to outlast a loaded machine's pauses, short enough that an instance
+ * that stopped wanting soon stops halving the others' share. (Rows with places live as long as a lease,
+ * renewed with the leases.)
  */
-const WANT_MARK_MS = 2 * FULL_RETRY_MS;
+const WANT_MARK_MS = 20 * FULL_RETRY_MS;
 
 /** A row the claim took, before it is shaped for the engine. */
 interface ClaimedRow extends ClaimedDelivery {
@@ -88,7 +90,7 @@ export class DeliveryQueue {
     // One round trip: the simple protocol runs the statements in order, each with a fresh snapshot, so the
     // count of open deliveries is read after the lock, when no other claim of this webhook can run.
     const results = await this.script(
-      `BEGIN; ${lockStatement(webhookId)} ${this.claimStatements(webhookId, now, limit)} COMMIT;`,
+      `BEGIN; ${lockStatement(webhookId)} ${this.claimStatements(webhookId, now, limit, 'held')} COMMIT;`,
     );
     const { full: _, ...claim } = this.claimResult(webhookId, results, 2, now, limit);
     return claim;
@@ -104,7 +106,7 @@ export class DeliveryQueue {
    * instance takes its share of what the others leave, and keeps at least the attempts it has open (it
    * shrinks to its share as they end). So the live rows' places never add up to more than the limit.
    */
-  private claimStatements(webhookId: number, now: number, limit: number): string {
+  private claimStatements(webhookId: number, now: number, limit: number, locked: 'held' | 'try'): string {
     const { instanceId, leaseMs, maxInFlightPerEndpoint } = this.settings;
     const [w, t, max, until, open, wanting] = [
       webhookId,
@@ -115,6 +117,9 @@ export class DeliveryQueue {
       now + WANT_MARK_MS,
     ].map(integer);
     const me = quote(instanceId);
+    // With outcomes, the claim is made only if the webhook's lock is free at once: an outcome never waits
+    // for another instance's claim (the lane, woken by the outcome, claims itself then).
+    const lock = locked === 'held' ? 'true' : `pg_try_advisory_xact_lock(${LOCKS.claim}, ${w})`;
     const mine = `webhook_id = ${w} AND state = 'in_flight' AND lease_owner = ${me}`;
     const due = `webhook_id = ${w} AND state IN ('pending', 'retrying') AND next_attempt_at <= ${t}`;
     // Deliveries whose lease expired (their instance died) are first made waiting again, so the claim
@@ -128,7 +133,7 @@ export class DeliveryQueue {
               INSERT INTO webhook_places (webhook_id, instance, places, until)
               SELECT ${w}, ${me}, p, CASE WHEN p > 0 THEN ${until} ELSE ${wanting} END
                 FROM (SELECT greatest(${open}, least(greatest(${max} / (n + 1), 1), ${max} - held)) AS p
-                        FROM others) AS mine
+                        FROM others WHERE ${lock}) AS mine
               ON CONFLICT (webhook_id, instance) DO UPDATE SET places = excluded.places, until = excluded.until
               RETURNING places),
             held AS (SELECT count(*) AS n FROM deliveries WHERE ${mine}),
@@ -138,12 +143,13 @@ export class DeliveryQueue {
               SELECT d.id, d.state AS previous, d.next_attempt_at
                 FROM deliveries d
                WHERE d.webhook_id = ${w} AND d.state IN ('pending', 'retrying') AND d.next_attempt_at <= ${t}
+                 AND EXISTS (SELECT 1 FROM share)
                ORDER BY d.next_attempt_at
                LIMIT ${integer(Math.max(0, Math.min(limit, CLAIMED_PER_PLACE * maxInFlightPerEndpoint)))}
                FOR UPDATE SKIP LOCKED),
             taken AS (
               SELECT id, previous FROM locked ORDER BY next_attempt_at
-               LIMIT greatest(0, ${CLAIMED_PER_PLACE} * (SELECT places FROM share) - (SELECT n FROM held)))
+               LIMIT greatest(0, ${CLAIMED_PER_PLACE} * coalesce((SELECT places FROM share), 0) - (SELECT n FROM held)))
        UPDATE deliveries d SET state = 'in_flight', lease_owner = ${me}, lease_expires_at = ${until}
          FROM taken, events e
         WHERE d.id = taken.id AND e.seq = d.event_seq
@@ -195,9 +201,10 @@ export class DeliveryQueue {
   /**
    * Records outcomes and, in the same transaction and round trip, claims the next due deliveries of
    * their webhooks (up to `limit` each, within the room the limit across instances leaves), so a place an
-   * attempt frees is taken again without a claim of its own. Each webhook's advisory lock is taken first,
-   * in id order (claims take one lock only, so no two scripts wait on each other in a cycle). If the
-   * script fails, the outcomes are recorded as record() does, and nothing is claimed.
+   * attempt frees is taken again without a claim of its own. A webhook's claim is made only if its
+   * advisory lock is free (pg_try_advisory_xact_lock): outcomes never wait for another instance's claim,
+   * and no two scripts wait on each other. If the script fails, the outcomes are recorded as record()
+   * does, and nothing is claimed.
    */
   async recordAndClaim(
     outcomes: readonly Outcome[],
@@ -216,10 +223,9 @@ export class DeliveryQueue {
       'BEGIN;',
       // Values are inlined as literals (the simple protocol takes no parameters): quote() relies on this.
       'SET LOCAL standard_conforming_strings = on;',
-      ...webhooks.map(lockStatement),
       `${outcomeStatement(outcomes, now, this.settings.instanceId, inlineArray)};`,
       ...(trim === null ? [] : [`${trim.text};`]),
-      ...webhooks.map((w) => this.claimStatements(w, now, limit)),
+      ...webhooks.map((w) => this.claimStatements(w, now, limit, 'try')),
       'COMMIT;',
     ];
     let results: pg.QueryResult[];
@@ -229,7 +235,7 @@ export class DeliveryQueue {
       const recorded = await this.record(outcomes, keepAttempts);
       return { ...recorded, claims };
     }
-    const updated = 2 + webhooks.length;
+    const updated = 2;
     const webhookIds = (results[updated]?.rows ?? []).map((r: { webhook_id: number }) => r.webhook_id);
     let at = updated + 1 + (trim === null ? 0 : 1);
     for (const w of webhooks) {
