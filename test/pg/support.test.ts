@@ -7,7 +7,16 @@ import { PgListener } from '../../src/store/pg/listener.js';
 import { takeJobPg } from '../../src/store/pg/support/jobs.js';
 import { ADMIN, adminCall, codeOf, EDITOR, VIEWER } from '../support/admin.js';
 import { specEvent } from '../support/events.js';
-import { ORG, OTHER_ORG, organization, TOKEN, testDocument } from '../support/gateway.js';
+import {
+  ORG,
+  OTHER_ORG,
+  organization,
+  spawnGateway,
+  TOKEN,
+  tempDir,
+  testDocument,
+  writeConfig,
+} from '../support/gateway.js';
 import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import { waitFor } from '../support/wait.js';
@@ -384,30 +393,44 @@ describe.skipIf(!postgresAvailable())('support on PostgreSQL', () => {
     expect((await get(gateway, second)).body).toMatchObject({ State: 'cancelled', Done: 100 });
   });
 
-  it('resumes a job on another instance when the instance running it stops mid-job', async () => {
-    const { url, gateway: a } = await setUp({ MaxInFlightPerEndpoint: 2 });
-    const sent = Array.from({ length: 250 }, () => specEvent('UserStatus', ORG));
+  /** 250 of FLAKY's deliveries discarded, as a failing endpoint would have left them. */
+  const discarded250 = async (g: RunningPgGateway) => {
     flaky.setStatus(200);
-    await publish(a, sent);
-    await discardAll(a, 250);
-    const b = await start(url, { MaxInFlightPerEndpoint: 2 });
+    await publish(
+      g,
+      Array.from({ length: 250 }, () => specEvent('UserStatus', ORG)),
+    );
+    await discardAll(g, 250);
+  };
+
+  /**
+   * Starts the recovery of FLAKY's discarded deliveries through `baseUrl` and lets its first batch out to a
+   * receiver that holds the requests, so the job waits between batches; `b` sees the progress and cannot
+   * take the job while its instance runs it. Answers the job's path.
+   */
+  const firstBatchHeld = async (baseUrl: string, b: RunningPgGateway) => {
     flaky.setHang(true);
-    const started = await post(a, `${hook(FLAKY)}/recover`, {
-      Since: new Date(Date.now() - 3_600_000).toISOString(),
-      Until: new Date(Date.now() + 60_000).toISOString(),
-      States: ['discarded'],
+    const started = await adminCall(baseUrl, 'POST', `${hook(FLAKY)}/recover`, {
+      token: EDITOR.Token,
+      body: {
+        Since: new Date(Date.now() - 3_600_000).toISOString(),
+        Until: new Date(Date.now() + 60_000).toISOString(),
+        States: ['discarded'],
+      },
     });
     expect(started.status).toBe(202);
     const job = `/v1/admin/jobs/${started.body.JobId}`;
     await waitFor(async () => (await get(b, job)).body.Done === 100, 'the first batch, seen from b');
-    // Only the instance holding the job runs it: b cannot take it while a does.
+    // Only the instance holding the job runs it.
     expect(await takeJobPg(b.database.pool, 'probe', started.body.JobId as string)).toBeNull();
     flaky.setHang(false);
-    await a.stop();
-    running.splice(running.indexOf(a), 1);
-    const done = await jobDone(b, job);
-    expect(done).toMatchObject({ Done: 250, Total: 250 });
-    // Two attempts hung when a stopped: they timed out and ended discarded; every other one was delivered.
+    return job;
+  };
+
+  /** The job finished through `b`, and every one of the 250 sent again. */
+  const finishedBy = async (b: RunningPgGateway, job: string) => {
+    expect(await jobDone(b, job)).toMatchObject({ Done: 250, Total: 250 });
+    // The attempts held when the first instance went timed out and ended discarded; the rest were delivered.
     await waitFor(
       async () =>
         (await stateCount(b, FLAKY, 'delivered')) + (await stateCount(b, FLAKY, 'discarded')) === 250,
@@ -416,6 +439,37 @@ describe.skipIf(!postgresAvailable())('support on PostgreSQL', () => {
     );
     const resent = new Set(flaky.requests.map((r) => (JSON.parse(r.body) as { Id: string }).Id));
     expect(resent.size).toBe(250);
+  };
+
+  it('resumes a job on another instance when the instance running it stops mid-job', async () => {
+    const { url, gateway: a } = await setUp({ MaxInFlightPerEndpoint: 2 });
+    await discarded250(a);
+    const b = await start(url, { MaxInFlightPerEndpoint: 2 });
+    const job = await firstBatchHeld(a.url as string, b);
+    await a.stop();
+    running.splice(running.indexOf(a), 1);
+    await finishedBy(b, job);
+  });
+
+  it('resumes a job on another instance when the process running it is killed (SIGKILL) mid-job', async () => {
+    const { url, gateway: b } = await setUp({ MaxInFlightPerEndpoint: 2 });
+    await discarded250(b);
+    const document = testDocument(url, {
+      adminTokens: [ADMIN, EDITOR, VIEWER, SCOPED],
+      organizations: organizations(),
+      delivery: { MaxInFlightPerEndpoint: 2 },
+    }) as { Gateway: Record<string, unknown> };
+    // Short leases, so the deliveries the killed process held are taken over within the test.
+    document.Gateway.Postgres = { LeaseSeconds: 2 };
+    const victim = await spawnGateway(writeConfig(tempDir(), document));
+    try {
+      const job = await firstBatchHeld(victim.url, b);
+      victim.child.kill('SIGKILL');
+      await victim.exited;
+      await finishedBy(b, job);
+    } finally {
+      victim.child.kill('SIGKILL');
+    }
   });
 
   it('sends a test event now, records it as a test attempt, and explains routing without storing', async () => {
