@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { EventBus } from '../bus/event-bus.js';
+import type { EventBus } from '../bus/event-bus.js';
 import { applyConfigPg } from '../config/apply-pg.js';
 import { type Change, loadConfig, type ParsedConfig, retentionPolicy } from '../config/index.js';
 import type { GatewaySection } from '../config/schema.js';
@@ -18,6 +18,8 @@ import { destinationPolicy, logChanges } from './configuration.js';
 import { EventRecorder } from './event-recorder.js';
 import { closeServer, serveApi } from './listen.js';
 import { pgAdminDeps } from './pg-admin.js';
+import { CountedBus, countingSink } from './support/metrics.js';
+import { pgInstanceMetrics, startPgSupport } from './support/pg-support.js';
 import { httpTransport } from './transport.js';
 
 /** The safety net under LISTEN/NOTIFY: how often the revision is read and every lane looks for due work. */
@@ -161,7 +163,17 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
 
   const delivery = gateway.Delivery;
   const http = options.transport === undefined ? httpTransport(delivery) : null;
+  // Support (helper S): this instance's counters for /metrics; the waiting gauge reads the shared database.
+  const metered = pgInstanceMetrics(
+    database.pool,
+    () => running.snapshot().filter((lane) => lane.breaker === 'open').length,
+  );
+  const { metrics } = metered;
   const running = new DeliveryEngine({
+    observer: {
+      attempted: (errorClass, durationMs) => metrics.attempt(errorClass, durationMs),
+      finished: (state) => metrics.deliveryFinished(state),
+    },
     store,
     router,
     transport: http ?? (options.transport as DeliveryTransport),
@@ -208,8 +220,16 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
       running.wake(router.webhookIds());
     },
   }).catch(closeOnFailure);
-  const bus = new EventBus(router, new EventRecorder(store, running));
+  const bus = new CountedBus(router, countingSink(new EventRecorder(store, running), metrics), metrics);
   await running.start();
+  // Support (helper S): queries and repairs on the shared database; recovery jobs run on one instance at a time.
+  const { support, jobs } = startPgSupport({
+    pool: database.pool,
+    instanceId: store.instanceId,
+    engine: running,
+    router,
+    logger,
+  });
   const polls = [
     setInterval(() => void catchUp(), CONFIG_POLL_MS),
     setInterval(() => running.wake(router.webhookIds()), DELIVERY_POLL_MS),
@@ -227,7 +247,9 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
         replaceMembers: (org, group, ids) => configuration.replaceGroupMembers(org, group, ids),
       },
       producerTokens: () => producerTokens,
-      admin: pgAdminDeps({ adminTokens: () => inForce.AdminTokens, gateway: () => inForce }),
+      // Support (helper S): support's operations replace pgAdminDeps' refusals of them.
+      admin: { ...pgAdminDeps({ adminTokens: () => inForce.AdminTokens, gateway: () => inForce }), support },
+      metrics: { token: () => inForce.MetricsToken, render: () => metered.render() },
       logger,
       health: {
         isReady: () => store.healthy() && listener.listening,
@@ -254,6 +276,8 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
       shuttingDown = true;
       for (const poll of polls) clearInterval(poll);
       if (server !== null) await closeServer(server);
+      // Recovery jobs stop between batches and stay running in the database: another instance takes them over.
+      await jobs.stop();
       await running.stop(options.shutdownGraceMs ?? 10_000);
       await listener.close();
       await store.close();

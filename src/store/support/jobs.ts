@@ -17,7 +17,7 @@ export interface RecoveryJob {
   updatedAt: number;
 }
 
-interface JobRow {
+export interface JobRow {
   id: string;
   webhookRowId: number;
   params: string;
@@ -34,7 +34,7 @@ interface JobRow {
 const COLUMNS = `id, webhook_id AS webhookRowId, params, state, total, done, cursor, error, created_by AS createdBy,
   created_at AS createdAt, updated_at AS updatedAt`;
 
-function fromRow(r: JobRow): RecoveryJob {
+export function fromRow(r: JobRow): RecoveryJob {
   const p = JSON.parse(r.params) as Omit<RecoverySelection, 'webhookRowId'>;
   const c = r.cursor === null ? null : (JSON.parse(r.cursor) as [number, number]);
   return {

@@ -41,14 +41,14 @@ const cancel = createRoute({
 /** GET /v1/admin/jobs/{JobId} (viewers and up) and its cancel (editors and up), within scope. */
 export function jobRoutes(ops: SupportOperations) {
   return adminRouter()
-    .openapi(one, (c) => {
+    .openapi(one, async (c) => {
       const { JobId } = c.req.valid('param');
-      return c.json(visible(c.get('admin'), ops.getJob(JobId), `Job ${JobId} not found`), 200);
+      return c.json(visible(c.get('admin'), await ops.getJob(JobId), `Job ${JobId} not found`), 200);
     })
     .openapi(cancel, async (c) => {
       const admin = c.get('admin');
       const { JobId } = c.req.valid('param');
-      visible(admin, ops.getJob(JobId), `Job ${JobId} not found`);
+      visible(admin, await ops.getJob(JobId), `Job ${JobId} not found`);
       return c.json(visible(admin, await ops.cancelJob(JobId), `Job ${JobId} not found`), 200);
     });
 }
