@@ -167,6 +167,7 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
   const metered = pgInstanceMetrics(
     database.pool,
     () => running.snapshot().filter((lane) => lane.breaker === 'open').length,
+    () => running.queuedByState(),
   );
   const { metrics } = metered;
   const running = new DeliveryEngine({

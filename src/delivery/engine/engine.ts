@@ -365,6 +365,21 @@ export class DeliveryEngine implements DeliveryIntake {
   }
 
   /** One webhook's lane now (support's health view), or null when it has none since the start. */
+  /**
+   * Whether this engine holds the delivery claimed but not started (the store has it in flight; it waits
+   * here for a place): support shows it as queued, not as an attempt in flight.
+   */
+  isQueued(webhookId: number, deliveryId: number): boolean {
+    return this.lanes.get(webhookId)?.queuedDelivery(deliveryId) !== undefined;
+  }
+
+  /** Deliveries the lanes hold unstarted, by their state before the claim (pending, retrying). */
+  queuedByState(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const lane of this.lanes.values()) lane.queuedByState(counts);
+    return counts;
+  }
+
   laneState(webhookId: number): { inFlight: number; queued: number; breaker: string } | null {
     const lane = this.lanes.get(webhookId);
     if (lane === undefined) return null;

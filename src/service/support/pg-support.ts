@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { EVENT_TYPES } from '../../catalogue/index.js';
 import type { DeliveryEngine } from '../../delivery/engine/engine.js';
 import type { Logger } from '../../log/logger.js';
-import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
+import { GatewayMetrics, sumCounts } from '../../metrics/gateway-metrics.js';
 import type { Router } from '../../routing/router.js';
 import { waitingCountsPg } from '../../store/pg/support/health.js';
 import { PgSupportStore } from '../../store/pg/support/index.js';
@@ -35,13 +35,18 @@ export function startPgSupport(deps: {
  * scrapes its own), the deliveries-waiting gauge is read from the shared database when scraped, so it is
  * the same on every instance.
  */
-export function pgInstanceMetrics(pool: pg.Pool, openBreakers: () => number) {
+export function pgInstanceMetrics(
+  pool: pg.Pool,
+  openBreakers: () => number,
+  /** What this instance's lanes hold claimed and unstarted (the database has those in flight). */
+  queued: () => Record<string, number>,
+) {
   let waiting: Record<string, number> = {};
   const metrics = new GatewayMetrics(EVENT_TYPES, { waiting: () => waiting, openBreakers });
   return {
     metrics,
     async render() {
-      waiting = await waitingCountsPg(pool);
+      waiting = sumCounts(await waitingCountsPg(pool), queued());
       return metrics.render();
     },
   };

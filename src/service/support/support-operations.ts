@@ -37,7 +37,7 @@ import type { SupportStore } from './support-store.js';
 export interface SupportDeps {
   /** Reads and writes (each read a bounded index range; see bench support-queries). */
   store: SupportStore;
-  engine: Pick<DeliveryEngine, 'wake' | 'laneState' | 'sendOnce'>;
+  engine: Pick<DeliveryEngine, 'wake' | 'laneState' | 'sendOnce' | 'isQueued'>;
   router: Pick<Router, 'webhook'>;
   jobs: RecoveryJobs;
   now?: () => number;
@@ -91,12 +91,15 @@ export class Support implements SupportOperations {
       after: cursor(q.cursor),
       limit: q.limit,
     });
-    return { Items: page.items.map(deliverySummaryJson), NextCursor: page.nextCursor };
+    return {
+      Items: page.items.map((d) => deliverySummaryJson(d, this.queued(webhook.rowId, d))),
+      NextCursor: page.nextCursor,
+    };
   }
 
   async getDelivery(deliveryId: number): Promise<DeliveryDetailJson | null> {
     const d = await this.d.store.getDelivery(deliveryId);
-    return d === null ? null : deliveryDetailJson(d);
+    return d === null ? null : deliveryDetailJson(d, this.queued(d.webhookRowId, d));
   }
 
   async health(organizationId: string, webhookId: string): Promise<HealthJson | null> {
@@ -155,6 +158,8 @@ export class Support implements SupportOperations {
         `Delivery ${deliveryId}'s event is past its MessageTTLSeconds: send "Force": true to deliver it anyway`,
       );
     }
+    // Claimed here and not started: it is sent next already; another attempt would only be a repeat.
+    if (this.queued(d.webhookRowId, d)) return deliveryDetailJson(d, true);
     const by = { actor: requestedBy, organizationId: d.organizationId, force, now: this.now() };
     if (d.state === 'in_flight' || !(await this.d.store.requeue(deliveryId, by))) {
       // The store refuses a deleted webhook's delivery in the same statement: a delete that committed
@@ -165,7 +170,12 @@ export class Support implements SupportOperations {
     this.d.engine.wake([d.webhookRowId]);
     const after = await this.d.store.getDelivery(deliveryId);
     if (after === null) throw new ApiError('NOT_FOUND', `Delivery ${deliveryId} not found`);
-    return deliveryDetailJson(after);
+    return deliveryDetailJson(after, this.queued(after.webhookRowId, after));
+  }
+
+  /** In flight in the store, but held by this gateway's lane unstarted (it waits for a place). */
+  private queued(webhookRowId: number, d: { deliveryId: number; state: string }): boolean {
+    return d.state === 'in_flight' && this.d.engine.isQueued(webhookRowId, d.deliveryId);
   }
 
   async countRecoverable(organizationId: string, webhookId: string, r: RecoveryRequest) {
