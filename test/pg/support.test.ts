@@ -356,6 +356,9 @@ describe.skipIf(!postgresAvailable())('support on PostgreSQL', () => {
     expect((await post(gateway, `${hook(FLAKY)}/recover`, body)).status).toBe(409);
     const done = await jobDone(gateway, job);
     expect(done).toMatchObject({ Done: 150, Total: 150 });
+    // The webhook's jobs list finds it (its JobId lost).
+    const listed = await get(gateway, `${hook(FLAKY)}/jobs`);
+    expect((listed.body.Items as { JobId: string }[]).map((j) => j.JobId)).toEqual([started.body.JobId]);
     // Each batch woke the other instances for the webhook.
     const [flakyRow] = await rows<{ id: number }>(gateway, 'SELECT id FROM webhooks WHERE webhook_id = $1', [
       FLAKY,

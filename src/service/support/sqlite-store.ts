@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { findWebhook, getDelivery, listDeliveries, webhookOfRow } from '../../store/support/deliveries.js';
 import { eventIdKnown, listEvents } from '../../store/support/events.js';
 import { webhookHealth } from '../../store/support/health.js';
-import { getJob, runningJobs } from '../../store/support/jobs.js';
+import { getJob, jobsOf, runningJobs } from '../../store/support/jobs.js';
 import { busyUpTo, countRecoverable } from '../../store/support/requeue.js';
 import { recentTestAttempts } from '../../store/support/test-attempts.js';
 import type { StoreClient } from '../../store/thread/store-client.js';
@@ -30,6 +30,7 @@ export function sqliteSupportStore(sqlite: BetterSqlite3.Database, store: Writes
     webhookHealth: async (rowId, now) => webhookHealth(sqlite, rowId, now),
     countRecoverable: async (selection) => countRecoverable(sqlite, selection),
     getJob: async (jobId) => getJob(sqlite, jobId),
+    jobsOf: async (webhookRowId, limit) => jobsOf(sqlite, webhookRowId, limit),
     recentTestAttempts: async (rowId) => recentTestAttempts(sqlite, rowId),
     requeue: (deliveryId, by) => store.requeue(deliveryId, by),
     recordTestAttempt: (attempt) => store.recordTestAttempt(attempt),

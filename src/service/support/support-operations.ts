@@ -215,6 +215,12 @@ export class Support implements SupportOperations {
     return jobJson(job, await this.webhookOfRow(job.webhookRowId));
   }
 
+  async jobsOf(organizationId: string, webhookId: string, limit: number): Promise<JobJson[] | null> {
+    const webhook = await this.d.store.findWebhook(organizationId, webhookId);
+    if (webhook === null) return null;
+    return (await this.d.store.jobsOf(webhook.rowId, limit)).map((job) => jobJson(job, webhook));
+  }
+
   /** Cancels a running job; one that already ended is answered as it is (cancelling is idempotent). */
   async cancelJob(jobId: string): Promise<JobJson | null> {
     if ((await this.d.store.getJob(jobId)) === null) return null;

@@ -32,6 +32,8 @@ export interface SupportStore {
   webhookHealth(webhookRowId: number, now: number): Promise<StoredHealth>;
   countRecoverable(selection: RecoverySelection): Promise<number>;
   getJob(jobId: string): Promise<RecoveryJob | null>;
+  /** A webhook's jobs, newest first, at most `limit`. */
+  jobsOf(webhookRowId: number, limit: number): Promise<RecoveryJob[]>;
   recentTestAttempts(
     webhookRowId: number,
   ): Promise<(Omit<TestAttemptRecord, 'webhookRowId'> & { id: number })[]>;
@@ -57,6 +59,8 @@ export interface JobRun {
 export interface JobStore {
   runningJobs(): Promise<RecoveryJob[]>;
   getJob(jobId: string): Promise<RecoveryJob | null>;
+  /** A webhook's jobs, newest first, at most `limit`. */
+  jobsOf(webhookRowId: number, limit: number): Promise<RecoveryJob[]>;
   /** A webhook's deliveries due, in flight or held, counted up to `cap`. */
   busyUpTo(webhookRowId: number, cap: number): Promise<number>;
   /** Creates a running job, unless one of the webhook runs: that one is answered instead. */

@@ -86,6 +86,17 @@ export function getJob(sqlite: BetterSqlite3.Database, id: string): RecoveryJob 
   return row === undefined ? null : fromRow(row);
 }
 
+/** A webhook's jobs, newest first, at most `limit`: how support finds a job whose JobId it lost. */
+export function jobsOf(sqlite: BetterSqlite3.Database, webhookRowId: number, limit: number): RecoveryJob[] {
+  return (
+    sqlite
+      .prepare(
+        `SELECT ${COLUMNS} FROM support_jobs WHERE webhook_id = ? ORDER BY created_at DESC, id LIMIT ?`,
+      )
+      .all(webhookRowId, limit) as JobRow[]
+  ).map(fromRow);
+}
+
 /** Jobs left running by the last process (resumed at start). */
 export function runningJobs(sqlite: BetterSqlite3.Database): RecoveryJob[] {
   return (

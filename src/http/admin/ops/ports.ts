@@ -69,6 +69,8 @@ export interface SupportOperations {
     createdBy: string,
   ): Promise<JobJson | null>;
   getJob(jobId: string): Promise<JobJson | null>;
+  /** A webhook's recovery jobs, newest first (null: no such webhook). */
+  jobsOf(organizationId: string, webhookId: string, limit: number): Promise<JobJson[] | null>;
   /** Null: no such job; one that already ended is answered unchanged. */
   cancelJob(jobId: string): Promise<JobJson | null>;
   /** A webhook's kept test sends, newest first; null: no such webhook. */

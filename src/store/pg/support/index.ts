@@ -15,6 +15,7 @@ import {
   createJobPg,
   endJobPg,
   getJobPg,
+  jobsOfPg,
   runningJobsPg,
   takeJobPg,
 } from './jobs.js';
@@ -52,6 +53,7 @@ export class PgSupportStore {
   recordTestAttempt = (attempt: TestAttemptRecord) => recordTestAttemptPg(this.pool, attempt);
   runningJobs = () => runningJobsPg(this.pool);
   getJob = (jobId: string) => getJobPg(this.pool, jobId);
+  jobsOf = (webhookRowId: number, limit: number) => jobsOfPg(this.pool, webhookRowId, limit);
   busyUpTo = (rowId: number, cap: number) => busyUpToPg(this.pool, rowId, cap);
   startJob = (job: Parameters<typeof createJob>[1]) => createJobPg(this.pool, job);
   endJob = (jobId: string, state: Exclude<JobState, 'running'>, error: string | null, now: number) =>

@@ -43,6 +43,15 @@ export async function getJobPg(pool: pg.ClientBase | pg.Pool, id: string): Promi
   return found.rows[0] === undefined ? null : fromRow(found.rows[0]);
 }
 
+/** A webhook's jobs, newest first, at most `limit`. */
+export async function jobsOfPg(pool: pg.Pool, webhookRowId: number, limit: number): Promise<RecoveryJob[]> {
+  const found = await pool.query<JobRow>(
+    `SELECT ${COLUMNS} FROM support_jobs WHERE webhook_id = $1 ORDER BY created_at DESC, id LIMIT $2`,
+    [webhookRowId, limit],
+  );
+  return found.rows.map(fromRow);
+}
+
 /** Jobs running (on some instance, or on none since it stopped). */
 export async function runningJobsPg(pool: pg.Pool): Promise<RecoveryJob[]> {
   const found = await pool.query<JobRow>(
