@@ -82,7 +82,7 @@ export class GatewayMetrics {
     );
     new Gauge({
       name: 'gateway_deliveries_waiting',
-      help: 'Deliveries waiting in the store, by state',
+      help: 'Deliveries waiting, by state: in the store, and claimed by this gateway but not started (they wait for a place)',
       labelNames: ['state'],
       registers: [this.registry],
       collect() {
@@ -151,4 +151,11 @@ export class GatewayMetrics {
     };
     this.registry.registerMetric(metric as unknown as Metric);
   }
+}
+
+/** Counts by key, added up (the store's waiting deliveries and those the lanes hold unstarted). */
+export function sumCounts(...parts: readonly Record<string, number>[]): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const part of parts) for (const [key, n] of Object.entries(part)) sum[key] = (sum[key] ?? 0) + n;
+  return sum;
 }

@@ -12,7 +12,7 @@ import {
 import { DeliveryEngine, type DeliveryTransport } from '../delivery/engine/engine.js';
 import { createApp } from '../http/app.js';
 import { type Logger, silentLogger } from '../log/logger.js';
-import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { GatewayMetrics, sumCounts } from '../metrics/gateway-metrics.js';
 import { Router } from '../routing/router.js';
 import { LocalPublisher } from '../sdk/local-publisher.js';
 import { type GatewayDatabase, isMigrated, openDatabase } from '../store/database.js';
@@ -123,7 +123,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const http = options.transport === undefined ? httpTransport(delivery) : null;
   // Counters the hot paths add to; the gauges read the store and the lanes when /metrics is scraped.
   const metrics = new GatewayMetrics(EVENT_TYPES, {
-    waiting: () => waitingCounts(database.sqlite),
+    waiting: () => sumCounts(waitingCounts(database.sqlite), engine.queuedByState()),
     openBreakers: () => engine.snapshot().filter((lane) => lane.breaker === 'open').length,
   });
   const engine = new DeliveryEngine({

@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import type { AdminDeps } from '../http/admin/app.js';
 import type { SupportOperations } from '../http/admin/ops/index.js';
-import { ApiError } from '../http/errors.js';
 import {
   deleteAdminTokenPg,
   insertAdminTokenPg,
@@ -15,19 +14,6 @@ import type { AdminTokenRegistry, StoredAdminTokens } from './admin-tokens.js';
 import { configurationAdminOver } from './config-admin.js';
 import type { PgConfiguration } from './pg-gateway.js';
 
-/** The refusal of an admin operation built on SQLite-only code: the store is named, nothing changes. */
-export function notOnPostgres(what: string): ApiError {
-  return new ApiError(
-    'NOT_IMPLEMENTED',
-    `${what} is not available yet when Gateway.Database is a PostgreSQL server: ` +
-      'change the configuration with gateway import (or the file and SIGHUP), and look an event up with gateway trace',
-  );
-}
-
-const refuse = (what: string) => () => {
-  throw notOnPostgres(what);
-};
-
 /** The tokens created over the admin API, in the shared database (every instance reads them). */
 export const pgAdminTokens = (pool: pg.Pool): StoredAdminTokens => ({
   read: () => readStoredAdminTokensPg(pool),
@@ -39,14 +25,14 @@ export const pgAdminTokens = (pool: pg.Pool): StoredAdminTokens => ({
  * The admin API of a gateway on PostgreSQL: the bearer check (the file's Gateway.AdminTokens and those
  * created over the API, which every instance reloads when the configuration revision moves), the
  * configuration resources, GET/PUT /v1/admin/config and the audit log over the single change path
- * (PgConfiguration), tokens over the API and GET /v1/admin/gateway.
+ * (PgConfiguration), tokens over the API, GET /v1/admin/gateway, and support's queries and repairs.
  */
 export function pgAdminDeps(o: {
   tokens: AdminTokenRegistry;
   configuration: PgConfiguration;
   pool: pg.Pool;
-  /** Support's operations on PostgreSQL (helper S's builder); without them each route answers 501. */
-  support?: SupportOperations;
+  /** Support's operations on the shared database (src/service/support/pg-support.ts). */
+  support: SupportOperations;
 }): AdminDeps {
   const configuration = configurationAdminOver({
     running: () => o.configuration.running,
@@ -63,17 +49,11 @@ export function pgAdminDeps(o: {
         SNAPSHOT,
       ),
   });
-  // Until support's operations are given, their routes are kept and each answers the same clear refusal.
-  const support =
-    o.support ??
-    new Proxy({} as SupportOperations, {
-      get: (_target, name) => refuse(`Support's ${String(name)} (/v1/admin/events, deliveries, jobs, ...)`),
-    });
   return {
     adminTokens: o.tokens.inForce,
     configuration,
     tokens: o.tokens,
     gateway: () => o.configuration.running,
-    support,
+    support: o.support,
   };
 }

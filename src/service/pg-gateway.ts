@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { EventBus } from '../bus/event-bus.js';
+import type { EventBus } from '../bus/event-bus.js';
 import { applyAndRecordPg, applyConfigPg, applyEditPg, applyFileIfChangedPg } from '../config/apply-pg.js';
 import {
   type Change,
@@ -29,6 +29,8 @@ import { destinationPolicy, logChanges } from './configuration.js';
 import { EventRecorder } from './event-recorder.js';
 import { closeServer, serveApi } from './listen.js';
 import { pgAdminDeps, pgAdminTokens } from './pg-admin.js';
+import { CountedBus, countingSink } from './support/metrics.js';
+import { pgInstanceMetrics, startPgSupport } from './support/pg-support.js';
 import { httpTransport } from './transport.js';
 
 /** The safety net under LISTEN/NOTIFY: how often the revision is read and every lane looks for due work. */
@@ -256,7 +258,18 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
 
   const delivery = gateway.Delivery;
   const http = options.transport === undefined ? httpTransport(delivery) : null;
+  // Support (helper S): this instance's counters for /metrics; the waiting gauge reads the shared database.
+  const metered = pgInstanceMetrics(
+    database.pool,
+    () => running.snapshot().filter((lane) => lane.breaker === 'open').length,
+    () => running.queuedByState(),
+  );
+  const { metrics } = metered;
   const running = new DeliveryEngine({
+    observer: {
+      attempted: (errorClass, durationMs) => metrics.attempt(errorClass, durationMs),
+      finished: (state) => metrics.deliveryFinished(state),
+    },
     store,
     router,
     transport: http ?? (options.transport as DeliveryTransport),
@@ -304,8 +317,16 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
       running.wake(router.webhookIds());
     },
   }).catch(closeOnFailure);
-  const bus = new EventBus(router, new EventRecorder(store, running));
+  const bus = new CountedBus(router, countingSink(new EventRecorder(store, running), metrics), metrics);
   await running.start();
+  // Support (helper S): queries and repairs on the shared database; recovery jobs run on one instance at a time.
+  const { support, jobs } = startPgSupport({
+    pool: database.pool,
+    instanceId: store.instanceId,
+    engine: running,
+    router,
+    logger,
+  });
   const polls = [
     setInterval(() => void catchUp(), CONFIG_POLL_MS),
     setInterval(() => running.wake(router.webhookIds()), DELIVERY_POLL_MS),
@@ -323,7 +344,8 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
         replaceMembers: (org, group, ids) => configuration.replaceGroupMembers(org, group, ids),
       },
       producerTokens: () => producerTokens,
-      admin: pgAdminDeps({ tokens: adminTokens, configuration, pool: database.pool }),
+      admin: pgAdminDeps({ tokens: adminTokens, configuration, pool: database.pool, support }),
+      metrics: { token: () => configuration.running.MetricsToken, render: () => metered.render() },
       logger,
       health: {
         isReady: () => store.healthy() && listener.listening,
@@ -350,6 +372,8 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
       shuttingDown = true;
       for (const poll of polls) clearInterval(poll);
       if (server !== null) await closeServer(server);
+      // Recovery jobs stop between batches and stay running in the database: another instance takes them over.
+      await jobs.stop();
       await running.stop(options.shutdownGraceMs ?? 10_000);
       await listener.close();
       await store.close();

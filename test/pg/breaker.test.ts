@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigDocument } from '../../src/config/index.js';
 import { startServing } from '../../src/service/gateway.js';
 import type { RunningPgGateway } from '../../src/service/pg-gateway.js';
+import { ADMIN, adminCall } from '../support/admin.js';
 import { specEvent } from '../support/events.js';
 import { ORG, organization, TOKEN, testDocument } from '../support/gateway.js';
 import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
@@ -33,6 +34,7 @@ describe.skipIf(!postgresAvailable())('the circuit breaker across instances on P
     receiver = await startReceiver({ status: 500 });
     const url = await server.createDatabase();
     const document = testDocument(url, {
+      adminTokens: [ADMIN],
       organizations: [
         organization(ORG, [
           {
@@ -74,6 +76,17 @@ describe.skipIf(!postgresAvailable())('the circuit breaker across instances on P
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, quietUntil - Date.now())));
     const during = receiver.requests.slice(before).filter((r) => r.receivedAt < quietUntil);
     expect(during).toEqual([]);
+    // Support asking the second instance sees the breaker open too.
+    const { rows } = await second.database.pool.query<{ webhook_id: string }>(
+      'SELECT webhook_id FROM webhooks',
+    );
+    const hook = rows[0]?.webhook_id;
+    const health = await adminCall(
+      second.url as string,
+      'GET',
+      `/v1/admin/organizations/${ORG}/webhooks/${hook}/health`,
+    );
+    expect(health.body.Breaker).toBe('open');
     // Once it reopens, the webhook is tried again (a probe), by either instance.
     await waitFor(() => receiver.requests.length > before, 'a probe after the breaker reopened', 10_000);
     expect(receiver.requests.at(-1)?.receivedAt ?? 0).toBeGreaterThanOrEqual(opening - 50);

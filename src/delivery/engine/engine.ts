@@ -339,6 +339,7 @@ export class DeliveryEngine implements DeliveryIntake {
   /** Attempts in flight and deliveries claimed but not started, per webhook: for diagnostics. */
   snapshot(): { webhookId: number; inFlight: number; queued: number; breaker: string }[] {
     const now = this.now();
+    for (const lane of this.lanes.values()) this.adoptShared(lane);
     return [...this.lanes.values()].map((l) => ({
       webhookId: l.webhookId,
       inFlight: l.inFlight,
@@ -365,10 +366,32 @@ export class DeliveryEngine implements DeliveryIntake {
   }
 
   /** One webhook's lane now (support's health view), or null when it has none since the start. */
+  /**
+   * Whether this engine holds the delivery claimed but not started (the store has it in flight; it waits
+   * here for a place): support shows it as queued, not as an attempt in flight.
+   */
+  isQueued(webhookId: number, deliveryId: number): boolean {
+    return this.lanes.get(webhookId)?.queuedDelivery(deliveryId) !== undefined;
+  }
+
+  /** Deliveries the lanes hold unstarted, by their state before the claim (pending, retrying). */
+  queuedByState(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const lane of this.lanes.values()) lane.queuedByState(counts);
+    return counts;
+  }
+
   laneState(webhookId: number): { inFlight: number; queued: number; breaker: string } | null {
     const lane = this.lanes.get(webhookId);
     if (lane === undefined) return null;
+    this.adoptShared(lane);
     return { inFlight: lane.inFlight, queued: lane.queued, breaker: lane.breaker.mode(this.now()) };
+  }
+
+  /** Another instance's opening of the webhook's breaker, when instances share them, becomes the lane's. */
+  private adoptShared(lane: Lane): void {
+    const shared = this.o.sharedBreakers?.openingOf(lane.webhookId);
+    if (shared != null) lane.breaker.adopt(shared.opens, shared.until);
   }
 
   private lane(webhookId: number): Lane {
@@ -384,8 +407,7 @@ export class DeliveryEngine implements DeliveryIntake {
     const target = this.o.router.webhook(lane.webhookId);
     // A disabled webhook's deliveries wait in the store; re-enabling it (a config reload) wakes the lane.
     if (!this.running || target === undefined || !target.enabled) return;
-    const shared = this.o.sharedBreakers?.openingOf(lane.webhookId);
-    if (shared != null) lane.breaker.adopt(shared.opens, shared.until);
+    this.adoptShared(lane);
     const places = this.o.placesOf?.(lane.webhookId) ?? Number.POSITIVE_INFINITY;
     const limit = lane.dropsConnections ? 1 : Math.min(this.settings.maxInFlightPerEndpoint, places);
     const now = this.now();

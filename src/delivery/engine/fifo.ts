@@ -34,6 +34,11 @@ export class Fifo<T> {
     return item;
   }
 
+  /** Each item still queued, oldest first (the queue unchanged). */
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (let i = this.head; i < this.items.length; i++) yield this.items[i] as T;
+  }
+
   /** Everything queued, oldest first, leaving the queue empty. */
   takeAll(): T[] {
     const taken = this.head === 0 ? this.items : this.items.slice(this.head);

@@ -59,6 +59,19 @@ export class Lane {
     return this.queue.length + this.heldBack.length;
   }
 
+  /** The delivery, if the lane holds it claimed (or handed off) and not started yet. */
+  queuedDelivery(deliveryId: number): ClaimedDelivery | undefined {
+    for (const d of this.queue) if (d.id === deliveryId) return d;
+    for (const d of this.heldBack) if (d.id === deliveryId) return d;
+    return undefined;
+  }
+
+  /** What it holds unstarted, by the state each had in the store before it was claimed. */
+  queuedByState(into: Record<string, number>): void {
+    for (const fifo of [this.queue, this.heldBack])
+      for (const d of fifo) into[d.previousState] = (into[d.previousState] ?? 0) + 1;
+  }
+
   /** Deliveries ready to start (those held back not included): what decides when to claim more. */
   get ready(): number {
     return this.queue.length;

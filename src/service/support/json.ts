@@ -49,7 +49,8 @@ export function eventSummaryJson(e: Omit<EventSummary, 'seq'>): EventSummaryJson
   };
 }
 
-export function deliverySummaryJson(d: DeliverySummary): DeliverySummaryJson {
+/** `queued`: the engine holds it claimed and not started (see DeliverySummaryJson.Queued). */
+export function deliverySummaryJson(d: DeliverySummary, queued = false): DeliverySummaryJson {
   return {
     DeliveryId: d.deliveryId,
     EventId: d.eventId,
@@ -65,12 +66,13 @@ export function deliverySummaryJson(d: DeliverySummary): DeliverySummaryJson {
     LastErrorClass: d.lastErrorClass,
     FinishedAt: isoOrNull(d.finishedAt),
     RequeuedFrom: d.requeuedFrom,
+    Queued: queued,
   };
 }
 
-export function deliveryDetailJson(d: DeliveryDetail): DeliveryDetailJson {
+export function deliveryDetailJson(d: DeliveryDetail, queued = false): DeliveryDetailJson {
   return {
-    ...deliverySummaryJson(d),
+    ...deliverySummaryJson(d, queued),
     OrganizationId: d.organizationId,
     Endpoint: d.endpoint,
     LastError: d.lastError,

@@ -1,4 +1,3 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import { type EventType, safeParseEvent } from '../../catalogue/index.js';
 import type { DeliveryEngine } from '../../delivery/engine/engine.js';
 import type {
@@ -20,20 +19,7 @@ import { ApiError } from '../../http/errors.js';
 import type { Router } from '../../routing/router.js';
 import type { DeliveryState } from '../../store/schema/deliveries.js';
 import { decodeCursor, type Keyset } from '../../store/support/cursor.js';
-import {
-  findWebhook,
-  getDelivery,
-  listDeliveries,
-  type WebhookRef,
-  webhookOfRow,
-} from '../../store/support/deliveries.js';
-import { eventIdKnown, listEvents } from '../../store/support/events.js';
-import { webhookHealth } from '../../store/support/health.js';
-import { getJob } from '../../store/support/jobs.js';
-import { countRecoverable } from '../../store/support/requeue.js';
-import { recentTestAttempts } from '../../store/support/test-attempts.js';
-import type { StoreClient } from '../../store/thread/store-client.js';
-import { subscriptionsFor, traceEvent } from '../../store/trace.js';
+import type { WebhookRef } from '../../store/support/deliveries.js';
 import { sampleEvent } from '../../support/sample-event.js';
 import {
   deliveryDetailJson,
@@ -46,13 +32,12 @@ import {
   verdictJson,
 } from './json.js';
 import type { RecoveryJobs } from './recovery-jobs.js';
+import type { SupportStore } from './support-store.js';
 
 export interface SupportDeps {
-  /** The gateway's own connection, for reads (each a bounded index range; see bench support-queries). */
-  sqlite: BetterSqlite3.Database;
-  /** Writes go through the store thread, in order with the engine's claims. */
-  store: Pick<StoreClient, 'requeue' | 'recordTestAttempt'>;
-  engine: Pick<DeliveryEngine, 'wake' | 'laneState' | 'sendOnce'>;
+  /** Reads and writes (each read a bounded index range; see bench support-queries). */
+  store: SupportStore;
+  engine: Pick<DeliveryEngine, 'wake' | 'laneState' | 'sendOnce' | 'isQueued'>;
   router: Pick<Router, 'webhook'>;
   jobs: RecoveryJobs;
   now?: () => number;
@@ -76,8 +61,8 @@ export class Support implements SupportOperations {
     this.now = d.now ?? Date.now;
   }
 
-  listEvents(q: EventQuery) {
-    const page = listEvents(this.d.sqlite, {
+  async listEvents(q: EventQuery) {
+    const page = await this.d.store.listEvents({
       organizationId: q.organizationId,
       eventType: q.eventType,
       entityId: q.entityId,
@@ -89,16 +74,16 @@ export class Support implements SupportOperations {
     return { Items: page.items.map(eventSummaryJson), NextCursor: page.nextCursor };
   }
 
-  getEvent(eventId: string): EventDetailJson | null {
-    const trace = traceEvent(this.d.sqlite, eventId);
+  async getEvent(eventId: string): Promise<EventDetailJson | null> {
+    const trace = await this.d.store.traceEvent(eventId);
     if (trace.event === null && trace.pruned === null) return null;
     return eventTraceJson(eventId, trace);
   }
 
-  listDeliveries(organizationId: string, webhookId: string, q: DeliveryQuery) {
-    const webhook = findWebhook(this.d.sqlite, organizationId, webhookId);
+  async listDeliveries(organizationId: string, webhookId: string, q: DeliveryQuery) {
+    const webhook = await this.d.store.findWebhook(organizationId, webhookId);
     if (webhook === null) return null;
-    const page = listDeliveries(this.d.sqlite, {
+    const page = await this.d.store.listDeliveries({
       webhookRowId: webhook.rowId,
       states: q.states as DeliveryState[] | undefined,
       from: q.from,
@@ -106,19 +91,22 @@ export class Support implements SupportOperations {
       after: cursor(q.cursor),
       limit: q.limit,
     });
-    return { Items: page.items.map(deliverySummaryJson), NextCursor: page.nextCursor };
+    return {
+      Items: page.items.map((d) => deliverySummaryJson(d, this.queued(webhook.rowId, d))),
+      NextCursor: page.nextCursor,
+    };
   }
 
-  getDelivery(deliveryId: number): DeliveryDetailJson | null {
-    const d = getDelivery(this.d.sqlite, deliveryId);
-    return d === null ? null : deliveryDetailJson(d);
+  async getDelivery(deliveryId: number): Promise<DeliveryDetailJson | null> {
+    const d = await this.d.store.getDelivery(deliveryId);
+    return d === null ? null : deliveryDetailJson(d, this.queued(d.webhookRowId, d));
   }
 
-  health(organizationId: string, webhookId: string): HealthJson | null {
-    const webhook = findWebhook(this.d.sqlite, organizationId, webhookId);
+  async health(organizationId: string, webhookId: string): Promise<HealthJson | null> {
+    const webhook = await this.d.store.findWebhook(organizationId, webhookId);
     if (webhook === null) return null;
     const now = this.now();
-    const h = webhookHealth(this.d.sqlite, webhook.rowId, now);
+    const h = await this.d.store.webhookHealth(webhook.rowId, now);
     const lane = this.d.engine.laneState(webhook.rowId);
     const window = (w: typeof h.lastHour) => ({
       Attempts: w.attempts,
@@ -153,9 +141,9 @@ export class Support implements SupportOperations {
   }
 
   async redeliver(deliveryId: number, force: boolean, requestedBy: string): Promise<DeliveryDetailJson> {
-    const d = getDelivery(this.d.sqlite, deliveryId);
+    const d = await this.d.store.getDelivery(deliveryId);
     if (d === null) throw new ApiError('NOT_FOUND', `Delivery ${deliveryId} not found`);
-    this.requireLive(webhookOfRow(this.d.sqlite, d.webhookRowId) as WebhookRef, 'redelivered');
+    this.requireLive(await this.webhookOfRow(d.webhookRowId), 'redelivered');
     if (d.state === 'expired' && !force) {
       throw new ApiError(
         'CONFLICT',
@@ -170,25 +158,32 @@ export class Support implements SupportOperations {
         `Delivery ${deliveryId}'s event is past its MessageTTLSeconds: send "Force": true to deliver it anyway`,
       );
     }
+    // Claimed here and not started: it is sent next already; another attempt would only be a repeat.
+    if (this.queued(d.webhookRowId, d)) return deliveryDetailJson(d, true);
     const by = { actor: requestedBy, organizationId: d.organizationId, force, now: this.now() };
     if (d.state === 'in_flight' || !(await this.d.store.requeue(deliveryId, by))) {
       // The store refuses a deleted webhook's delivery in the same statement: a delete that committed
       // since the check above is named as such.
-      this.requireLive(webhookOfRow(this.d.sqlite, d.webhookRowId) as WebhookRef, 'redelivered');
+      this.requireLive(await this.webhookOfRow(d.webhookRowId), 'redelivered');
       throw new ApiError('CONFLICT', `Delivery ${deliveryId} has an attempt in flight: wait for its outcome`);
     }
     this.d.engine.wake([d.webhookRowId]);
-    return deliveryDetailJson(
-      getDelivery(this.d.sqlite, deliveryId) as NonNullable<ReturnType<typeof getDelivery>>,
-    );
+    const after = await this.d.store.getDelivery(deliveryId);
+    if (after === null) throw new ApiError('NOT_FOUND', `Delivery ${deliveryId} not found`);
+    return deliveryDetailJson(after, this.queued(after.webhookRowId, after));
   }
 
-  countRecoverable(organizationId: string, webhookId: string, r: RecoveryRequest): number | null {
-    const webhook = findWebhook(this.d.sqlite, organizationId, webhookId);
+  /** In flight in the store, but held by this gateway's lane unstarted (it waits for a place). */
+  private queued(webhookRowId: number, d: { deliveryId: number; state: string }): boolean {
+    return d.state === 'in_flight' && this.d.engine.isQueued(webhookRowId, d.deliveryId);
+  }
+
+  async countRecoverable(organizationId: string, webhookId: string, r: RecoveryRequest) {
+    const webhook = await this.d.store.findWebhook(organizationId, webhookId);
     if (webhook === null) return null;
     // The same refusals as the real run, so a dry run never promises what the run would refuse.
     this.requireLive(webhook, 'recovered');
-    return countRecoverable(this.d.sqlite, { webhookRowId: webhook.rowId, ...r });
+    return this.d.store.countRecoverable({ webhookRowId: webhook.rowId, ...r });
   }
 
   async startRecovery(
@@ -197,13 +192,13 @@ export class Support implements SupportOperations {
     r: RecoveryRequest,
     createdBy: string,
   ): Promise<JobJson | null> {
-    const webhook = findWebhook(this.d.sqlite, organizationId, webhookId);
+    const webhook = await this.d.store.findWebhook(organizationId, webhookId);
     if (webhook === null) return null;
     this.requireLive(webhook, 'recovered');
     const selection = { webhookRowId: webhook.rowId, ...r };
     const { job, started } = await this.d.jobs.start(
       selection,
-      countRecoverable(this.d.sqlite, selection),
+      await this.d.store.countRecoverable(selection),
       createdBy,
     );
     if (!started)
@@ -214,23 +209,29 @@ export class Support implements SupportOperations {
     return jobJson(job, webhook);
   }
 
-  getJob(jobId: string): JobJson | null {
-    const job = getJob(this.d.sqlite, jobId);
+  async getJob(jobId: string): Promise<JobJson | null> {
+    const job = await this.d.store.getJob(jobId);
     if (job === null) return null;
-    return jobJson(job, webhookOfRow(this.d.sqlite, job.webhookRowId) as WebhookRef);
+    return jobJson(job, await this.webhookOfRow(job.webhookRowId));
+  }
+
+  async jobsOf(organizationId: string, webhookId: string, limit: number): Promise<JobJson[] | null> {
+    const webhook = await this.d.store.findWebhook(organizationId, webhookId);
+    if (webhook === null) return null;
+    return (await this.d.store.jobsOf(webhook.rowId, limit)).map((job) => jobJson(job, webhook));
   }
 
   /** Cancels a running job; one that already ended is answered as it is (cancelling is idempotent). */
   async cancelJob(jobId: string): Promise<JobJson | null> {
-    if (this.getJob(jobId) === null) return null;
+    if ((await this.d.store.getJob(jobId)) === null) return null;
     await this.d.jobs.cancel(jobId);
     return this.getJob(jobId);
   }
 
-  testsOf(organizationId: string, webhookId: string): TestRecordJson[] | null {
-    const webhook = findWebhook(this.d.sqlite, organizationId, webhookId);
+  async testsOf(organizationId: string, webhookId: string): Promise<TestRecordJson[] | null> {
+    const webhook = await this.d.store.findWebhook(organizationId, webhookId);
     if (webhook === null) return null;
-    return recentTestAttempts(this.d.sqlite, webhook.rowId).map((t) => ({
+    return (await this.d.store.recentTestAttempts(webhook.rowId)).map((t) => ({
       EventId: t.eventId,
       EventType: t.eventType,
       Ok: t.errorClass === null,
@@ -250,7 +251,7 @@ export class Support implements SupportOperations {
     eventType: string,
     sentBy: string,
   ): Promise<TestAttemptJson | null> {
-    const webhook = findWebhook(this.d.sqlite, organizationId, webhookId);
+    const webhook = await this.d.store.findWebhook(organizationId, webhookId);
     if (webhook === null) return null;
     const target = this.d.router.webhook(webhook.rowId);
     if (webhook.deletedAt !== null || target === undefined)
@@ -284,7 +285,7 @@ export class Support implements SupportOperations {
     };
   }
 
-  explain(organizationId: string, input: unknown): ExplainJson {
+  async explain(organizationId: string, input: unknown): Promise<ExplainJson> {
     const parsed = safeParseEvent(input);
     if (!parsed.ok) throw new ApiError('INVALID_EVENT', 'Invalid event', parsed.problems);
     const event = parsed.event;
@@ -293,7 +294,11 @@ export class Support implements SupportOperations {
         { path: '$.RootEntityId', message: `is not the organization of the path (${organizationId})` },
       ]);
     }
-    const subscriptions = subscriptionsFor(this.d.sqlite, organizationId, event.EventType, event.EntityId);
+    const subscriptions = await this.d.store.subscriptionsFor(
+      organizationId,
+      event.EventType,
+      event.EntityId,
+    );
     const verdicts = subscriptions.map(verdictJson);
     const receiving = new Map<string, { WebhookId: string; Endpoint: string; Held: boolean }>();
     for (const v of verdicts)
@@ -301,7 +306,7 @@ export class Support implements SupportOperations {
         receiving.set(v.WebhookId, { WebhookId: v.WebhookId, Endpoint: v.Endpoint, Held: !v.WebhookEnabled });
     // An Id already accepted is acknowledged as a duplicate and sent to no one: the verdicts still say
     // how a fresh Id would be routed.
-    const duplicate = eventIdKnown(this.d.sqlite, event.Id);
+    const duplicate = await this.d.store.eventIdKnown(event.Id);
     return {
       OrganizationId: organizationId.toLowerCase(),
       EventType: event.EventType,
@@ -310,6 +315,11 @@ export class Support implements SupportOperations {
       WouldReceive: duplicate ? [] : [...receiving.values()],
       Subscriptions: verdicts,
     };
+  }
+
+  /** The webhook of a delivery or job: its row stays while they do (deletes are soft). */
+  private async webhookOfRow(rowId: number): Promise<WebhookRef> {
+    return (await this.d.store.webhookOfRow(rowId)) as WebhookRef;
   }
 
   /** A repair is refused for a deleted webhook (it leaves every delivery cancelled) and a paused one (held). */

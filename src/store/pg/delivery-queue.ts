@@ -209,7 +209,9 @@ export class DeliveryQueue {
         WHERE d.id = taken.id AND e.seq = d.event_seq
        RETURNING d.id, d.webhook_id AS "webhookId", taken.previous AS "previousState",
                  d.attempt_count AS "attemptCount", e.event_type AS "eventType",
-                 e.expires_at AS "expiresAt", e.payload, d.next_attempt_at AS "nextAttemptAt";
+                 -- Support re-queued it for one more attempt past its TTL on purpose (store/delivery-store.ts).
+                 CASE WHEN d.requeued_from IS NOT NULL THEN NULL ELSE e.expires_at END AS "expiresAt",
+                 e.payload, d.next_attempt_at AS "nextAttemptAt";
        DELETE FROM webhook_places WHERE webhook_id = ${w} AND instance = ${me}
           AND NOT EXISTS (SELECT 1 FROM deliveries WHERE ${mine})
           AND NOT EXISTS (SELECT 1 FROM deliveries WHERE ${due});
@@ -402,6 +404,7 @@ export class DeliveryQueue {
     await this.pool.query(
       `UPDATE deliveries d SET state = coalesce(${held}, r.previous),
               finished_at = CASE WHEN ${held} = 'cancelled' THEN $3 ELSE d.finished_at END,
+              requeued_from = CASE WHEN ${held} = 'cancelled' THEN NULL ELSE d.requeued_from END,
               lease_owner = NULL, lease_expires_at = NULL
          FROM unnest($1::bigint[], $2::text[]) AS r(id, previous)
         WHERE d.id = r.id AND d.state = 'in_flight' AND d.lease_owner = $4`,
@@ -511,7 +514,8 @@ const lockStatement = (webhookId: number) =>
 /**
  * The statement writing outcomes (the deliveries' new states) and their attempts, answering the webhooks
  * whose rows it updated. A retry asked for after the webhook was paused or deleted is held or cancelled
- * instead; only rows this instance still holds the lease of are updated, while the attempt is kept
+ * instead; a delivery support re-queued (requeued_from set) had its one more attempt, and a failure ends
+ * it discarded. Only rows this instance still holds the lease of are updated, while the attempt is kept
  * whatever became of the lease: it is part of the delivery's history.
  */
 function outcomeStatement(outcomes: readonly Outcome[], now: number, owner: string, arg: ArrayArg): string {
@@ -532,12 +536,14 @@ function outcomeStatement(outcomes: readonly Outcome[], now: number, owner: stri
               AS o(id, state, attempts, next_at, started_at, status, error_class, error, finished_at)),
      updated AS (
        UPDATE deliveries d
-          SET state = CASE WHEN o.state = 'retrying' THEN coalesce(${held}, 'retrying') ELSE o.state END,
+          SET state = CASE WHEN o.state <> 'retrying' THEN o.state WHEN d.requeued_from IS NOT NULL THEN 'discarded'
+                           ELSE coalesce(${held}, 'retrying') END,
               attempt_count = o.attempts, next_attempt_at = coalesce(o.next_at, d.next_attempt_at),
               last_attempt_at = coalesce(o.started_at, d.last_attempt_at), last_status = o.status,
               last_error_class = o.error_class, last_error = o.error,
-              finished_at = CASE WHEN o.state = 'retrying' AND ${held} = 'cancelled' THEN ${integer(now)} ELSE o.finished_at END,
-              lease_owner = NULL, lease_expires_at = NULL
+              finished_at = CASE WHEN o.state = 'retrying' AND (d.requeued_from IS NOT NULL OR ${held} = 'cancelled')
+                                 THEN ${integer(now)} ELSE o.finished_at END,
+              requeued_from = NULL, lease_owner = NULL, lease_expires_at = NULL
          FROM o
         WHERE d.id = o.id AND d.state = 'in_flight' AND d.lease_owner = ${quote(owner)}
        RETURNING d.webhook_id),

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { EventTrace } from '../trace.js';
+import { subscriptionsForPg } from './support/subscriptions.js';
 
 type Row<K extends keyof EventTrace> = NonNullable<EventTrace[K]>;
 
@@ -37,25 +38,7 @@ export async function traceEventPg(pool: pg.Pool, eventId: string): Promise<Even
        FROM attempts WHERE delivery_id = ANY($1::bigint[]) ORDER BY attempt_no`,
     [deliveries.rows.map((d) => d.deliveryId)],
   );
-  const subscriptions = await pool.query<{
-    webhookId: string;
-    endpoint: string;
-    webhookEnabled: boolean;
-    enabled: boolean;
-    entityId: string | null;
-    securityGroupId: string | null;
-    allEntities: boolean;
-    member: number;
-  }>(
-    `SELECT w.webhook_id AS "webhookId", w.endpoint, w.enabled AS "webhookEnabled", s.enabled, s.entity_id AS "entityId",
-            s.security_group_id AS "securityGroupId", s.all_entities AS "allEntities",
-            (SELECT count(*)::int FROM security_group_members m
-              WHERE m.organization_id = w.organization_id AND m.security_group_id = s.security_group_id
-                AND m.entity_id = $1) AS member
-       FROM subscriptions s JOIN webhooks w ON w.id = s.webhook_id
-      WHERE w.organization_id = $2 AND s.event_type = $3 AND w.deleted_at IS NULL ORDER BY w.endpoint COLLATE "C"`,
-    [event.entityId, event.organizationId, event.eventType],
-  );
+  const subscriptions = await subscriptionsForPg(pool, event.organizationId, event.eventType, event.entityId);
   const { seq: _seq, ...summary } = event;
   return {
     event: summary,
@@ -66,21 +49,6 @@ export async function traceEventPg(pool: pg.Pool, eventId: string): Promise<Even
         .filter((a) => a.deliveryId === d.deliveryId)
         .map(({ deliveryId: _d, ...a }) => a),
     })),
-    subscriptions: subscriptions.rows.map((s) => ({
-      webhookId: s.webhookId,
-      endpoint: s.endpoint,
-      webhookEnabled: s.webhookEnabled,
-      enabled: s.enabled,
-      target: s.allEntities
-        ? 'AllEntities'
-        : s.entityId !== null
-          ? `EntityId=${s.entityId}`
-          : `SecurityGroupId=${s.securityGroupId}`,
-      isEntity:
-        s.allEntities || s.entityId === null
-          ? null
-          : s.entityId.toLowerCase() === event.entityId.toLowerCase(),
-      entityInGroup: s.allEntities || s.securityGroupId === null ? null : s.member > 0,
-    })),
+    subscriptions,
   };
 }

@@ -27,14 +27,14 @@ export interface StoredHealth {
  */
 export const HEALTH_SAMPLE = 2_000;
 
-const WAITING_STATES = ['pending', 'retrying', 'paused'] as const;
+export const WAITING_STATES = ['pending', 'retrying', 'paused'] as const;
 /**
  * Last success and last failure are looked for among this many most recently attempted deliveries: an
  * endpoint that has failed longer than that reports no success, rather than scanning its whole history.
  */
 export const LAST_OUTCOME_SCAN = 10_000;
 const FIVE_MINUTES_MS = 5 * 60_000;
-const HOUR_MS = 60 * 60_000;
+export const HOUR_MS = 60 * 60_000;
 
 /**
  * What the store knows of one webhook's health at `now`. Every part reads a bounded index range:
@@ -69,13 +69,31 @@ export function webhookHealth(
          JOIN attempts a ON a.delivery_id = d.id
         WHERE a.started_at >= ?`,
     )
-    .all(webhookRowId, hourAgo, hourAgo) as {
-    startedAt: number;
-    durationMs: number;
-    statusCode: number | null;
-    errorClass: string | null;
-  }[];
-  // The last hour's attempts answer both when they hold one; older ones are looked for only then.
+    .all(webhookRowId, hourAgo, hourAgo) as HealthAttempt[];
+  const last = lastOutcomes(attempts);
+  return healthOf(now, {
+    waiting,
+    oldestWaitingCreatedAt: oldest,
+    attempts,
+    // The last hour's attempts answer both when they hold one; older ones are looked for only then.
+    lastSuccessAt: last.lastSuccessAt ?? newestDelivered(sqlite, webhookRowId),
+    lastFailure: last.lastFailure ?? olderFailure(sqlite, webhookRowId),
+    sampled: sampledDeliveries(sqlite, webhookRowId, hourAgo) > HEALTH_SAMPLE,
+  });
+}
+
+/** An attempt as health reads it. */
+export interface HealthAttempt {
+  startedAt: number;
+  durationMs: number;
+  statusCode: number | null;
+  errorClass: string | null;
+}
+
+/** Pure: the last success and the last failure among these attempts (null where there is none). */
+export function lastOutcomes(
+  attempts: readonly HealthAttempt[],
+): Pick<StoredHealth, 'lastSuccessAt' | 'lastFailure'> {
   let lastSuccessAt: number | null = null;
   let lastFailure: StoredHealth['lastFailure'] = null;
   for (const a of attempts) {
@@ -85,16 +103,19 @@ export function webhookHealth(
       lastFailure = { at: a.startedAt, statusCode: a.statusCode, errorClass: a.errorClass };
     }
   }
-  lastSuccessAt ??= newestDelivered(sqlite, webhookRowId);
-  lastFailure ??= olderFailure(sqlite, webhookRowId);
+  return { lastSuccessAt, lastFailure };
+}
+
+/** Pure: the health of a webhook from what the store read (the last hour's sampled attempts among it). */
+export function healthOf(
+  now: number,
+  read: Omit<StoredHealth, 'last5Minutes' | 'lastHour'> & { attempts: readonly HealthAttempt[] },
+): StoredHealth {
+  const { attempts, ...rest } = read;
   return {
-    waiting,
-    oldestWaitingCreatedAt: oldest,
+    ...rest,
     last5Minutes: windowStats(attempts.filter((a) => a.startedAt >= now - FIVE_MINUTES_MS)),
     lastHour: windowStats(attempts),
-    lastSuccessAt,
-    lastFailure,
-    sampled: sampledDeliveries(sqlite, webhookRowId, hourAgo) > HEALTH_SAMPLE,
   };
 }
 

@@ -17,7 +17,7 @@ export interface RecoveryJob {
   updatedAt: number;
 }
 
-interface JobRow {
+export interface JobRow {
   id: string;
   webhookRowId: number;
   params: string;
@@ -34,7 +34,7 @@ interface JobRow {
 const COLUMNS = `id, webhook_id AS webhookRowId, params, state, total, done, cursor, error, created_by AS createdBy,
   created_at AS createdAt, updated_at AS updatedAt`;
 
-function fromRow(r: JobRow): RecoveryJob {
+export function fromRow(r: JobRow): RecoveryJob {
   const p = JSON.parse(r.params) as Omit<RecoverySelection, 'webhookRowId'>;
   const c = r.cursor === null ? null : (JSON.parse(r.cursor) as [number, number]);
   return {
@@ -84,6 +84,17 @@ export function getJob(sqlite: BetterSqlite3.Database, id: string): RecoveryJob 
     | JobRow
     | undefined;
   return row === undefined ? null : fromRow(row);
+}
+
+/** A webhook's jobs, newest first, at most `limit`: how support finds a job whose JobId it lost. */
+export function jobsOf(sqlite: BetterSqlite3.Database, webhookRowId: number, limit: number): RecoveryJob[] {
+  return (
+    sqlite
+      .prepare(
+        `SELECT ${COLUMNS} FROM support_jobs WHERE webhook_id = ? ORDER BY created_at DESC, id LIMIT ?`,
+      )
+      .all(webhookRowId, limit) as JobRow[]
+  ).map(fromRow);
 }
 
 /** Jobs left running by the last process (resumed at start). */

@@ -75,4 +75,48 @@ describe('admin changes and deliveries in flight', () => {
     await flaky.waitFor(2);
     await waitFor(() => states() === 'delivered 1', 'delivered once enabled');
   });
+
+  it('tells a delivery claimed and waiting for a place from the one attempted: Queued, Waiting, the gauge, redeliver', async () => {
+    const hanging = await startReceiver({ hang: true });
+    open.push(hanging);
+    const gateway: TestGateway = await startTestGateway({
+      adminTokens: [ADMIN],
+      metricsToken: 'in-flight-metrics-token',
+      delivery: { RetryScheduleSeconds: [0.2], MaxInFlightPerEndpoint: 1 },
+      organizations: [organization(ORG, [{ endpoint: `${hanging.url}/q`, webhook: { TimeoutSeconds: 5 } }])],
+    });
+    open.push({ close: () => gateway.cleanup() });
+    const url = gateway.url as string;
+    const list = await adminCall(url, 'GET', `/v1/admin/organizations/${ORG}/webhooks`);
+    const webhookId = ((list.body.Items as { WebhookId: string }[])[0] as { WebhookId: string }).WebhookId;
+    const path = `/v1/admin/organizations/${ORG}/webhooks/${webhookId}`;
+    await gateway.publisher.publishBatch(Array.from({ length: 5 }, () => specEvent('UserStatus', ORG)));
+    await hanging.waitFor(1);
+    // One attempt hangs (the limit is 1); the other four are claimed by the lane and wait for its place.
+    const deliveries = (await adminCall(url, 'GET', `${path}/deliveries?State=in_flight`)).body.Items as {
+      DeliveryId: number;
+      Queued: boolean;
+    }[];
+    expect(deliveries).toHaveLength(5);
+    expect(deliveries.filter((d) => d.Queued)).toHaveLength(4);
+    const health = (await adminCall(url, 'GET', `${path}/health`)).body;
+    expect([health.InFlight, health.Waiting]).toEqual([1, 4]);
+    const metrics = await (
+      await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer in-flight-metrics-token' } })
+    ).text();
+    expect(metrics).toMatch(/gateway_deliveries_waiting\{state="pending"\} 4/);
+    // A queued one is sent next already: redeliver answers with it and adds no attempt; the hanging one is
+    // an attempt in flight.
+    const queued = deliveries.find((d) => d.Queued) as { DeliveryId: number };
+    const again = await adminCall(url, 'POST', `/v1/admin/deliveries/${queued.DeliveryId}/redeliver`, {
+      body: {},
+    });
+    expect([again.status, again.body.Queued, again.body.State]).toEqual([202, true, 'in_flight']);
+    const attempting = deliveries.find((d) => !d.Queued) as { DeliveryId: number };
+    expect(
+      (await adminCall(url, 'POST', `/v1/admin/deliveries/${attempting.DeliveryId}/redeliver`, { body: {} }))
+        .status,
+    ).toBe(409);
+    expect(hanging.requests).toHaveLength(1);
+  });
 });

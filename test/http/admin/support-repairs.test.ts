@@ -428,6 +428,18 @@ describe('recover', () => {
     expect((await get(`/v1/admin/jobs/${randomUUID()}`)).status).toBe(404);
     const late = await post(`/v1/admin/jobs/${started.body.JobId}/cancel`);
     expect([late.status, late.body.State]).toEqual([200, 'done']);
+    // A lost JobId is found in the webhook's jobs, newest first; within scope only.
+    const jobsPath = `/v1/admin/organizations/${ORG}/webhooks/${FLAKY}/jobs`;
+    const jobs = await get(`${jobsPath}?Limit=5`);
+    expect(jobs.status).toBe(200);
+    expect((jobs.body.Items as { JobId: string; State: string }[])[0]).toMatchObject({
+      JobId: started.body.JobId,
+      State: 'done',
+      WebhookId: FLAKY,
+    });
+    expect((await get(jobsPath, SCOPED.Token)).status).toBe(404);
+    expect((await get(`${jobsPath}?Limit=0`)).status).toBe(400);
+    expect((await get(`${jobsPath}?State=done`)).status).toBe(400);
   });
 
   it('lets fresh events through while it re-queues: they wait behind one batch, not behind the whole recovery', async () => {

@@ -42,21 +42,25 @@ export interface RecoveryRequest {
  * cursor not handed out, a delivery in flight) are thrown as ApiError.
  */
 export interface SupportOperations {
-  listEvents(query: EventQuery): PageJson<EventSummaryJson>;
+  listEvents(query: EventQuery): Promise<PageJson<EventSummaryJson>>;
   /** Null when no event with this Id was ever accepted (a pruned one answers with Pruned). */
-  getEvent(eventId: string): EventDetailJson | null;
+  getEvent(eventId: string): Promise<EventDetailJson | null>;
   listDeliveries(
     organizationId: string,
     webhookId: string,
     query: DeliveryQuery,
-  ): PageJson<DeliverySummaryJson> | null;
-  getDelivery(deliveryId: number): DeliveryDetailJson | null;
-  health(organizationId: string, webhookId: string): HealthJson | null;
+  ): Promise<PageJson<DeliverySummaryJson> | null>;
+  getDelivery(deliveryId: number): Promise<DeliveryDetailJson | null>;
+  health(organizationId: string, webhookId: string): Promise<HealthJson | null>;
   /** One more attempt now; an expired delivery only with force. */
   /** requestedBy: the token's Name, audited with the re-queue. */
   redeliver(deliveryId: number, force: boolean, requestedBy: string): Promise<DeliveryDetailJson>;
   /** Null when the webhook does not exist in the organization. */
-  countRecoverable(organizationId: string, webhookId: string, request: RecoveryRequest): number | null;
+  countRecoverable(
+    organizationId: string,
+    webhookId: string,
+    request: RecoveryRequest,
+  ): Promise<number | null>;
   /** Starts a recovery job (null: no such webhook); 409 for a paused or deleted webhook. */
   startRecovery(
     organizationId: string,
@@ -64,11 +68,13 @@ export interface SupportOperations {
     request: RecoveryRequest,
     createdBy: string,
   ): Promise<JobJson | null>;
-  getJob(jobId: string): JobJson | null;
+  getJob(jobId: string): Promise<JobJson | null>;
+  /** A webhook's recovery jobs, newest first (null: no such webhook). */
+  jobsOf(organizationId: string, webhookId: string, limit: number): Promise<JobJson[] | null>;
   /** Null: no such job; one that already ended is answered unchanged. */
   cancelJob(jobId: string): Promise<JobJson | null>;
   /** A webhook's kept test sends, newest first; null: no such webhook. */
-  testsOf(organizationId: string, webhookId: string): TestRecordJson[] | null;
+  testsOf(organizationId: string, webhookId: string): Promise<TestRecordJson[] | null>;
   testSend(
     organizationId: string,
     webhookId: string,
@@ -76,5 +82,5 @@ export interface SupportOperations {
     sentBy: string,
   ): Promise<TestAttemptJson | null>;
   /** Validates the event (400 INVALID_EVENT with every problem) and explains its routing; stores nothing. */
-  explain(organizationId: string, event: unknown): ExplainJson;
+  explain(organizationId: string, event: unknown): Promise<ExplainJson>;
 }

@@ -81,6 +81,10 @@ export const deliverySummarySchema = z
     LastErrorClass: z.string().nullable(),
     FinishedAt: nullableTime,
     RequeuedFrom: z.string().nullable(),
+    Queued: z.boolean().openapi({
+      description:
+        'in_flight but not attempted yet: the gateway answering has claimed it and it waits there for a place under MaxInFlightPerEndpoint (or for its breaker); it is sent next, so a redeliver changes nothing',
+    }),
   })
   .openapi('DeliverySummary');
 

@@ -54,21 +54,21 @@ const ofWebhook = createRoute({
 /** GET /v1/admin/deliveries/{DeliveryId} and a webhook's deliveries: viewers and up, within scope. */
 export function getDeliveries(ops: SupportOperations) {
   return adminRouter()
-    .openapi(one, (c) => {
+    .openapi(one, async (c) => {
       const { DeliveryId } = c.req.valid('param');
       return c.json(
-        visible(c.get('admin'), ops.getDelivery(DeliveryId), `Delivery ${DeliveryId} not found`),
+        visible(c.get('admin'), await ops.getDelivery(DeliveryId), `Delivery ${DeliveryId} not found`),
         200,
       );
     })
-    .openapi(ofWebhook, (c) => {
+    .openapi(ofWebhook, async (c) => {
       const { OrganizationId, WebhookId } = c.req.valid('param');
       const q = c.req.valid('query');
       requireOrganization(c.get('admin'), OrganizationId);
       const page = webhookFound(
         OrganizationId,
         WebhookId,
-        ops.listDeliveries(OrganizationId, WebhookId, {
+        await ops.listDeliveries(OrganizationId, WebhookId, {
           states: q.State,
           from: ms(q.From),
           to: ms(q.To),

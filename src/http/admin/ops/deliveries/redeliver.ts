@@ -45,7 +45,7 @@ export function postRedeliver(ops: SupportOperations) {
   return adminRouter().openapi(route, async (c) => {
     const admin = c.get('admin');
     const { DeliveryId } = c.req.valid('param');
-    visible(admin, ops.getDelivery(DeliveryId), `Delivery ${DeliveryId} not found`);
+    visible(admin, await ops.getDelivery(DeliveryId), `Delivery ${DeliveryId} not found`);
     const body = c.req.valid('json') ?? {};
     return c.json(await ops.redeliver(DeliveryId, body.Force === true, admin.name), 202);
   });

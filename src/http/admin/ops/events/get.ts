@@ -47,10 +47,10 @@ const one = createRoute({
 /** GET /v1/admin/events and /v1/admin/events/{Id}: viewers and up, within the token's organizations. */
 export function getEvents(ops: SupportOperations) {
   return adminRouter()
-    .openapi(list, (c) => {
+    .openapi(list, async (c) => {
       const q = c.req.valid('query');
       requireOrganization(c.get('admin'), q.OrganizationId);
-      const page = ops.listEvents({
+      const page = await ops.listEvents({
         organizationId: q.OrganizationId,
         eventType: q.EventType,
         entityId: q.EntityId,
@@ -61,9 +61,9 @@ export function getEvents(ops: SupportOperations) {
       });
       return c.json(page, 200);
     })
-    .openapi(one, (c) => {
+    .openapi(one, async (c) => {
       const { Id } = c.req.valid('param');
-      const found = ops.getEvent(Id);
+      const found = await ops.getEvent(Id);
       // A pruned event's tombstone names no organization: only an unscoped token sees it.
       const organizationId =
         found?.Event?.OrganizationId ?? (c.get('admin').organizations === null ? '' : null);

@@ -37,6 +37,6 @@ export function postExplain(ops: SupportOperations) {
   return adminRouter().openapi(route, async (c) => {
     const { OrganizationId } = c.req.valid('param');
     requireOrganization(c.get('admin'), OrganizationId);
-    return c.json(ops.explain(OrganizationId, await c.req.json()), 200);
+    return c.json(await ops.explain(OrganizationId, await c.req.json()), 200);
   });
 }

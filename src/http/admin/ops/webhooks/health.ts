@@ -23,9 +23,9 @@ const route = createRoute({
 
 /** GET .../webhooks/{WebhookId}/health: viewers and up, within scope. */
 export function getHealth(ops: SupportOperations) {
-  return adminRouter().openapi(route, (c) => {
+  return adminRouter().openapi(route, async (c) => {
     const { OrganizationId, WebhookId } = c.req.valid('param');
     requireOrganization(c.get('admin'), OrganizationId);
-    return c.json(webhookFound(OrganizationId, WebhookId, ops.health(OrganizationId, WebhookId)), 200);
+    return c.json(webhookFound(OrganizationId, WebhookId, await ops.health(OrganizationId, WebhookId)), 200);
   });
 }

@@ -67,7 +67,7 @@ export function postRecover(ops: SupportOperations) {
       const count = webhookFound(
         OrganizationId,
         WebhookId,
-        ops.countRecoverable(OrganizationId, WebhookId, request),
+        await ops.countRecoverable(OrganizationId, WebhookId, request),
       );
       return c.json({ Count: count }, 200);
     }

@@ -68,11 +68,11 @@ const list = createRoute({
 
 /** GET .../webhooks/{WebhookId}/tests: viewers and up, within scope. */
 export function getTests(ops: SupportOperations) {
-  return adminRouter().openapi(list, (c) => {
+  return adminRouter().openapi(list, async (c) => {
     const { OrganizationId, WebhookId } = c.req.valid('param');
     requireOrganization(c.get('admin'), OrganizationId);
     return c.json(
-      { Items: webhookFound(OrganizationId, WebhookId, ops.testsOf(OrganizationId, WebhookId)) },
+      { Items: webhookFound(OrganizationId, WebhookId, await ops.testsOf(OrganizationId, WebhookId)) },
       200,
     );
   });
