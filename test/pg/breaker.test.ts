@@ -1,27 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfigDocument } from '../../src/config/index.js';
-import { startServing } from '../../src/service/gateway.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningPgGateway } from '../../src/service/pg-gateway.js';
 import { ADMIN, adminCall } from '../support/admin.js';
 import { specEvent } from '../support/events.js';
 import { ORG, organization, TOKEN, testDocument } from '../support/gateway.js';
-import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
+import { usePgGateways } from '../support/pg-gateways.js';
+import { postgresAvailable } from '../support/postgres.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import { waitFor } from '../support/wait.js';
 
 /** The circuit breaker of a webhook, as two gateway instances on one PostgreSQL share it. */
 describe.skipIf(!postgresAvailable())('the circuit breaker across instances on PostgreSQL', () => {
-  let server: TestPostgres;
   let receiver: Receiver;
-  const running: RunningPgGateway[] = [];
-  beforeAll(async () => {
-    server = await startPostgres();
-  });
-  afterAll(() => server?.stop());
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((g) => g.stop()));
-    await receiver?.close();
-  });
+  // (Registered first, so it runs after the gateways have stopped.)
+  afterEach(() => receiver?.close());
+  const pg = usePgGateways();
 
   const publish = (gateway: RunningPgGateway, count: number) =>
     fetch(`${gateway.url}/v1/events`, {
@@ -32,7 +24,7 @@ describe.skipIf(!postgresAvailable())('the circuit breaker across instances on P
 
   it('holds every instance off a webhook another found failing, until its breaker reopens', async () => {
     receiver = await startReceiver({ status: 500 });
-    const url = await server.createDatabase();
+    const url = await pg.server().createDatabase();
     const document = testDocument(url, {
       adminTokens: [ADMIN],
       organizations: [
@@ -44,11 +36,7 @@ describe.skipIf(!postgresAvailable())('the circuit breaker across instances on P
         ]),
       ],
     });
-    const start = async () => {
-      const gateway = (await startServing({ config: parseConfigDocument(document) })) as RunningPgGateway;
-      running.push(gateway);
-      return gateway;
-    };
+    const start = () => pg.start(document);
     const first = await start();
     expect(await publish(first, 6)).toBe(202);
     // The first instance's breaker opens, and opens again at each failed probe, backing off longer.

@@ -1,35 +1,26 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfigDocument } from '../../src/config/index.js';
-import { startServing } from '../../src/service/gateway.js';
 import type { RunningPgGateway } from '../../src/service/pg-gateway.js';
 import { prunePass } from '../../src/store/pg/pruner.js';
 import { traceEventPg } from '../../src/store/pg/trace.js';
 import { ADMIN, adminCall, VIEWER } from '../support/admin.js';
 import { specEvent } from '../support/events.js';
 import { ORG, organization, TOKEN, testDocument } from '../support/gateway.js';
-import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
+import { usePgGateways } from '../support/pg-gateways.js';
+import { postgresAvailable } from '../support/postgres.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import { waitFor } from '../support/wait.js';
 
 /** The real gateway on a real PostgreSQL, receiving over HTTP and delivering to a loopback receiver. */
 describe.skipIf(!postgresAvailable())('the gateway on PostgreSQL', () => {
-  let server: TestPostgres;
   let receiver: Receiver;
-  const running: RunningPgGateway[] = [];
-  beforeAll(async () => {
-    server = await startPostgres();
-  });
-  afterAll(() => server?.stop());
+  // (Registered first, so it runs after the gateways have stopped.)
   afterEach(async () => {
-    await Promise.all(running.splice(0).map((g) => g.stop()));
     await receiver?.close();
   });
+  const pg = usePgGateways();
 
-  async function start(document: Record<string, unknown>): Promise<RunningPgGateway> {
-    const gateway = (await startServing({ config: parseConfigDocument(document) })) as RunningPgGateway;
-    running.push(gateway);
-    return gateway;
-  }
+  const start = (document: Record<string, unknown>) => pg.start(document);
 
   const publish = (gateway: RunningPgGateway, body: unknown) =>
     fetch(`${gateway.url}/v1/events`, {
@@ -40,7 +31,7 @@ describe.skipIf(!postgresAvailable())('the gateway on PostgreSQL', () => {
 
   it('selects PostgreSQL for a postgres:// Database, accepts an event over HTTP and delivers it', async () => {
     receiver = await startReceiver();
-    const url = await server.createDatabase();
+    const url = await pg.server().createDatabase();
     const gateway = await start(
       testDocument(url, {
         organizations: [organization(ORG, [{ endpoint: `${receiver.url}/hook`, webhook: { Secret: 's3' } }])],
@@ -67,7 +58,7 @@ describe.skipIf(!postgresAvailable())('the gateway on PostgreSQL', () => {
   });
 
   it('serves the whole admin API: the bearer check first, then every route answers (none is left unimplemented)', async () => {
-    const url = await server.createDatabase();
+    const url = await pg.server().createDatabase();
     const gateway = await start(
       testDocument(url, { adminTokens: [ADMIN, VIEWER], organizations: [organization(ORG, [])] }),
     );
@@ -92,7 +83,7 @@ describe.skipIf(!postgresAvailable())('the gateway on PostgreSQL', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
   it('audits configuration changes in the transaction that makes them, and nothing for a refused one', async () => {
-    const url = await server.createDatabase();
+    const url = await pg.server().createDatabase();
     const document = (endpoint: string) =>
       testDocument(url, {
         organizations: [organization(ORG, [{ endpoint, webhook: { Secret: 'hidden-secret' } }])],
@@ -135,7 +126,7 @@ describe.skipIf(!postgresAvailable())('the gateway on PostgreSQL', () => {
 
   it('applies a configuration change made through one instance to the routing of another within a second', async () => {
     receiver = await startReceiver();
-    const url = await server.createDatabase();
+    const url = await pg.server().createDatabase();
     const first = organization(ORG, [{ endpoint: `${receiver.url}/first` }]);
     const a = await start(testDocument(url, { organizations: [first] }));
     const b = await start(testDocument(url, { organizations: [first] }));
