@@ -66,4 +66,30 @@ describe('auditEntries', () => {
     const deleted = auditEntries('eddie', [stored([])], [], [ORG]);
     expect(deleted.map((e) => `${e.action} ${e.resource}`)).toEqual(['delete organization']);
   });
+
+  it('audits a document-owned group whose members were swapped, same count, by how many came and went', () => {
+    const group = (members: string[]) => ({ id: 'g1', source: 'config' as const, members });
+    const before: StoredOrgState = {
+      ...stored([]),
+      securityGroups: [{ ...group(['e1', 'e2', 'e3']), membersFromDocument: true }],
+    };
+    const swapped = auditEntries(
+      'eddie',
+      [before],
+      [{ ...stored([]), securityGroups: [group(['e1', 'e2', 'e4'])] }],
+    );
+    expect(swapped).toEqual([
+      expect.objectContaining({
+        action: 'update',
+        resource: 'security-group',
+        resourceId: 'g1',
+        before: { SecurityGroupId: 'g1', MembersFrom: 'configuration', MemberCount: 3 },
+        after: { SecurityGroupId: 'g1', MembersFrom: 'configuration', MemberCount: 3, Added: 1, Removed: 1 },
+      }),
+    ]);
+    // The same members again change nothing.
+    expect(
+      auditEntries('eddie', [before], [{ ...stored([]), securityGroups: [group(['e3', 'e2', 'e1'])] }]),
+    ).toEqual([]);
+  });
 });

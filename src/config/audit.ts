@@ -38,6 +38,23 @@ interface Keyed {
   view: unknown;
   /** Compared, never shown: a changed secret is an update whose views are equal. */
   secret?: string | null;
+  /** A group's members when the document lists them: compared, shown only as how many came and went. */
+  members?: readonly string[] | null;
+}
+
+/** How many members came and went between two lists (null when either side's members are not known). */
+function memberChanges(
+  before: readonly string[] | null | undefined,
+  after: readonly string[] | null | undefined,
+): { Added: number; Removed: number } | null {
+  if (before == null || after == null) return null;
+  const old = new Set(before);
+  const now = new Set(after);
+  let added = 0;
+  for (const id of now) if (!old.has(id)) added++;
+  let removed = 0;
+  for (const id of old) if (!now.has(id)) removed++;
+  return added + removed === 0 ? null : { Added: added, Removed: removed };
 }
 
 /**
@@ -54,7 +71,12 @@ function resources(
   const add = (k: Keyed) => out.set(`${k.resource} ${k.id}`, k);
   add({ resource: 'organization', id: org.OrganizationId, view: { OrganizationId: org.OrganizationId } });
   for (const group of org.SecurityGroups)
-    add({ resource: 'security-group', id: group.SecurityGroupId, view: groupAudit(group) });
+    add({
+      resource: 'security-group',
+      id: group.SecurityGroupId,
+      view: groupAudit(group),
+      members: group.EntityIds ?? null,
+    });
   for (const entry of org.Webhooks) {
     const webhookId = entry.Webhook.WebhookId ?? '';
     if (unchanged.has(webhookId)) continue;
@@ -124,9 +146,17 @@ export function auditEntries(
     for (const [key, old] of before) {
       const now = next.get(key);
       if (now === undefined) entry('delete', old, old.view, null);
-      else if (JSON.stringify(old.view) !== JSON.stringify(now.view) || old.secret !== now.secret) {
-        const after = old.secret !== now.secret ? { ...(now.view as object), SecretChanged: true } : now.view;
-        entry('update', now, old.view, after);
+      else {
+        // A group whose members were swapped (their count the same) is an update too, by its counts.
+        const members = memberChanges(old.members, now.members);
+        if (JSON.stringify(old.view) !== JSON.stringify(now.view) || old.secret !== now.secret || members) {
+          const after = {
+            ...(now.view as object),
+            ...(old.secret !== now.secret ? { SecretChanged: true } : {}),
+            ...(members ?? {}),
+          };
+          entry('update', now, old.view, after);
+        }
       }
     }
     for (const [key, now] of next) if (!before.has(key)) entry('create', now, null, now.view);

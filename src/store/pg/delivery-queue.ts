@@ -56,6 +56,8 @@ const WAITING_AGAIN = `coalesce(${held}, CASE WHEN d.attempt_count = 0 THEN 'pen
 export class DeliveryQueue {
   /** The webhook of every delivery this queue claimed and has not yet recorded or released. */
   private readonly claimed = new Map<number, number>();
+  /** How many of those each webhook has. */
+  private readonly heldCount = new Map<number, number>();
 
   /** This instance's places (its share of the webhook's limit) as its last claim of the webhook left them. */
   private readonly places = new Map<number, number>();
@@ -114,9 +116,33 @@ export class DeliveryQueue {
     );
   }
 
+  private hold(deliveryId: number, webhookId: number): void {
+    if (this.claimed.has(deliveryId)) return;
+    this.claimed.set(deliveryId, webhookId);
+    this.heldCount.set(webhookId, (this.heldCount.get(webhookId) ?? 0) + 1);
+  }
+
+  private unhold(deliveryId: number): void {
+    const webhookId = this.claimed.get(deliveryId);
+    if (webhookId === undefined) return;
+    this.claimed.delete(deliveryId);
+    const left = (this.heldCount.get(webhookId) ?? 1) - 1;
+    if (left > 0) this.heldCount.set(webhookId, left);
+    else this.heldCount.delete(webhookId);
+  }
+
+  /**
+   * Whether this instance holds at least half of what its places let it hold of the webhook: a claim
+   * then would mostly find nothing (what it may take is taken back by its outcomes' claims), so it is
+   * not worth a round trip. Every held delivery ends in an outcome or a release, which claims again.
+   */
+  holdsEnough(webhookId: number): boolean {
+    const places = this.placesOf(webhookId);
+    return places > 0 && 2 * (this.heldCount.get(webhookId) ?? 0) >= CLAIMED_PER_PLACE * places;
+  }
+
   private holdsAny(webhookId: number): boolean {
-    for (const w of this.claimed.values()) if (w === webhookId) return true;
-    return false;
+    return (this.heldCount.get(webhookId) ?? 0) > 0;
   }
 
   /**
@@ -248,7 +274,7 @@ export class DeliveryQueue {
     const deliveries = rows
       .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
       .map(({ nextAttemptAt: _, ...delivery }) => delivery);
-    for (const d of deliveries) this.claimed.set(d.id, d.webhookId);
+    for (const d of deliveries) this.hold(d.id, d.webhookId);
     if (after.places > 0) this.places.set(webhookId, after.places);
     else this.places.delete(webhookId);
     this.fair.set(
@@ -287,7 +313,7 @@ export class DeliveryQueue {
     const webhooks = [...new Set(outcomes.flatMap((o) => this.claimed.get(o.deliveryId) ?? []))].sort(
       (a, b) => a - b,
     );
-    for (const o of outcomes) this.claimed.delete(o.deliveryId);
+    for (const o of outcomes) this.unhold(o.deliveryId);
     const now = Date.now();
     const trim = outcomeTrim(outcomes, keepAttempts, inlineArray);
     const statements = [
@@ -347,7 +373,7 @@ export class DeliveryQueue {
     keepAttempts: number,
   ): Promise<RecordResult & { webhookIds: number[] }> {
     if (outcomes.length === 0) return { failed: [], webhookIds: [] };
-    for (const o of outcomes) this.claimed.delete(o.deliveryId);
+    for (const o of outcomes) this.unhold(o.deliveryId);
     try {
       const webhookIds = await this.withClient((client) =>
         this.writeOutcomes(client, outcomes, keepAttempts),
@@ -400,7 +426,7 @@ export class DeliveryQueue {
   async release(deliveries: readonly ReleasedDelivery[]): Promise<void> {
     if (deliveries.length === 0) return;
     const webhooksOf = deliveries.flatMap((d) => this.claimed.get(d.id) ?? []);
-    for (const d of deliveries) this.claimed.delete(d.id);
+    for (const d of deliveries) this.unhold(d.id);
     await this.pool.query(
       `UPDATE deliveries d SET state = coalesce(${held}, r.previous),
               finished_at = CASE WHEN ${held} = 'cancelled' THEN $3 ELSE d.finished_at END,

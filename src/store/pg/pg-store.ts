@@ -271,6 +271,10 @@ export class PgStore {
   private async claimFromStore(webhookId: number, now: number, limit: number): Promise<ClaimResult> {
     const until = this.fullUntil.get(webhookId);
     if (until !== undefined && now < until) return { deliveries: [], nextDueAt: until };
+    // Enough held already: the outcomes of what it holds claim more in their own round trips (and tell
+    // the lane, onRoom); a wake-up for each new event of another instance need not ask as well.
+    if (this.claimWithOutcomes && this.queue.holdsEnough(webhookId))
+      return { deliveries: [], nextDueAt: null };
     const recorded = this.recorded;
     const result = await this.call(() => this.queue.claim(webhookId, now, limit));
     // An outcome recorded while the claim ran may have freed a place the claim could not see.

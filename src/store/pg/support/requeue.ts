@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { RedeliverBy } from '../../support/requeue.js';
-import { CHANNELS, HELD_STATE_OF, inTransaction } from '../sql.js';
+import { CHANNELS, HELD_STATE_OF, inTransaction, LOCKS } from '../sql.js';
 
 /**
  * Makes deliveries due again, as store/support/requeue.ts REQUEUE does on SQLite (the same rules: a
@@ -35,6 +35,9 @@ export async function requeueDeliveryPg(
   by: RedeliverBy,
 ): Promise<boolean> {
   return inTransaction(pool, async (client) => {
+    // Every writer of audit_log holds the configuration lock, so entries commit in seq order and the
+    // audit's seq cursor never skips one; taken first, as configuration changes take it before the rows.
+    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.config]);
     const before = await client.query<{ state: string }>(
       'SELECT state FROM deliveries WHERE id = $1 FOR UPDATE',
       [deliveryId],
