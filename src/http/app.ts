@@ -98,5 +98,28 @@ export function createApp(deps: AppDeps): OpenAPIHono {
 /** The app's OpenAPI 3.1 document (GET /openapi.json). */
 export function describeApp(app: OpenAPIHono) {
   registerEventSchemas(app);
-  return app.getOpenAPI31Document(OPENAPI_INFO);
+  return withBodyRefusals(app.getOpenAPI31Document(OPENAPI_INFO));
+}
+
+const BODY_REFUSALS = {
+  413: "The body is over the route's limit (1 MiB for events and explain, 32 MiB for the rest of the admin API)",
+  415: 'Content-Type is not application/json',
+} as const;
+
+/**
+ * Every route that reads a body answers 413 over its limit and 415 for another Content-Type (the body
+ * middleware does, before the route): the document says so for each, whatever the route declared.
+ */
+function withBodyRefusals<D extends ReturnType<OpenAPIHono['getOpenAPI31Document']>>(document: D): D {
+  for (const item of Object.values(document.paths ?? {}))
+    for (const operation of Object.values(item as Record<string, unknown>)) {
+      const op = operation as { requestBody?: unknown; responses?: Record<string, unknown> };
+      if (op.requestBody === undefined || op.responses === undefined) continue;
+      for (const [status, description] of Object.entries(BODY_REFUSALS))
+        op.responses[status] ??= {
+          description,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        };
+    }
+  return document;
 }

@@ -21,6 +21,20 @@ describe('the OpenAPI document and /docs', () => {
     expect(result.valid).toBe(true);
   });
 
+  it('declares 413 and 415 for every route that reads a body', async () => {
+    const document = (await (await fetch(`${url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>>;
+    };
+    const withBody = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([, op]) => op.requestBody !== undefined)
+        .map(([method, op]) => [`${method} ${path}`, Object.keys(op.responses)] as const),
+    );
+    expect(withBody.length).toBeGreaterThan(10);
+    for (const [route, statuses] of withBody)
+      expect([route, statuses]).toEqual([route, expect.arrayContaining(['413', '415'])]);
+  });
+
   it('serves Swagger UI from the gateway itself, no CDN', async () => {
     const page = await fetch(`${url}/docs`);
     expect(page.status).toBe(200);
