@@ -155,14 +155,14 @@ export class DeliveryQueue {
   }
 
   /**
-   * Up to `limit` due deliveries of one webhook, oldest due first, within the room the webhook's limit
-   * leaves across every instance. Deliveries whose lease expired (their instance died) count as due.
-   * Claims of one webhook are serialised by an advisory lock, so two instances never both see room that
-   * only one of them may take.
+   * Up to `limit` due deliveries of one webhook, oldest due first, within what this instance's places
+   * let it hold (see claimStatements). Deliveries whose lease expired (their instance died) count as due.
+   * Claims of one webhook are serialised by an advisory lock, so two instances never both take places
+   * that only one of them may have.
    */
   async claim(webhookId: number, now: number, limit: number): Promise<ClaimResult> {
     // One round trip: the simple protocol runs the statements in order, each with a fresh snapshot, so the
-    // count of open deliveries is read after the lock, when no other claim of this webhook can run.
+    // places the others hold are read after the lock, when no other claim of this webhook can run.
     const results = await this.script(
       `BEGIN; ${lockStatement(webhookId)} ${this.claimStatements(webhookId, now, limit, 'held')} COMMIT;`,
     );
@@ -185,11 +185,12 @@ export class DeliveryQueue {
    */
   private claimStatements(webhookId: number, now: number, limit: number, locked: 'held' | 'try'): string {
     const { instanceId, leaseMs, maxInFlightPerEndpoint } = this.settings;
-    const [w, t, max, until, open, wanting] = [
+    const [w, t, max, until, keep, wanting] = [
       webhookId,
       now,
       maxInFlightPerEndpoint,
       now + leaseMs,
+      // Places it may still be using: its open attempts, or what its lanes may fill until the answer.
       Math.max(this.openOf(webhookId), this.placesOf(webhookId)),
       now + WANT_MARK_MS,
     ].map(integer);
@@ -204,12 +205,12 @@ export class DeliveryQueue {
     return `UPDATE deliveries d SET state = ${WAITING_AGAIN}, lease_owner = NULL, lease_expires_at = NULL
         WHERE d.webhook_id = ${w} AND d.state = 'in_flight' AND d.lease_expires_at <= ${t};
        DELETE FROM webhook_places WHERE webhook_id = ${w} AND until <= ${t} AND instance <> ${me};
-       WITH others AS (SELECT count(*) AS n, coalesce(sum(places), 0) AS held FROM webhook_places
-                        WHERE webhook_id = ${w} AND instance <> ${me}),
+       WITH others AS (SELECT coalesce(sum(places), 0) AS placed, greatest(${max} / (count(*) + 1), 1) AS fair
+                         FROM webhook_places WHERE webhook_id = ${w} AND instance <> ${me}),
             share AS (
               INSERT INTO webhook_places (webhook_id, instance, places, until)
               SELECT ${w}, ${me}, p, CASE WHEN p > 0 THEN ${until} ELSE ${wanting} END
-                FROM (SELECT greatest(${open}, least(greatest(${max} / (n + 1), 1), ${max} - held)) AS p
+                FROM (SELECT greatest(${keep}, least(fair, ${max} - placed)) AS p
                         FROM others WHERE ${lock}) AS mine
               ON CONFLICT (webhook_id, instance) DO UPDATE SET places = excluded.places, until = excluded.until
               RETURNING places),
@@ -228,7 +229,7 @@ export class DeliveryQueue {
             taken AS (
               SELECT id, previous FROM locked ORDER BY next_attempt_at
                LIMIT greatest(0, ${CLAIMED_PER_PLACE} * least(coalesce((SELECT places FROM share), 0),
-                                                                 (SELECT greatest(${max} / (n + 1), 1) FROM others))
+                                                                 (SELECT fair FROM others))
                                  - (SELECT n FROM held)))
        UPDATE deliveries d SET state = 'in_flight', lease_owner = ${me}, lease_expires_at = ${until}
          FROM taken, events e
