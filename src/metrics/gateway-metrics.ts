@@ -112,6 +112,12 @@ export class GatewayMetrics {
     this.finished.add(state);
   }
 
+  /** What the delivery engine tells of each attempt and each finished delivery (its observer). */
+  readonly deliveryObserver = {
+    attempted: (errorClass: string | null, durationMs: number) => this.attempt(errorClass, durationMs),
+    finished: (state: string) => this.deliveryFinished(state),
+  };
+
   storeCommit(durationMs: number): void {
     this.commitSeconds.observe(durationMs / 1000);
   }

@@ -124,13 +124,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // Counters the hot paths add to; the gauges read the store and the lanes when /metrics is scraped.
   const metrics = new GatewayMetrics(EVENT_TYPES, {
     waiting: () => sumCounts(waitingCounts(database.sqlite), engine.queuedByState()),
-    openBreakers: () => engine.snapshot().filter((lane) => lane.breaker === 'open').length,
+    openBreakers: () => engine.openBreakers(),
   });
   const engine = new DeliveryEngine({
-    observer: {
-      attempted: (errorClass, durationMs) => metrics.attempt(errorClass, durationMs),
-      finished: (state) => metrics.deliveryFinished(state),
-    },
+    observer: metrics.deliveryObserver,
     store,
     router,
     transport: http ?? (options.transport as DeliveryTransport),

@@ -261,15 +261,12 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
   // Support (helper S): this instance's counters for /metrics; the waiting gauge reads the shared database.
   const metered = pgInstanceMetrics(
     database.pool,
-    () => running.snapshot().filter((lane) => lane.breaker === 'open').length,
+    () => running.openBreakers(),
     () => running.queuedByState(),
   );
   const { metrics } = metered;
   const running = new DeliveryEngine({
-    observer: {
-      attempted: (errorClass, durationMs) => metrics.attempt(errorClass, durationMs),
-      finished: (state) => metrics.deliveryFinished(state),
-    },
+    observer: metrics.deliveryObserver,
     store,
     router,
     transport: http ?? (options.transport as DeliveryTransport),

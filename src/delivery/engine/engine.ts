@@ -337,6 +337,11 @@ export class DeliveryEngine implements DeliveryIntake {
   }
 
   /** Attempts in flight and deliveries claimed but not started, per webhook: for diagnostics. */
+  /** Lanes whose breaker is open now (another instance's opening included). */
+  openBreakers(): number {
+    return this.snapshot().filter((lane) => lane.breaker === 'open').length;
+  }
+
   snapshot(): { webhookId: number; inFlight: number; queued: number; breaker: string }[] {
     const now = this.now();
     for (const lane of this.lanes.values()) this.adoptShared(lane);
