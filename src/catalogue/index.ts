@@ -24,6 +24,7 @@ export type { Field, FieldMap } from './fields.js';
 export { eventJsonSchema } from './json-schema.js';
 export {
   EventValidationError,
+  isGuid,
   parseEvent,
   type SafeParseEventResult,
   safeParseEvent,

@@ -34,13 +34,17 @@ function isValid(input: unknown): input is GatewayEvent {
   return validator !== undefined && z.validate(validator, input) && agrees(input as GatewayEvent);
 }
 
-// Only two well-formed Guids are compared: a malformed or absent one is already a problem of its own.
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether the text is a Guid as the contract writes Ids (any case). */
+export const isGuid = (text: string): boolean => GUID.test(text);
+
+// Only two well-formed Guids are compared: a malformed or absent one is already a problem of its own.
 const sameGuid = (a: unknown, b: unknown): boolean =>
   typeof a !== 'string' ||
   typeof b !== 'string' ||
-  !GUID.test(a) ||
-  !GUID.test(b) ||
+  !isGuid(a) ||
+  !isGuid(b) ||
   a.toLowerCase() === b.toLowerCase();
 
 function agrees(event: GatewayEvent): boolean {

@@ -1,11 +1,10 @@
+import { isGuid } from '../catalogue/index.js';
 import { loadConfig } from '../config/index.js';
 import { eventTraceJson } from '../service/support/json.js';
 import { openDatabase } from '../store/database.js';
 import { type EventTrace, traceEvent } from '../store/trace.js';
 import { formatTrace } from '../support/format-trace.js';
 import { CommandError } from './command-error.js';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * `gateway trace EVENT_ID`: what happened to one event, read-only, safe to run beside a live gateway.
@@ -24,7 +23,7 @@ export function traceCommand(eventId: string, options: { json?: boolean } = {}):
 
 /** Exit 2 for an argument that cannot be an event Id. */
 export function refuseNonGuid(eventId: string): void {
-  if (!GUID.test(eventId))
+  if (!isGuid(eventId))
     throw new CommandError(
       `trace: "${eventId}" is not an event Id: an Id is a Guid (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`,
       2,
