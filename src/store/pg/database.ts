@@ -61,7 +61,8 @@ export async function openPgDatabase(url: string, options: OpenPgOptions = {}): 
     connectionString: url,
     max: Math.max(2, Math.ceil(size / 2)),
     types,
-    options: '-c synchronous_commit=off',
+    // The delivery queue inlines strings as literals quoted for standard_conforming_strings (prepared.ts).
+    options: '-c synchronous_commit=off -c standard_conforming_strings=on',
   });
   // An idle connection the server dropped must not end the process; the next query reconnects.
   pool.on('error', () => {});

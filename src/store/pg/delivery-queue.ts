@@ -6,7 +6,20 @@ import type {
   RecordResult,
   ReleasedDelivery,
 } from '../delivery-store.js';
+import {
+  CLAIM_STEPS,
+  CLAIMED_PER_PLACE,
+  connectPrepared,
+  execute,
+  forgetPrepared,
+  integer,
+  STATE_STEP,
+  TAKE_STEP,
+  WAITING_AGAIN,
+} from './prepared.js';
 import { HELD_STATE_OF, LOCKS } from './sql.js';
+
+export { CLAIMED_PER_PLACE };
 
 /** What the queue needs to know of the instance it runs in. */
 export interface QueueSettings {
@@ -23,13 +36,6 @@ export interface QueueSettings {
 export const FULL_RETRY_MS = 25;
 
 /**
- * Deliveries an instance may hold claimed per place it has: enough that a claim (or an outcome write)
- * takes a batch for many attempts, few enough that an instance does not sit on the webhook's backlog
- * while another has places and nothing to send.
- */
-export const CLAIMED_PER_PLACE = 8;
-
-/**
  * How long the row of an instance that wants places and got none lives, renewed by each of its retries
  * (every FULL_RETRY_MS): long enough to outlast a loaded machine's pauses, short enough that an instance
  * that stopped wanting soon stops halving the others' share. (Rows with places live as long as a lease,
@@ -43,8 +49,6 @@ interface ClaimedRow extends ClaimedDelivery {
 }
 
 const held = HELD_STATE_OF('d.webhook_id');
-/** A delivery whose attempt may or may not have reached the receiver is due again, as pending or retrying. */
-const WAITING_AGAIN = `coalesce(${held}, CASE WHEN d.attempt_count = 0 THEN 'pending' ELSE 'retrying' END)`;
 
 /**
  * The engine's side of the PostgreSQL store. A claim takes due deliveries with FOR UPDATE SKIP LOCKED and
@@ -171,7 +175,7 @@ export class DeliveryQueue {
   }
 
   /**
-   * The statements of one webhook's claim, to run after its advisory lock (CLAIM_RESULTS results): the
+   * The statements of one webhook's claim, to run after its advisory lock (CLAIM_STEPS, a result each): the
    * expired leases made waiting again; others' expired places dropped; this instance's places taken and
    * its due deliveries claimed, up to CLAIMED_PER_PLACE per place; its places given up when it holds and
    * awaits nothing; and what it then has (places, deliveries held) and when the next waiting one is due.
@@ -185,75 +189,24 @@ export class DeliveryQueue {
    */
   private claimStatements(webhookId: number, now: number, limit: number, locked: 'held' | 'try'): string {
     const { instanceId, leaseMs, maxInFlightPerEndpoint } = this.settings;
-    const [w, t, max, until, keep, wanting] = [
-      webhookId,
-      now,
+    const key = [webhookId, now, instanceId];
+    const take = [
+      ...key,
       maxInFlightPerEndpoint,
       now + leaseMs,
+      now + WANT_MARK_MS,
       // Places it may still be using: its open attempts, or what its lanes may fill until the answer.
       Math.max(this.openOf(webhookId), this.placesOf(webhookId)),
-      now + WANT_MARK_MS,
-    ].map(integer);
-    const me = quote(instanceId);
-    // With outcomes, the claim is made only if the webhook's lock is free at once: an outcome never waits
-    // for another instance's claim (the lane, woken by the outcome, claims itself then).
-    const lock = locked === 'held' ? 'true' : `pg_try_advisory_xact_lock(${LOCKS.claim}, ${w})`;
-    const mine = `webhook_id = ${w} AND state = 'in_flight' AND lease_owner = ${me}`;
-    const due = `webhook_id = ${w} AND state IN ('pending', 'retrying') AND next_attempt_at <= ${t}`;
-    // Deliveries whose lease expired (their instance died) are first made waiting again, so the claim
-    // itself is one ordered read of the waiting rows' index, however many wait.
-    return `UPDATE deliveries d SET state = ${WAITING_AGAIN}, lease_owner = NULL, lease_expires_at = NULL
-        WHERE d.webhook_id = ${w} AND d.state = 'in_flight' AND d.lease_expires_at <= ${t};
-       DELETE FROM webhook_places WHERE webhook_id = ${w} AND until <= ${t} AND instance <> ${me};
-       WITH others AS (SELECT coalesce(sum(places), 0) AS placed, greatest(${max} / (count(*) + 1), 1) AS fair
-                         FROM webhook_places WHERE webhook_id = ${w} AND instance <> ${me}),
-            share AS (
-              INSERT INTO webhook_places (webhook_id, instance, places, until)
-              SELECT ${w}, ${me}, p, CASE WHEN p > 0 THEN ${until} ELSE ${wanting} END
-                FROM (SELECT greatest(${keep}, least(fair, ${max} - placed)) AS p
-                        FROM others WHERE ${lock}) AS mine
-              ON CONFLICT (webhook_id, instance) DO UPDATE SET places = excluded.places, until = excluded.until
-              RETURNING places),
-            held AS (SELECT count(*) AS n FROM deliveries WHERE ${mine}),
-            -- A constant limit here lets the planner see a handful of rows (a computed one made it
-            -- join the whole table); the room left is then taken from them in due order.
-            locked AS (
-              SELECT d.id, d.state AS previous, d.next_attempt_at
-                FROM deliveries d
-               WHERE d.webhook_id = ${w} AND d.state IN ('pending', 'retrying') AND d.next_attempt_at <= ${t}
-                 AND EXISTS (SELECT 1 FROM share)
-                 AND NOT EXISTS (SELECT 1 FROM webhook_breakers b WHERE b.webhook_id = ${w} AND b.until > ${t})
-               ORDER BY d.next_attempt_at
-               LIMIT ${integer(Math.max(0, Math.min(limit, CLAIMED_PER_PLACE * maxInFlightPerEndpoint)))}
-               FOR UPDATE SKIP LOCKED),
-            taken AS (
-              SELECT id, previous FROM locked ORDER BY next_attempt_at
-               LIMIT greatest(0, ${CLAIMED_PER_PLACE} * least(coalesce((SELECT places FROM share), 0),
-                                                                 (SELECT fair FROM others))
-                                 - (SELECT n FROM held)))
-       UPDATE deliveries d SET state = 'in_flight', lease_owner = ${me}, lease_expires_at = ${until}
-         FROM taken, events e
-        WHERE d.id = taken.id AND e.seq = d.event_seq
-       RETURNING d.id, d.webhook_id AS "webhookId", taken.previous AS "previousState",
-                 d.attempt_count AS "attemptCount", e.event_type AS "eventType",
-                 -- Support re-queued it for one more attempt past its TTL on purpose (store/delivery-store.ts).
-                 CASE WHEN d.requeued_from IS NOT NULL THEN NULL ELSE e.expires_at END AS "expiresAt",
-                 e.payload, d.next_attempt_at AS "nextAttemptAt";
-       DELETE FROM webhook_places WHERE webhook_id = ${w} AND instance = ${me}
-          AND NOT EXISTS (SELECT 1 FROM deliveries WHERE ${mine})
-          AND NOT EXISTS (SELECT 1 FROM deliveries WHERE ${due});
-       SELECT coalesce((SELECT places FROM webhook_places WHERE webhook_id = ${w} AND instance = ${me}), 0) AS places,
-              (SELECT count(*) FROM webhook_places
-                WHERE webhook_id = ${w} AND instance <> ${me} AND until > ${t})::int AS others,
-              (SELECT opens FROM webhook_breakers WHERE webhook_id = ${w}) AS "breakerOpens",
-              (SELECT until FROM webhook_breakers WHERE webhook_id = ${w}) AS "breakerUntil",
-              (SELECT count(*) FROM deliveries WHERE ${mine})::int AS held,
-              (SELECT min(next_attempt_at) FROM deliveries
-                WHERE webhook_id = ${w} AND state IN ('pending', 'retrying')) AS at;`;
+      // With outcomes, the claim is made only if the webhook's lock is free at once: an outcome never
+      // waits for another instance's claim (the lane, woken by the outcome, claims itself then).
+      locked === 'try',
+      Math.max(0, Math.min(limit, CLAIMED_PER_PLACE * maxInFlightPerEndpoint)),
+    ];
+    return CLAIM_STEPS.map((step) => execute(step, step === 'gw_take' ? take : key)).join('\n');
   }
 
   /**
-   * The claim whose CLAIM_RESULTS results start at `at` (see claimStatements); `full`: this instance may
+   * The claim whose CLAIM_STEPS.length results start at `at` (see claimStatements); `full`: this instance may
    * claim no more of the webhook now (no place, or as many held as its places allow).
    */
   private claimResult(
@@ -263,8 +216,8 @@ export class DeliveryQueue {
     now: number,
     limit: number,
   ): ClaimResult & { full: boolean } {
-    const rows = (results[at + 2]?.rows ?? []) as ClaimedRow[];
-    const after = results[at + CLAIM_RESULTS - 1]?.rows[0] as {
+    const rows = (results[at + TAKE_STEP]?.rows ?? []) as ClaimedRow[];
+    const after = results[at + STATE_STEP]?.rows[0] as {
       places: number;
       others: number;
       breakerOpens: number | null;
@@ -316,13 +269,11 @@ export class DeliveryQueue {
     );
     for (const o of outcomes) this.unhold(o.deliveryId);
     const now = Date.now();
-    const trim = outcomeTrim(outcomes, keepAttempts, inlineArray);
+    const trim = outcomeTrim(outcomes, keepAttempts);
     const statements = [
       'BEGIN;',
-      // Values are inlined as literals (the simple protocol takes no parameters): quote() relies on this.
-      'SET LOCAL standard_conforming_strings = on;',
-      `${outcomeStatement(outcomes, now, this.settings.instanceId, inlineArray)};`,
-      ...(trim === null ? [] : [`${trim.text};`]),
+      outcomeStatement(outcomes, now, this.settings.instanceId),
+      ...(trim === null ? [] : [trim]),
       ...webhooks.map((w) => this.claimStatements(w, now, limit, 'try')),
       'COMMIT;',
     ];
@@ -333,20 +284,23 @@ export class DeliveryQueue {
       const recorded = await this.record(outcomes, keepAttempts);
       return { ...recorded, claims };
     }
-    const updated = 2;
+    const updated = 1;
     const webhookIds = (results[updated]?.rows ?? []).map((r: { webhook_id: number }) => r.webhook_id);
     let at = updated + 1 + (trim === null ? 0 : 1);
     for (const w of webhooks) {
       claims.set(w, this.claimResult(w, results, at, now, limit));
-      at += CLAIM_RESULTS;
+      at += CLAIM_STEPS.length;
     }
     return { failed: [], webhookIds, claims };
   }
 
   private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await connectPrepared(this.pool);
     try {
       return await work(client);
+    } catch (error) {
+      forgetPrepared(client, error);
+      throw error;
     } finally {
       client.release();
     }
@@ -354,10 +308,11 @@ export class DeliveryQueue {
 
   /** Runs several statements in one round trip; a failure rolls back before the connection is reused. */
   private async script(text: string): Promise<pg.QueryResult[]> {
-    const client = await this.pool.connect();
+    const client = await connectPrepared(this.pool);
     try {
       return (await client.query(text)) as unknown as pg.QueryResult[];
     } catch (error) {
+      forgetPrepared(client, error);
       await client.query('ROLLBACK').catch(() => {});
       throw error;
     } finally {
@@ -397,27 +352,17 @@ export class DeliveryQueue {
     }
   }
 
-  /** One statement (atomic by itself): the deliveries' new states and their attempts. */
+  /** One statement (atomic by itself): the deliveries' new states and their attempts; then the trim. */
   private async writeOutcomes(
     client: pg.PoolClient,
     outcomes: readonly Outcome[],
     keepAttempts: number,
   ): Promise<number[]> {
-    const values: unknown[] = [];
-    const param = (items: readonly unknown[], type: string) => {
-      values.push(items);
-      return `$${values.length}::${type}[]`;
-    };
     const updated = await client.query<{ webhook_id: number }>(
-      outcomeStatement(outcomes, Date.now(), this.settings.instanceId, param),
-      values,
+      outcomeStatement(outcomes, Date.now(), this.settings.instanceId),
     );
-    const trimValues: unknown[] = [];
-    const trim = outcomeTrim(outcomes, keepAttempts, (items, type) => {
-      trimValues.push(items);
-      return `$${trimValues.length}::${type}[]`;
-    });
-    if (trim !== null) await client.query(trim.text, trimValues);
+    const trim = outcomeTrim(outcomes, keepAttempts);
+    if (trim !== null) await client.query(trim);
     const webhookIds = updated.rows.map((r) => r.webhook_id);
     await this.dropIdlePlaces(client, webhookIds);
     return webhookIds;
@@ -505,17 +450,6 @@ export class DeliveryQueue {
   }
 }
 
-/** A number inlined into SQL: an integer, or the statement is refused before it is sent. */
-function integer(value: number): number {
-  if (!Number.isSafeInteger(value)) throw new Error(`internal: ${value} is not an integer`);
-  return value;
-}
-
-/** A string inlined into SQL as a literal. */
-function quote(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
 /** Errors of the connection or the server's state (not of a row): the write may succeed later. */
 export function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -525,85 +459,53 @@ export function isConnectionError(error: unknown): boolean {
   return /^(08|53|57|40|58)/.test(code) || /^E[A-Z]+$/.test(code);
 }
 
-/** How a column of values enters a statement: a parameter, or an inlined ARRAY literal. */
-type ArrayArg = (items: readonly (string | number | null)[], type: 'bigint' | 'int' | 'text') => string;
-
-/** An ARRAY literal of integers or strings, typed (an empty one too). */
-const inlineArray: ArrayArg = (items, type) =>
-  `ARRAY[${items.map((v) => (v === null ? 'NULL' : typeof v === 'number' ? integer(v) : quote(v))).join(',')}]::${type}[]`;
-
-/** How many results claimStatements' statements answer. */
-const CLAIM_RESULTS = 5;
-
 const lockStatement = (webhookId: number) =>
   `SELECT pg_advisory_xact_lock(${LOCKS.claim}, ${integer(webhookId)});`;
 
-/**
- * The statement writing outcomes (the deliveries' new states) and their attempts, answering the webhooks
- * whose rows it updated. A retry asked for after the webhook was paused or deleted is held or cancelled
- * instead; a delivery support re-queued (requeued_from set) had its one more attempt, and a failure ends
- * it discarded. Only rows this instance still holds the lease of are updated, while the attempt is kept
- * whatever became of the lease: it is part of the delivery's history.
- */
-function outcomeStatement(outcomes: readonly Outcome[], now: number, owner: string, arg: ArrayArg): string {
-  const col = (pick: (o: Outcome) => string | number | null, type: 'bigint' | 'int' | 'text') =>
-    arg(outcomes.map(pick), type);
+/** The EXECUTE writing outcomes and their attempts (gw_outcomes in prepared.ts). */
+function outcomeStatement(outcomes: readonly Outcome[], now: number, owner: string): string {
   const attempts = outcomes.flatMap((o) => (o.attempt === null ? [] : [o.attempt]));
-  const a = (
-    pick: (x: (typeof attempts)[number]) => string | number | null,
-    type: 'bigint' | 'int' | 'text',
-  ) => arg(attempts.map(pick), type);
-  return `WITH o AS (
-       SELECT * FROM unnest(${col((o) => o.deliveryId, 'bigint')}, ${col((o) => o.state, 'text')},
-                            ${col((o) => o.attemptCount, 'int')}, ${col((o) => o.nextAttemptAt, 'bigint')},
-                            ${col((o) => o.attempt?.startedAt ?? null, 'bigint')},
-                            ${col((o) => o.attempt?.statusCode ?? null, 'int')},
-                            ${col((o) => o.attempt?.errorClass ?? (o.state === 'expired' ? 'expired' : null), 'text')},
-                            ${col((o) => o.attempt?.errorMessage ?? null, 'text')}, ${col((o) => o.finishedAt, 'bigint')})
-              AS o(id, state, attempts, next_at, started_at, status, error_class, error, finished_at)),
-     updated AS (
-       UPDATE deliveries d
-          SET state = CASE WHEN o.state <> 'retrying' THEN o.state WHEN d.requeued_from IS NOT NULL THEN 'discarded'
-                           ELSE coalesce(${held}, 'retrying') END,
-              attempt_count = o.attempts, next_attempt_at = coalesce(o.next_at, d.next_attempt_at),
-              last_attempt_at = coalesce(o.started_at, d.last_attempt_at), last_status = o.status,
-              last_error_class = o.error_class, last_error = o.error,
-              finished_at = CASE WHEN o.state = 'retrying' AND (d.requeued_from IS NOT NULL OR ${held} = 'cancelled')
-                                 THEN ${integer(now)} ELSE o.finished_at END,
-              requeued_from = NULL, lease_owner = NULL, lease_expires_at = NULL
-         FROM o
-        WHERE d.id = o.id AND d.state = 'in_flight' AND d.lease_owner = ${quote(owner)}
-       RETURNING d.webhook_id),
-     inserted AS (
-       INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code, error_class,
-                             error_message, response_snippet)
-       SELECT * FROM unnest(${a((x) => x.deliveryId, 'bigint')}, ${a((x) => x.attemptNo, 'int')},
-                            ${a((x) => x.startedAt, 'bigint')}, ${a((x) => Math.round(x.durationMs), 'int')},
-                            ${a((x) => x.statusCode, 'int')}, ${a((x) => x.errorClass, 'text')},
-                            ${a((x) => x.errorMessage, 'text')}, ${a((x) => x.responseSnippet, 'text')}))
-     SELECT DISTINCT webhook_id FROM updated`;
+  return execute(
+    'gw_outcomes',
+    [
+      outcomes.map((o) => o.deliveryId),
+      outcomes.map((o) => o.state),
+      outcomes.map((o) => o.attemptCount),
+      outcomes.map((o) => o.nextAttemptAt),
+      outcomes.map((o) => o.attempt?.startedAt ?? null),
+      outcomes.map((o) => o.attempt?.statusCode ?? null),
+      outcomes.map((o) => o.attempt?.errorClass ?? (o.state === 'expired' ? 'expired' : null)),
+      outcomes.map((o) => o.attempt?.errorMessage ?? null),
+      outcomes.map((o) => o.finishedAt),
+      now,
+      owner,
+      attempts.map((x) => x.deliveryId),
+      attempts.map((x) => x.attemptNo),
+      attempts.map((x) => x.startedAt),
+      attempts.map((x) => Math.round(x.durationMs)),
+      attempts.map((x) => x.statusCode),
+      attempts.map((x) => x.errorClass),
+      attempts.map((x) => x.errorMessage),
+      attempts.map((x) => x.responseSnippet),
+    ],
+    // biome-ignore format: the outcomes' nine columns, then the attempts' eight
+    ['bigint', 'text', 'int', 'bigint', 'bigint', 'int', 'text', 'text', 'bigint',
+     'bigint', 'int', 'bigint', 'int', 'int', 'text', 'text', 'text'],
+  );
 }
 
 /**
- * Keeps the newest AttemptsPerDelivery attempts of the deliveries just attempted (a clean-up: rows a
- * failed trim leaves are trimmed by the delivery's next attempt); null when none has more.
+ * Keeps the newest AttemptsPerDelivery attempts of the deliveries just attempted (gw_trim); null when
+ * none has more.
  */
-function outcomeTrim(
-  outcomes: readonly Outcome[],
-  keepAttempts: number,
-  arg: ArrayArg,
-): { text: string } | null {
+function outcomeTrim(outcomes: readonly Outcome[], keepAttempts: number): string | null {
   const over = outcomes.flatMap((o) =>
     o.attempt !== null && o.attempt.attemptNo > keepAttempts ? [o.attempt] : [],
   );
   if (over.length === 0) return null;
-  return {
-    text: `DELETE FROM attempts t USING unnest(${arg(
-      over.map((x) => x.deliveryId),
-      'bigint',
-    )}, ${arg(
-      over.map((x) => x.attemptNo - keepAttempts),
-      'int',
-    )}) AS o(id, below) WHERE t.delivery_id = o.id AND t.attempt_no <= o.below`,
-  };
+  return execute(
+    'gw_trim',
+    [over.map((x) => x.deliveryId), over.map((x) => x.attemptNo - keepAttempts)],
+    ['bigint', 'int'],
+  );
 }
