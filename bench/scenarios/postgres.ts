@@ -1,4 +1,4 @@
-import { startPostgres } from '../../test/support/postgres.js';
+import { startPostgres, type TestPostgres } from '../../test/support/postgres.js';
 import { benchDocument, loopbackUrl } from '../lib/gateway-config.js';
 import { GatewayProcess } from '../lib/gateway-process.js';
 import { ReceiverProcess } from '../lib/receivers.js';
@@ -25,6 +25,8 @@ interface PgMeasure {
   publishSeconds: number;
   /** CPU of every gateway process together, per delivery (the database server's is not included). */
   gatewayCpuMicrosPerDelivery: number | null;
+  /** CPU of the PostgreSQL server's processes, per delivery. */
+  serverCpuMicrosPerDelivery: number | null;
   steal: ReturnType<ReturnType<typeof startStealMeter>['stop']>;
 }
 
@@ -34,7 +36,7 @@ interface PgMeasure {
  */
 async function pgThroughput(
   ctx: ScenarioContext,
-  server: { createDatabase(): Promise<string> },
+  server: Pick<TestPostgres, 'createDatabase' | 'cpuMicros'>,
   receiver: ReceiverProcess,
   port: number,
   instances: number,
@@ -58,6 +60,7 @@ async function pgThroughput(
   const total = perInstance * instances;
   await receiver.reset(total);
   const cpuBefore = await Promise.all(gateways.map((g) => g.cpuMicros()));
+  const serverBefore = server.cpuMicros();
   const receipts = receiver.waitFor(total, TIMEOUT_MS);
   const steal = startStealMeter();
   const published = await Promise.all(
@@ -68,6 +71,7 @@ async function pgThroughput(
   const received = await receipts;
   const stealReport = steal.stop();
   const cpuAfter = await Promise.all(gateways.map((g) => g.cpuMicros()));
+  const serverAfter = server.cpuMicros();
   const cpu = cpuAfter.reduce((sum, c, i) => sum + c - (cpuBefore[i] as number), 0);
   const startedAt = Math.min(...published.map((p) => p.startedAt));
   const publishedAt = Math.max(...published.map((p) => p.finishedAt));
@@ -82,10 +86,14 @@ async function pgThroughput(
     seconds: (end - startedAt) / 1000,
     publishSeconds: (publishedAt - startedAt) / 1000,
     gatewayCpuMicrosPerDelivery: received.unique > 0 ? cpu / received.unique : null,
+    serverCpuMicrosPerDelivery:
+      serverBefore === null || serverAfter === null || received.unique === 0
+        ? null
+        : (serverAfter - serverBefore) / received.unique,
     steal: stealReport,
   };
   ctx.log(
-    `PostgreSQL, ${instances} instance(s): ${received.unique} of ${total} in ${measure.seconds.toFixed(2)} s = ${Math.round(measure.rate ?? 0)}/s (published in ${measure.publishSeconds.toFixed(2)} s); CPU µs/delivery ${measure.gatewayCpuMicrosPerDelivery?.toFixed(1)}; ${describeSteal(stealReport)}`,
+    `PostgreSQL, ${instances} instance(s): ${received.unique} of ${total} in ${measure.seconds.toFixed(2)} s = ${Math.round(measure.rate ?? 0)}/s (published in ${measure.publishSeconds.toFixed(2)} s); CPU µs/delivery ${measure.gatewayCpuMicrosPerDelivery?.toFixed(1)}, server ${measure.serverCpuMicrosPerDelivery?.toFixed(1) ?? '-'}; ${describeSteal(stealReport)}`,
   );
   return measure;
 }
@@ -148,6 +156,14 @@ export const postgres: Scenario = {
           reference: sqlite.gatewayCpuMicrosPerDelivery,
           referenceName: 'SQLite gateway',
           note: 'gateway processes only: the PostgreSQL server works on the same two cores',
+        }),
+        metric({
+          metric: 'PostgreSQL server CPU µs per delivery, 1 instance',
+          unit: 'µs',
+          gateway: one.serverCpuMicrosPerDelivery,
+          reference: one.gatewayCpuMicrosPerDelivery,
+          referenceName: 'its gateway',
+          note: `2 instances: ${two.serverCpuMicrosPerDelivery?.toFixed(1) ?? '-'} µs`,
         }),
         metric({
           metric: 'CPU µs per delivery, 2 instances',

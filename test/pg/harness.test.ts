@@ -20,4 +20,27 @@ describe.skipIf(!postgresAvailable())('throwaway PostgreSQL', () => {
     await expect(gone.connect()).rejects.toThrow();
     if (server.dir !== null) expect(existsSync(server.dir)).toBe(false);
   });
+
+  it("reads the server's CPU from its processes, growing while it works", async () => {
+    const server = await startPostgres();
+    try {
+      const before = server.cpuMicros();
+      if (server.dir === null) {
+        expect(before).toBeNull();
+        return;
+      }
+      const client = new pg.Client({ connectionString: await server.createDatabase() });
+      await client.connect();
+      // About a second of the backend's CPU, whatever the machine's speed.
+      await client.query(
+        `SELECT count(*) FROM generate_series(1, 3000000) AS g(i) WHERE md5(i::text) LIKE 'a%'`,
+      );
+      await client.end();
+      const after = server.cpuMicros() as number;
+      expect(before).toBeGreaterThan(0);
+      expect(after - (before as number)).toBeGreaterThan(200_000);
+    } finally {
+      await server.stop();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,11 @@ export interface TestPostgres {
   url: string;
   /** The cluster's folder, removed by stop(); null on GATEWAY_TEST_POSTGRES_URL's server. */
   dir: string | null;
+  /**
+   * CPU the server's processes have used so far, in µs (the postmaster, its live backends and those it
+   * reaped), read from /proc; null on GATEWAY_TEST_POSTGRES_URL's server or without /proc.
+   */
+  cpuMicros(): number | null;
   stop(): Promise<void>;
 }
 
@@ -103,6 +108,7 @@ async function onServer(
   return {
     url,
     dir,
+    cpuMicros: () => (dir === null ? null : clusterCpuMicros(join(dir, 'data'))),
     async createDatabase() {
       const name = `gw_${process.pid}_${Date.now().toString(36)}_${++databases}`;
       await admin.query(`CREATE DATABASE ${name}`);
@@ -115,6 +121,33 @@ async function onServer(
       await stopServer();
     },
   };
+}
+
+/** utime + stime of the postmaster and its children, and cutime + cstime of the postmaster, in µs. */
+function clusterCpuMicros(data: string): number | null {
+  try {
+    const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const ticksPerSecond = 100; // USER_HZ, fixed at 100 on Linux for /proc's clock ticks
+    let ticks = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue; // the process ended while we looked
+      }
+      // Fields after the command name (which may hold spaces), from field 3 (state) on.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const pid = Number(entry);
+      if (pid !== postmaster && Number(fields[1]) !== postmaster) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
+      if (pid === postmaster) ticks += Number(fields[13]) + Number(fields[14]);
+    }
+    return (ticks * 1_000_000) / ticksPerSecond;
+  } catch {
+    return null;
+  }
 }
 
 function freePort(): Promise<number> {
