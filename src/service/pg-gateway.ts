@@ -37,10 +37,13 @@ import { httpTransport } from './transport.js';
 const CONFIG_POLL_MS = 250;
 const DELIVERY_POLL_MS = 5_000;
 /**
- * Outcomes are recorded this late at most: a recorded outcome is what frees a place under the webhook's
- * limit across instances, so the engine's default (tuned for SQLite's commits) would idle the lanes.
+ * Outcomes are recorded this late at most. A recorded outcome is what lets a lane hold more (the claim
+ * with the outcomes refills it) and frees places for other instances, so the engine's default (tuned for
+ * SQLite's commits) would idle the lanes; each batch costs the server a transaction and a claim of its
+ * webhooks, so batches every few milliseconds cost more than they save. What a lane holds
+ * (CLAIMED_PER_PLACE a place) is sized to cover this interval.
  */
-const OUTCOME_FLUSH_MS = 2;
+const OUTCOME_FLUSH_MS = 10;
 
 export interface StartPgGatewayOptions {
   config: ParsedConfig;

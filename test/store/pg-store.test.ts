@@ -71,8 +71,9 @@ describe.skipIf(!postgresAvailable())('PostgreSQL store, several instances', () 
     });
     if (a === undefined || b === undefined) throw new Error('two stores');
     const pool = pools.at(-1) as PgDatabase['pool'];
+    // More than both instances may hold: some wait in the store throughout.
     await a.write(
-      Array.from({ length: 40 }, (_, i) => eventRecord(`w${i}`, [1])),
+      Array.from({ length: 4 * CLAIMED_PER_PLACE }, (_, i) => eventRecord(`w${i}`, [1])),
       [],
     );
     const inFlight = async () =>

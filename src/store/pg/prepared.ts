@@ -10,10 +10,12 @@ import { HELD_STATE_OF, LOCKS } from './sql.js';
 
 /**
  * Deliveries an instance may hold claimed per place it has: enough that a claim (or an outcome write)
- * takes a batch for many attempts, few enough that an instance does not sit on the webhook's backlog
- * while another has places and nothing to send.
+ * takes a batch for many attempts, and that a lane does not run dry between two outcome batches (their
+ * records are what refill it), few enough that an instance does not sit on the webhook's backlog while
+ * another has places and nothing to send. At the default MaxInFlightPerEndpoint, one instance holds
+ * what a SQLite lane claims at once (the engine's CLAIM_BATCH).
  */
-export const CLAIMED_PER_PLACE = 8;
+export const CLAIMED_PER_PLACE = 16;
 
 const held = HELD_STATE_OF('d.webhook_id');
 /** A delivery whose attempt may or may not have reached the receiver is due again, as pending or retrying. */
