@@ -40,7 +40,20 @@ export class Router {
     this.revision = loaded.revision;
     for (const target of loaded.webhooks) this.addTarget(target);
     this.routes = new RoutingIndex(loaded.subscriptions, loaded.memberships);
-    for (const m of loaded.memberships) this.groupsOf(m.organizationId).set(m.securityGroupId, 0);
+    let groups: Map<string, number> | undefined;
+    let last: { organizationId: string; securityGroupId: string } | undefined;
+    for (const m of loaded.memberships) {
+      // A group's members come one after the other: one lookup per group, not per member.
+      if (
+        last !== undefined &&
+        m.organizationId === last.organizationId &&
+        m.securityGroupId === last.securityGroupId
+      )
+        continue;
+      if (m.organizationId !== last?.organizationId) groups = this.groupsOf(m.organizationId);
+      groups?.set(m.securityGroupId, 0);
+      last = m;
+    }
   }
 
   /** Keys are compared lower-cased, as the store keeps Guids. */
