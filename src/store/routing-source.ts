@@ -136,22 +136,29 @@ export class SqliteRoutingSource {
     return rows.map(toTarget);
   }
 
-  subscriptions(organizationId?: string): RoutingSubscription[] {
-    const rows = (
-      organizationId === undefined
-        ? this.statements.allSubscriptions.all()
-        : this.statements.orgSubscriptions.all(organizationId)
-    ) as SubscriptionRow[];
-    return toSubscriptions(rows);
+  /** One organization's as a list; everyone's read row by row as they are used (see RoutingSource). */
+  subscriptions(organizationId?: string): Iterable<RoutingSubscription> {
+    if (organizationId !== undefined)
+      return toSubscriptions(this.statements.orgSubscriptions.all(organizationId) as SubscriptionRow[]);
+    return this.eachSubscription();
   }
 
-  memberships(): GroupMembership[] {
-    const rows = this.statements.memberships.all() as [string, string, string][];
-    return rows.map(([organizationId, securityGroupId, entityId]) => ({
+  private *eachSubscription(): Generator<RoutingSubscription> {
+    for (const row of this.statements.allSubscriptions.iterate() as Iterable<SubscriptionRow>) {
+      row.allEntities = row.allEntities === 1;
+      yield row as RoutingSubscription;
+    }
+  }
+
+  /** Read row by row as they are used: 100,000 members are not held as rows and objects at once. */
+  *memberships(): Generator<GroupMembership> {
+    for (const [
       organizationId,
       securityGroupId,
       entityId,
-    }));
+    ] of this.statements.memberships.iterate() as Iterable<[string, string, string]>) {
+      yield { organizationId, securityGroupId, entityId };
+    }
   }
 
   groups(organizationId: string): Revised<string>[] {
