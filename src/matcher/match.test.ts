@@ -136,10 +136,50 @@ describe('matchWebhooks', () => {
         expect(at(24)).toEqual([]);
       }
     }
-    // At most 4 entities a step: reading the 20 new members (5 steps) and the 10 old (3), then 5 leave
-    // (2 steps) and 15 join (4).
-    expect(count).toBe(5 + 3 + 2 + 4);
+    // At most 4 entities change in a step and at most 16 ids are read: the 20 new members made a set
+    // (2 steps), the 10 members read while 5 of them leave (2 steps), then the 20 read while 15 join (4),
+    // the rows of each part that joined in a step of their own (4).
+    expect(count).toBe(2 + 2 + 4 + 4);
     expect(members.map((_, i) => at(i).length)).toEqual(members.map((_, i) => (i >= 5 ? 1 : 0)));
+  });
+
+  it('gives the rows of each event type of joining members a step of their own', () => {
+    const index = new RoutingIndex([
+      sub({ webhookId: 5, securityGroupId: GROUP }),
+      sub({ webhookId: 6, eventType: 'QueueStatus', securityGroupId: GROUP }),
+    ]);
+    const steps = index.replaceGroupInSteps(ORG, GROUP, [ENTITY], 4);
+    const answers = () => [
+      matchWebhooks(index, key),
+      matchWebhooks(index, { ...key, eventType: 'QueueStatus' }),
+    ];
+    const seen: (readonly number[])[][] = [];
+    for (const _ of steps) seen.push(answers());
+    seen.push(answers());
+    // Read the list, add the member, then one type's rows after the other.
+    expect(seen).toEqual([
+      [[], []],
+      [[], []],
+      [[5], []],
+      [[5], [6]],
+    ]);
+  });
+
+  it("leaves the rest of a group's steps to a replacement of the organization's subscriptions", () => {
+    const index = new RoutingIndex([
+      sub({ webhookId: 5, securityGroupId: GROUP }),
+      sub({ webhookId: 6, eventType: 'QueueStatus', securityGroupId: GROUP }),
+    ]);
+    const steps = index.replaceGroupInSteps(ORG, GROUP, [ENTITY], 4);
+    steps.next();
+    steps.next(); // the member has joined; no type's rows have been updated yet
+    // The QueueStatus subscription is dropped: its rows are not to be written by the steps left.
+    index.replaceOrganization(ORG, [sub({ webhookId: 5, securityGroupId: GROUP })]);
+    for (const _ of steps) {
+      // Run the rest.
+    }
+    expect(matchWebhooks(index, key)).toEqual([5]);
+    expect(matchWebhooks(index, { ...key, eventType: 'QueueStatus' })).toEqual([]);
   });
 
   it('reads one row of the same size for a match at 100 and at 100,000 subscriptions', () => {

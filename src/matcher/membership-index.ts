@@ -12,16 +12,21 @@ class PerOrganization<V> {
   }
 
   set(organizationId: string, key: string, value: V): void {
+    this.of(organizationId).set(key, value);
+  }
+
+  delete(organizationId: string, key: string): void {
+    this.byOrganization.get(organizationId)?.delete(key);
+  }
+
+  /** The organization's own map, created when missing: for a caller with many keys of one organization. */
+  of(organizationId: string): Map<string, V> {
     let inner = this.byOrganization.get(organizationId);
     if (inner === undefined) {
       inner = new Map();
       this.byOrganization.set(organizationId, inner);
     }
-    inner.set(key, value);
-  }
-
-  delete(organizationId: string, key: string): void {
-    this.byOrganization.get(organizationId)?.delete(key);
+    return inner;
   }
 }
 
@@ -36,7 +41,21 @@ export class MembershipIndex {
   private readonly entitiesOfGroup = new PerOrganization<Set<string>>();
 
   constructor(memberships: Iterable<GroupMembership> = []) {
-    for (const m of memberships) this.add(m.organizationId, m.securityGroupId, m.entityId);
+    // The store gives a group's members one after the other: they are added a run at a time.
+    let run: GroupMembership | undefined;
+    let entityIds: string[] = [];
+    for (const m of memberships) {
+      if (
+        run !== undefined &&
+        (m.organizationId !== run.organizationId || m.securityGroupId !== run.securityGroupId)
+      ) {
+        this.addMembers(run.organizationId, run.securityGroupId, entityIds);
+        entityIds = [];
+      }
+      run = m;
+      entityIds.push(m.entityId);
+    }
+    if (run !== undefined) this.addMembers(run.organizationId, run.securityGroupId, entityIds);
   }
 
   groupsOf(organizationId: string, entityId: string): readonly string[] {
@@ -49,7 +68,21 @@ export class MembershipIndex {
 
   /** Adds members; a large change is applied in parts (RoutingIndex.replaceGroupInSteps). */
   addMembers(organizationId: string, securityGroupId: string, entityIds: readonly string[]): void {
-    for (const entityId of entityIds) this.add(organizationId, securityGroupId, entityId);
+    if (entityIds.length === 0) return;
+    const groupsOfEntity = this.groupsOfEntity.of(organizationId);
+    const entitiesOfGroup = this.entitiesOfGroup.of(organizationId);
+    let members = entitiesOfGroup.get(securityGroupId);
+    if (members === undefined) {
+      members = new Set();
+      entitiesOfGroup.set(securityGroupId, members);
+    }
+    for (const entityId of entityIds) {
+      if (members.has(entityId)) continue;
+      members.add(entityId);
+      const groups = groupsOfEntity.get(entityId);
+      if (groups === undefined) groupsOfEntity.set(entityId, [securityGroupId]);
+      else groups.push(securityGroupId);
+    }
   }
 
   /** Removes members. */
@@ -63,18 +96,5 @@ export class MembershipIndex {
       else this.groupsOfEntity.delete(organizationId, entityId);
     }
     if (members.size === 0) this.entitiesOfGroup.delete(organizationId, securityGroupId);
-  }
-
-  private add(organizationId: string, securityGroupId: string, entityId: string): void {
-    let members = this.entitiesOfGroup.get(organizationId, securityGroupId);
-    if (members === undefined) {
-      members = new Set();
-      this.entitiesOfGroup.set(organizationId, securityGroupId, members);
-    }
-    if (members.has(entityId)) return;
-    members.add(entityId);
-    const groups = this.groupsOfEntity.get(organizationId, entityId);
-    if (groups === undefined) this.groupsOfEntity.set(organizationId, entityId, [securityGroupId]);
-    else groups.push(securityGroupId);
   }
 }

@@ -30,6 +30,19 @@ describe('RoutePool', () => {
     expect(rows.every((at, i) => webhookIdsAt(pool.ints, at).join() === `${i},${i + 1}`)).toBe(true);
   });
 
+  it('grows in place within its reservation, and by a copy into a larger one past it', () => {
+    const pool = new RoutePool(64 * 1024);
+    const buffer = pool.ints.buffer;
+    const first = Array.from({ length: 3_000 }, (_, i) => pool.add(i, -1, [i, i + 1]));
+    expect(pool.ints.length).toBeGreaterThan(1024);
+    expect(pool.ints.buffer).toBe(buffer); // no copy: the same memory, longer
+    const more = Array.from({ length: 3_000 }, (_, i) => pool.add(i, -1, [i + 2]));
+    expect(pool.ints.length * 4).toBeGreaterThan(64 * 1024);
+    expect(pool.ints.buffer).not.toBe(buffer);
+    expect(first.every((at, i) => webhookIdsAt(pool.ints, at).join() === `${i},${i + 1}`)).toBe(true);
+    expect(more.every((at, i) => webhookIdsAt(pool.ints, at).join() === `${i + 2}`)).toBe(true);
+  });
+
   it('keeps every row when trimmed to its contents and grown again', () => {
     const pool = new RoutePool();
     const first = pool.add(1, -1, [10, 11]);

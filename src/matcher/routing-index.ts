@@ -16,6 +16,9 @@ export interface TypeRoutes {
   readonly everyone: (readonly number[] | undefined)[];
 }
 
+/** How many ids a step of replaceGroupInSteps may read per entity it may change: reading is cheap. */
+const SCANS_PER_STEP = 4;
+
 const dictionary = <T>(): Record<string, T> => Object.create(null);
 
 /** Lists here are a handful of webhooks, so a scan beats a Set. */
@@ -38,6 +41,8 @@ export class RoutingIndex {
   private readonly subscriptions = new Map<string, ReadonlyMap<string, Bucket>>();
   private readonly memberships: MembershipIndex;
   private organizationCount = 0;
+  /** The list `receivers` fills (a membership change computes 300,000 of them). */
+  private readonly answer: number[] = [];
 
   /** Only enabled webhooks' enabled subscriptions should be passed in; Guids lower-cased. */
   constructor(subscriptions: Iterable<RoutingSubscription>, memberships: Iterable<GroupMembership> = []) {
@@ -71,10 +76,11 @@ export class RoutingIndex {
   }
 
   /**
-   * replaceGroup in steps of at most `entitiesPerStep` joining or leaving entities, for a caller that
-   * yields to its event loop between them (a group of 100,000 members). Between steps, entities not yet
-   * reached still match as before the change, and the rows are consistent with the membership so far, so
-   * the organization's subscriptions may be replaced between two steps.
+   * replaceGroup in steps, for a caller that yields to its event loop between them (a group of 100,000
+   * members). A step applies at most `entitiesPerStep` joining or leaving entities and reads at most
+   * SCANS_PER_STEP times as many ids, so no step's work grows with the size of the group. Between steps,
+   * entities not yet reached still match as before the change, and the rows are consistent with the
+   * membership so far, so the organization's subscriptions may be replaced between two steps.
    */
   *replaceGroupInSteps(
     organizationId: string,
@@ -82,39 +88,89 @@ export class RoutingIndex {
     entityIds: readonly string[],
     entitiesPerStep: number,
   ): Generator<void, void, void> {
-    // Who joins and who leaves, worked out in steps too: the lists alone are 100,000 entries.
-    const before = [...this.memberships.membersOf(organizationId, securityGroupId)];
-    const after = new Set<string>();
-    for (let at = 0; at < entityIds.length; at += entitiesPerStep) {
-      yield;
-      for (const id of entityIds.slice(at, at + entitiesPerStep)) after.add(id);
-    }
-    const removed: string[] = [];
-    for (let at = 0; at < before.length; at += entitiesPerStep) {
-      yield;
-      for (const id of before.slice(at, at + entitiesPerStep)) if (!after.has(id)) removed.push(id);
-    }
-    const previous = new Set(before);
-    const added: string[] = [];
-    for (const id of after) if (!previous.has(id)) added.push(id);
-    const steps: [readonly string[], (part: readonly string[]) => void][] = [
-      [removed, (part) => this.memberships.removeMembers(organizationId, securityGroupId, part)],
-      [added, (part) => this.memberships.addMembers(organizationId, securityGroupId, part)],
-    ];
-    for (const [entities, apply] of steps) {
-      for (let at = 0; at < entities.length; at += entitiesPerStep) {
+    const scansPerStep = entitiesPerStep * SCANS_PER_STEP;
+    const members = () => this.memberships.membersOf(organizationId, securityGroupId);
+    // Who leaves: members not in the new list, which only a group with members needs as a set.
+    if (members().size > 0) {
+      const after = new Set<string>();
+      for (let at = 0; at < entityIds.length; at += scansPerStep) {
         yield;
-        const part = entities.slice(at, at + entitiesPerStep);
-        apply(part);
-        const organization = this.organizations[organizationId];
-        if (organization === undefined) continue; // no subscriptions: no rows to update
-        // Read at each step: the organization's subscriptions may have been replaced between two.
-        for (const [eventType, bucket] of this.subscriptions.get(organizationId) ?? []) {
-          if (!bucket.byGroup.has(securityGroupId)) continue;
-          const routes = this.routesOf(eventType);
-          for (const entityId of part) this.refresh(routes, organizationId, organization, bucket, entityId);
-        }
+        const end = Math.min(at + scansPerStep, entityIds.length);
+        for (let i = at; i < end; i++) after.add(entityIds[i] as string);
       }
+      // A Set's iterator goes on past the members deleted behind it.
+      const current = members().values();
+      for (let done = false; !done; ) {
+        yield;
+        const leaving: string[] = [];
+        for (let scanned = 0; scanned < scansPerStep && leaving.length < entitiesPerStep; scanned++) {
+          const next = current.next();
+          if (next.done === true) {
+            done = true;
+            break;
+          }
+          if (!after.has(next.value)) leaving.push(next.value);
+        }
+        this.memberships.removeMembers(organizationId, securityGroupId, leaving);
+        this.refreshMembers(organizationId, securityGroupId, leaving);
+      }
+    }
+    // Who joins: ids of the new list that are not members yet.
+    for (let at = 0; at < entityIds.length; ) {
+      yield;
+      const joining: string[] = [];
+      const present = members();
+      for (
+        let scanned = 0;
+        scanned < scansPerStep && at < entityIds.length && joining.length < entitiesPerStep;
+        scanned++
+      ) {
+        const id = entityIds[at++] as string;
+        if (!present.has(id)) joining.push(id);
+      }
+      if (joining.length === 0) continue;
+      this.memberships.addMembers(organizationId, securityGroupId, joining);
+      yield* this.refreshJoinedInSteps(organizationId, securityGroupId, joining);
+    }
+  }
+
+  /**
+   * refreshMembers for entities that just joined, one event type a step: the route tables of the types
+   * a group is subscribed to take the same new entities, so they grow (and rehash) in the same step
+   * unless their updates are apart. Until its step, a type answers for these entities as before they
+   * joined. A type's step is skipped when the organization's subscriptions were replaced meanwhile: that
+   * rebuilt its rows from the membership, these entities included.
+   */
+  private *refreshJoinedInSteps(
+    organizationId: string,
+    securityGroupId: string,
+    entityIds: readonly string[],
+  ): Generator<void, void, void> {
+    const buckets = this.subscriptions.get(organizationId);
+    for (const [eventType, bucket] of buckets ?? []) {
+      if (!bucket.byGroup.has(securityGroupId)) continue;
+      yield;
+      const organization = this.organizations[organizationId];
+      if (organization === undefined || this.subscriptions.get(organizationId) !== buckets) return;
+      const routes = this.routesOf(eventType);
+      for (const entityId of entityIds) this.refresh(routes, organizationId, organization, bucket, entityId);
+    }
+  }
+
+  /** Recomputes the rows of entities that just left the group, in one step (see refreshJoinedInSteps). */
+  private refreshMembers(
+    organizationId: string,
+    securityGroupId: string,
+    entityIds: readonly string[],
+  ): void {
+    if (entityIds.length === 0) return;
+    const organization = this.organizations[organizationId];
+    if (organization === undefined) return; // no subscriptions: no rows to update
+    // Read at each step: the organization's subscriptions may have been replaced between two.
+    for (const [eventType, bucket] of this.subscriptions.get(organizationId) ?? []) {
+      if (!bucket.byGroup.has(securityGroupId)) continue;
+      const routes = this.routesOf(eventType);
+      for (const entityId of entityIds) this.refresh(routes, organizationId, organization, bucket, entityId);
     }
   }
 
@@ -133,9 +189,9 @@ export class RoutingIndex {
     for (const [eventType, bucket] of buckets) {
       const routes = this.routesOf(eventType);
       if (bucket.all.length > 0) routes.everyone[organization] = bucket.all;
-      for (const entityId of this.entitiesWithRows(organizationId, bucket)) {
-        this.link(routes, organization, entityId, this.receivers(organizationId, bucket, entityId));
-      }
+      this.forEachEntityWithRow(organizationId, bucket, (entityId) =>
+        this.link(routes, organization, entityId, this.receivers(organizationId, bucket, entityId)),
+      );
     }
   }
 
@@ -147,20 +203,33 @@ export class RoutingIndex {
     for (const [eventType, bucket] of buckets) {
       const routes = this.routesOf(eventType);
       routes.everyone[organization] = undefined;
-      for (const entityId of this.entitiesWithRows(organizationId, bucket)) {
-        this.unlink(routes, organization, entityId);
-      }
+      this.forEachEntityWithRow(organizationId, bucket, (entityId) =>
+        this.unlink(routes, organization, entityId),
+      );
     }
     this.subscriptions.delete(organizationId);
   }
 
-  /** The entities that may have a row in this bucket: its own targets and its groups' members. */
-  private entitiesWithRows(organizationId: string, bucket: Bucket): Set<string> {
-    const entities = new Set(bucket.byEntity.keys());
+  /**
+   * Calls `visit` once for each entity that may have a row in this bucket: its own targets and its
+   * groups' members. Groups are read in place (a group may have 100,000 members): an entity is skipped
+   * where an earlier target or group of the bucket already had it.
+   */
+  private forEachEntityWithRow(
+    organizationId: string,
+    bucket: Bucket,
+    visit: (entityId: string) => void,
+  ): void {
+    for (const entityId of bucket.byEntity.keys()) visit(entityId);
+    const earlier: ReadonlySet<string>[] = [];
     for (const group of bucket.byGroup.keys()) {
-      for (const entityId of this.memberships.membersOf(organizationId, group)) entities.add(entityId);
+      const members = this.memberships.membersOf(organizationId, group);
+      for (const entityId of members) {
+        if (bucket.byEntity.has(entityId) || earlier.some((seen) => seen.has(entityId))) continue;
+        visit(entityId);
+      }
+      earlier.push(members);
     }
-    return entities;
   }
 
   private routesOf(eventType: string): TypeRoutes {
@@ -184,9 +253,14 @@ export class RoutingIndex {
     this.link(routes, organization, entityId, this.receivers(organizationId, bucket, entityId));
   }
 
-  /** The entity's whole answer, or undefined when its organization's AllEntities list already is. */
+  /**
+   * The entity's whole answer, or undefined when its organization's AllEntities list already is. The list
+   * is one kept for this and reused by the next call: the caller copies it into a row at once.
+   */
   private receivers(organizationId: string, bucket: Bucket, entityId: string): number[] | undefined {
-    const ids = [...bucket.all];
+    const ids = this.answer;
+    ids.length = 0;
+    for (const id of bucket.all) ids.push(id);
     addMissing(ids, bucket.byEntity.get(entityId));
     for (const group of this.memberships.groupsOf(organizationId, entityId)) {
       addMissing(ids, bucket.byGroup.get(group));

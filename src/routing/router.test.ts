@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../test/support/wait.js';
-import type { RoutingSubscription } from '../matcher/types.js';
+import type { GroupMembership, RoutingSubscription } from '../matcher/types.js';
 import { Router } from './router.js';
 import type { Revised, RoutingSource } from './source.js';
 import type { WebhookTarget } from './webhook-target.js';
@@ -44,10 +44,10 @@ class MemorySource implements RoutingSource {
   webhooks(): WebhookTarget[] {
     return [this.target];
   }
-  subscriptions(): RoutingSubscription[] {
+  subscriptions(): Iterable<RoutingSubscription> {
     return this.subs;
   }
-  memberships() {
+  memberships(): Iterable<GroupMembership> {
     return this.members.map((entityId) => ({ organizationId: ORG, securityGroupId: GROUP, entityId }));
   }
   groups(): Revised<string>[] {
@@ -67,7 +67,7 @@ class MemorySource implements RoutingSource {
       .filter((m) => m > after)
       .slice(0, limit);
   }
-  organizationsChangedSince(): Revised<string>[] {
+  organizationsChangedSince(_revision: number): Revised<string>[] {
     return [];
   }
   groupsChangedSince(revision: number) {
@@ -81,6 +81,49 @@ const matches = (router: Router, entityId: string) =>
   router.match({ organizationId: ORG, eventType: 'UserStatus', entityId }).length;
 
 describe('Router', () => {
+  it('builds from rows read inside one snapshot, and knows the groups it started with', () => {
+    /** Rows readable only inside the snapshot, as a lazily read store's are. */
+    class LazySource extends MemorySource {
+      inside = false;
+      override snapshot<T>(read: () => T): T {
+        this.inside = true;
+        try {
+          return read();
+        } finally {
+          this.inside = false;
+        }
+      }
+      private *whileInside<T>(rows: readonly T[]): Generator<T> {
+        for (const row of rows) {
+          if (!this.inside) throw new Error('read outside the snapshot');
+          yield row;
+        }
+      }
+      override subscriptions(): Iterable<RoutingSubscription> {
+        return this.whileInside(this.subs);
+      }
+      override memberships(): Iterable<GroupMembership> {
+        return this.whileInside([...super.memberships()]);
+      }
+      dropped = false;
+      override groups(): Revised<string>[] {
+        return this.dropped ? [] : super.groups();
+      }
+      override organizationsChangedSince(revision: number): Revised<string>[] {
+        return this.current > revision ? [{ key: ORG, revision: this.current }] : [];
+      }
+    }
+    const source = new LazySource();
+    source.members = ['e-1', 'e-2'];
+    const router = new Router(source);
+    expect(router.match({ organizationId: ORG, eventType: 'UserStatus', entityId: 'e-2' })).toEqual([1]);
+    // The group is known from the start: when its organization no longer has it, its members go.
+    source.dropped = true;
+    source.current = 1;
+    router.refresh();
+    expect(router.match({ organizationId: ORG, eventType: 'UserStatus', entityId: 'e-2' })).toEqual([]);
+  });
+
   it("reads a group another process changed, once its revision is past the routing's", () => {
     const source = new MemorySource();
     const router = new Router(source);

@@ -1,7 +1,7 @@
 import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import { matchWebhooks } from '../matcher/match.js';
 import { RoutingIndex } from '../matcher/routing-index.js';
-import type { MatchKey } from '../matcher/types.js';
+import type { GroupMembership, MatchKey } from '../matcher/types.js';
 import type { RoutingSource } from './source.js';
 import { sameTarget, type WebhookTarget } from './webhook-target.js';
 
@@ -31,16 +31,27 @@ export class Router {
   private readonly heldGroups = new Map<string, { count: number; found: number }>();
 
   constructor(private readonly source: RoutingSource) {
-    const loaded = source.snapshot(() => ({
-      revision: source.revision(),
-      webhooks: source.webhooks(),
-      subscriptions: source.subscriptions(),
-      memberships: source.memberships(),
-    }));
-    this.revision = loaded.revision;
-    for (const target of loaded.webhooks) this.addTarget(target);
-    this.routes = new RoutingIndex(loaded.subscriptions, loaded.memberships);
-    for (const m of loaded.memberships) this.groupsOf(m.organizationId).set(m.securityGroupId, 0);
+    let revision = 0;
+    // Built inside the snapshot, from rows read as they are used: 100,000 subscriptions and as many
+    // members held all at once would be copied by every collection until the build ends.
+    this.routes = source.snapshot(() => {
+      revision = source.revision();
+      for (const target of source.webhooks()) this.addTarget(target);
+      return new RoutingIndex(source.subscriptions(), this.withGroupsNoted(source.memberships()));
+    });
+    this.revision = revision;
+  }
+
+  /** Passes the memberships on, noting each group (its members in the index are from the start). */
+  private *withGroupsNoted(memberships: Iterable<GroupMembership>): Generator<GroupMembership> {
+    let last: GroupMembership | undefined;
+    for (const m of memberships) {
+      // A group's members come one after the other: one note per group, not per member.
+      if (m.organizationId !== last?.organizationId || m.securityGroupId !== last.securityGroupId)
+        this.groupsOf(m.organizationId).set(m.securityGroupId, 0);
+      last = m;
+      yield m;
+    }
   }
 
   /** Keys are compared lower-cased, as the store keeps Guids. */

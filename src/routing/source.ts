@@ -15,9 +15,13 @@ export interface RoutingSource {
   snapshot<T>(read: () => T): T;
   /** Live (not deleted) webhooks, of every organization or of one. */
   webhooks(organizationId?: string): WebhookTarget[];
-  /** Enabled subscriptions of live webhooks, disabled webhooks included (they keep matching, paused). */
-  subscriptions(organizationId?: string): RoutingSubscription[];
-  memberships(): GroupMembership[];
+  /**
+   * Enabled subscriptions of live webhooks, disabled webhooks included (they keep matching, paused). May
+   * be read lazily: it is consumed inside the same snapshot, at once.
+   */
+  subscriptions(organizationId?: string): Iterable<RoutingSubscription>;
+  /** Every group's members, one group's after the other; may be read lazily, as subscriptions. */
+  memberships(): Iterable<GroupMembership>;
   /** Every group of the organization with its revision. */
   groups(organizationId: string): Revised<string>[];
   groupMembers(organizationId: string, securityGroupId: string): string[];

@@ -111,14 +111,30 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       logger.error({ err: error }, 'the store failed: events can no longer be accepted');
     },
   });
-  // The file's Organizations apply only when they changed since last applied: the store, which the admin
-  // API changes, is the source of truth.
-  const applied = applyFileIfChanged(database, options.config);
+  // The configuration thread starts now and gets ready (its own modules, its own connection) while this
+  // thread applies the file and builds the routing; nothing is asked of it before that is done.
+  const worker = ConfigWorker.open(gateway.Database, database);
+  // A start that fails below closes it again (the error stays the one the caller sees).
+  const closeWorker = () =>
+    worker.then(
+      (opened) => opened.close(),
+      () => {},
+    );
+  let applied: ReturnType<typeof applyFileIfChanged>;
+  let router: Router;
+  try {
+    // The file's Organizations apply only when they changed since last applied: the store, which the
+    // admin API changes, is the source of truth.
+    applied = applyFileIfChanged(database, options.config);
+    router = new Router(new SqliteRoutingSource(database.sqlite));
+  } catch (error) {
+    await closeWorker();
+    throw error;
+  }
   if (applied === null)
     logger.info('configuration file unchanged since last applied: the store is kept as it is');
   else logChanges(logger, applied);
 
-  const router = new Router(new SqliteRoutingSource(database.sqlite));
   const delivery = gateway.Delivery;
   const http = options.transport === undefined ? httpTransport(delivery) : null;
   // Counters the hot paths add to; the gauges read the store and the lanes when /metrics is scraped.
@@ -145,7 +161,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   );
   const configuration = new Configuration({
     database,
-    worker: await ConfigWorker.open(gateway.Database, database),
+    worker: await worker,
     router,
     engine,
     logger,

@@ -63,11 +63,12 @@ const WEBHOOK_COLUMNS =
 const SUBSCRIPTION_COLUMNS = `s.webhook_id AS webhookId, w.organization_id AS organizationId, s.event_type AS eventType,
   s.entity_id AS entityId, s.security_group_id AS securityGroupId, s.all_entities AS allEntities`;
 
-type SubscriptionRow = Omit<RoutingSubscription, 'allEntities'> & { allEntities: number };
-const toSubscription = (s: SubscriptionRow): RoutingSubscription => ({
-  ...s,
-  allEntities: s.allEntities === 1,
-});
+type SubscriptionRow = Omit<RoutingSubscription, 'allEntities'> & { allEntities: number | boolean };
+/** The row itself becomes the subscription: a copy of each of 100,000 rows would be garbage at once. */
+const toSubscriptions = (rows: SubscriptionRow[]): RoutingSubscription[] => {
+  for (const row of rows) row.allEntities = row.allEntities === 1;
+  return rows as RoutingSubscription[];
+};
 
 function prepareAll(sqlite: BetterSqlite3.Database) {
   const prepare = (text: string) => sqlite.prepare(text);
@@ -135,22 +136,29 @@ export class SqliteRoutingSource {
     return rows.map(toTarget);
   }
 
-  subscriptions(organizationId?: string): RoutingSubscription[] {
-    const rows = (
-      organizationId === undefined
-        ? this.statements.allSubscriptions.all()
-        : this.statements.orgSubscriptions.all(organizationId)
-    ) as SubscriptionRow[];
-    return rows.map(toSubscription);
+  /** One organization's as a list; everyone's read row by row as they are used (see RoutingSource). */
+  subscriptions(organizationId?: string): Iterable<RoutingSubscription> {
+    if (organizationId !== undefined)
+      return toSubscriptions(this.statements.orgSubscriptions.all(organizationId) as SubscriptionRow[]);
+    return this.eachSubscription();
   }
 
-  memberships(): GroupMembership[] {
-    const rows = this.statements.memberships.all() as [string, string, string][];
-    return rows.map(([organizationId, securityGroupId, entityId]) => ({
+  private *eachSubscription(): Generator<RoutingSubscription> {
+    for (const row of this.statements.allSubscriptions.iterate() as Iterable<SubscriptionRow>) {
+      row.allEntities = row.allEntities === 1;
+      yield row as RoutingSubscription;
+    }
+  }
+
+  /** Read row by row as they are used: 100,000 members are not held as rows and objects at once. */
+  *memberships(): Generator<GroupMembership> {
+    for (const [
       organizationId,
       securityGroupId,
       entityId,
-    }));
+    ] of this.statements.memberships.iterate() as Iterable<[string, string, string]>) {
+      yield { organizationId, securityGroupId, entityId };
+    }
   }
 
   groups(organizationId: string): Revised<string>[] {
