@@ -75,7 +75,7 @@ class ManualTransport {
     this.sent.push(String(request.body));
     return new Promise((answer) => this.open.push(answer));
   }
-  answerOldest(): void {
+  answerOldest(extra: Partial<AttemptOutcome> = {}): void {
     this.open.shift()?.({
       ok: true,
       statusCode: 200,
@@ -85,6 +85,7 @@ class ManualTransport {
       durationMs: 1,
       retryAfterMs: null,
       retryable: true,
+      ...extra,
     });
   }
   async close(): Promise<void> {}
@@ -155,6 +156,18 @@ describe('DeliveryEngine with an asynchronous store', () => {
     transport.answerOldest();
     await waitFor(() => transport.sent.length === 3, 'the next held delivery sent'); // 7 bytes held now
     expect(engine.reserve(1)).toBe(true);
+  });
+
+  it('holds at most 1,024 hand-offs while its endpoint drops connections, though it answers 200', async () => {
+    const { engine, queue, transport } = await startEngine(new ManualTransport());
+    queue.answer();
+    await settle();
+    expect(engine.reserve(1)).toBe(true);
+    engine.admit([delivery(1)], []);
+    transport.answerOldest({ connectionDropped: true }); // a 200 whose body was cut off: the lane is paced
+    await settle();
+    expect(Array.from({ length: 1024 }, () => engine.reserve(1)).every(Boolean)).toBe(true);
+    expect(engine.reserve(1)).toBe(false); // a paced lane drains slowly: written pending
   });
 
   it('holds hand-offs back until the deliveries waiting in the store before them are claimed', async () => {
@@ -428,5 +441,21 @@ describe("DeliveryEngine and its endpoints' health and configuration", () => {
     queue.answer([2, 3, 4, 5, 6].map(delivery));
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(most).toBe(1);
+  });
+
+  it('paces a lane by the answers of its current Endpoint, not by one still in flight to the old', async () => {
+    const { holder, router } = editable();
+    const { engine, queue, transport } = await startEngine(new ManualTransport(), { router });
+    queue.answer([delivery(1), delivery(2)]);
+    await waitFor(() => transport.open.length === 2, 'both sent');
+    transport.answerOldest({ connectionDropped: true });
+    await settle();
+    expect(engine.pacedLanes()).toBe(1);
+    holder.target = { ...TARGET, endpoint: 'https://moved.example/hook' };
+    engine.reconfigure([1]);
+    expect(engine.pacedLanes()).toBe(0); // a new Endpoint is not judged by the old one's answers
+    transport.answerOldest({ connectionDropped: true }); // the old Endpoint's second answer, late
+    await settle();
+    expect(engine.pacedLanes()).toBe(0);
   });
 });

@@ -80,6 +80,14 @@ export const HOLD_BUDGET_BYTES = 32 * 1024 * 1024;
  * its breaker opens, which takes several failed attempts while a publish burst is handed off.
  */
 const UNPROVEN_HOLD = 1024;
+/**
+ * While an endpoint's answers carry more body than is read, so that each one ends with its connection
+ * dropped, its lane sends one request at a time and starts each at least this long after the last one
+ * ended. A new connection and its teardown cost the gateway many times the CPU of a delivery on a kept-alive
+ * one, and that CPU is shared by every lane: paced like this, such an endpoint takes a small, bounded share
+ * of it however many events it has waiting. It still gets every event, in order, only more slowly.
+ */
+export const DROPPED_CONNECTION_PACE_MS = 10;
 /** Outcomes and releases the store refused are written again this much later, until it takes them. */
 const STORE_RETRY_MS = 1000;
 /** A claim that failed (the store is in trouble) is tried again this much later. */
@@ -192,8 +200,11 @@ export class DeliveryEngine implements DeliveryIntake {
       if (lane !== undefined) {
         lane.retired = false;
         if (lane.endpoint !== undefined && lane.endpoint !== target.endpoint) {
+          // Named by the origin that was paced, not the one it moves to.
+          if (lane.dropsConnections)
+            this.logUnpaced({ ...target, endpoint: lane.endpoint }, lane, 'its Endpoint changed');
           lane.newEndpoint(target.endpoint);
-          lane.cancelTimer(); // a wake-up the old endpoint's breaker asked for
+          lane.cancelTimer(); // a wake-up the old endpoint's breaker or pace asked for
         }
       }
       this.wake([id]);
@@ -212,7 +223,10 @@ export class DeliveryEngine implements DeliveryIntake {
       this.running &&
       target?.enabled === true &&
       lane.breaker.mode(this.now()) === 'closed' &&
-      (lane.answering ? this.held.bytes < this.holdBudget : lane.queued + lane.reserved < UNPROVEN_HOLD);
+      // A paced lane (it drops connections) drains slowly: it must not pin the budget either.
+      (lane.answering && !lane.dropsConnections
+        ? this.held.bytes < this.holdBudget
+        : lane.queued + lane.reserved < UNPROVEN_HOLD);
     if (takes) lane.reserved++;
     else lane.waitingWrites++;
     return takes;
@@ -342,6 +356,13 @@ export class DeliveryEngine implements DeliveryIntake {
     return this.snapshot().filter((lane) => lane.breaker === 'open').length;
   }
 
+  /** Lanes paced now because their endpoint's answers drop connections (see DROPPED_CONNECTION_PACE_MS). */
+  pacedLanes(): number {
+    let paced = 0;
+    for (const lane of this.lanes.values()) if (lane.dropsConnections && !lane.retired) paced++;
+    return paced;
+  }
+
   snapshot(): { webhookId: number; inFlight: number; queued: number; breaker: string }[] {
     const now = this.now();
     for (const lane of this.lanes.values()) this.adoptShared(lane);
@@ -416,10 +437,14 @@ export class DeliveryEngine implements DeliveryIntake {
     const places = this.o.placesOf?.(lane.webhookId) ?? Number.POSITIVE_INFINITY;
     const limit = lane.dropsConnections ? 1 : Math.min(this.settings.maxInFlightPerEndpoint, places);
     const now = this.now();
-    const allowance = Math.min(lane.breaker.allowance(now, limit), limit - lane.inFlight);
+    let allowance = Math.min(lane.breaker.allowance(now, limit), limit - lane.inFlight);
     if (allowance <= 0 && lane.breaker.mode(now) === 'open') {
       this.park(lane, now);
       return;
+    }
+    if (allowance > 0 && lane.dropsConnections && now < lane.pacedUntil) {
+      allowance = 0;
+      lane.waitForPace(now, () => this.pump(lane));
     }
     // Deliveries held but no place to send them (the other instances hold the webhook's places) and no
     // attempt whose outcome would ask for one: ask again shortly with a claim, which takes a share.
@@ -566,7 +591,14 @@ export class DeliveryEngine implements DeliveryIntake {
     if (decision.state !== 'retrying') this.o.observer?.finished(decision.state);
     // Any result but a success (200), a policy refusal included, leaves the lane unproven (UNPROVEN_HOLD).
     lane.answering = result.ok;
-    if (result.statusCode !== null) lane.dropsConnections = result.connectionDropped === true;
+    // An answer (any status) tells whether the endpoint's answers fit what is read; one from the old
+    // Endpoint, still in flight when the webhook moved, or to a deleted webhook's lane, no longer matters.
+    if (
+      result.statusCode !== null &&
+      target.endpoint === lane.endpoint &&
+      this.lanes.get(lane.webhookId) === lane
+    )
+      this.noteConnection(lane, target, result.connectionDropped === true, now);
     // Refusals by policy say nothing about the endpoint's health; everything else does.
     if (result.ok || result.retryable) {
       const wasOpen = lane.breaker.openings > 0;
@@ -604,6 +636,27 @@ export class DeliveryEngine implements DeliveryIntake {
     if (decision.nextAttemptAt !== null && this.lanes.get(lane.webhookId) === lane)
       this.retries.push({ lane, at: decision.nextAttemptAt });
     this.pump(lane);
+  }
+
+  /** Paces the lane after an answer that dropped its connection; says so when the lane enters or leaves that. */
+  private noteConnection(lane: Lane, target: WebhookTarget, dropped: boolean, now: number): void {
+    if (dropped) lane.pacedUntil = now + DROPPED_CONNECTION_PACE_MS;
+    if (dropped === lane.dropsConnections) return;
+    lane.dropsConnections = dropped;
+    if (dropped)
+      this.o.logger.warn(
+        { ...webhookLogFields(target, lane.webhookId), paceMs: DROPPED_CONNECTION_PACE_MS },
+        'endpoint answers with more body than the gateway reads, so each answer drops its connection: ' +
+          `sending it one delivery at a time, at most one every ${DROPPED_CONNECTION_PACE_MS} ms, until an answer fits`,
+      );
+    else this.logUnpaced(target, lane, 'an answer fitted');
+  }
+
+  private logUnpaced(target: WebhookTarget, lane: Lane, reason: string): void {
+    this.o.logger.info(
+      { ...webhookLogFields(target, lane.webhookId), reason },
+      'endpoint no longer paced for dropped connections: sending at its full MaxInFlightPerEndpoint again',
+    );
   }
 
   private push(outcome: Outcome): void {

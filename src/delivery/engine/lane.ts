@@ -34,10 +34,13 @@ export class Lane {
   retired = false;
   /**
    * The endpoint's last answer carried more body than is read, so its connection was dropped: while it
-   * does, the lane sends one request at a time, since each costs a new connection whose handshake is
-   * the gateway's CPU, taken from every other lane.
+   * does, the lane sends one request at a time and paces them (see pacedUntil), since each costs a new
+   * connection whose handshake and teardown are the gateway's CPU, taken from every other lane.
    */
   dropsConnections = false;
+  /** While the lane drops connections: no attempt starts before this time. */
+  pacedUntil = 0;
+  private paceTimer: NodeJS.Timeout | undefined;
   /** The endpoint's last finished attempt was a success: the lane may hold up to the engine's budget. */
   answering = false;
   breaker: Breaker;
@@ -77,10 +80,15 @@ export class Lane {
     return this.queue.length;
   }
 
-  /** Its webhook now points elsewhere: what the breaker knew of the old endpoint no longer applies. */
+  /**
+   * Its webhook now points elsewhere: what the breaker knew of the old endpoint no longer applies, nor
+   * whether it dropped connections.
+   */
   newEndpoint(endpoint: string): void {
     this.breaker = new Breaker(this.breakerOptions);
     this.answering = false;
+    this.dropsConnections = false;
+    this.pacedUntil = 0;
     this.endpoint = endpoint;
   }
 
@@ -133,6 +141,22 @@ export class Lane {
     this.timer.unref();
   }
 
+  /**
+   * Pumps the lane again once its pace allows. Unlike wakeAt, it does not mark the lane dirty: the pace
+   * is about when to send, not about new work in the store, so it never costs a claim.
+   */
+  waitForPace(now: number, pump: () => void): void {
+    if (this.paceTimer !== undefined) return;
+    this.paceTimer = setTimeout(
+      () => {
+        this.paceTimer = undefined;
+        pump();
+      },
+      Math.max(0, this.pacedUntil - now),
+    );
+    this.paceTimer.unref();
+  }
+
   /** New or newly due deliveries may wait in the store. */
   markDirty(): void {
     this.dirty = true;
@@ -143,5 +167,7 @@ export class Lane {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = Number.POSITIVE_INFINITY;
+    if (this.paceTimer !== undefined) clearTimeout(this.paceTimer);
+    this.paceTimer = undefined;
   }
 }

@@ -38,6 +38,17 @@ describe('AttemptHandler', () => {
     expect(await handler.done).toMatchObject({ statusCode: 200, snippet: 'z'.repeat(4096) });
   });
 
+  it('aborts a cut-off answer with stack traces off, so the error undici builds for it captures none', async () => {
+    const handler = new AttemptHandler();
+    const undiciErrors: Error[] = [];
+    handler.onConnect(() => undiciErrors.push(new Error('aborted'))); // as undici's abort does
+    handler.onHeaders(200, []);
+    handler.onData(Buffer.alloc(8192, 'z'));
+    expect(undiciErrors[0]?.stack).toBe('Error: aborted');
+    expect(new Error('after').stack).toContain('\n    at '); // and they are back on at once
+    expect((await handler.done).dropped).toBe(true);
+  });
+
   it('rejects with the error that ended the request', async () => {
     const handler = new AttemptHandler();
     handler.onError(new Error('socket hang up'));

@@ -9,17 +9,26 @@ import { SNIPPET_MAX_BYTES, SnippetCollector } from './response-snippet.js';
  */
 export const MAX_DRAIN_BYTES = SNIPPET_MAX_BYTES;
 
-// One shared reason, built once without a stack: a receiver that always answers with an endless body
-// makes every attempt end this way, and the attempt has already succeeded or failed by its status.
-const BODY_TOO_LARGE = (() => {
+/**
+ * Runs `fn` with stack traces off: errors built meanwhile capture none. undici's abort builds one of its
+ * own for the socket it destroys (an InformationalError, which it then ignores), whose stack would be
+ * captured, and with source maps on formatted, for every answer that is cut off.
+ */
+function withoutStacks<T>(fn: () => T): T {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return new Error('response body longer than the snippet: connection dropped');
+    return fn();
   } finally {
     Error.stackTraceLimit = limit;
   }
-})();
+}
+
+// One shared reason, built once without a stack: a receiver that always answers with an endless body
+// makes every attempt end this way, and the attempt has already succeeded or failed by its status.
+const BODY_TOO_LARGE = withoutStacks(
+  () => new Error('response body longer than the snippet: connection dropped'),
+);
 
 /** What an attempt learnt from the response: its status, the headers the verdict needs, and a snippet. */
 export interface ReceivedResponse {
@@ -87,7 +96,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     this.snippet.push(chunk);
     if (this.snippet.total > this.maxDrainBytes) {
       this.finish(true);
-      this.abort?.(BODY_TOO_LARGE);
+      withoutStacks(() => this.abort?.(BODY_TOO_LARGE));
     }
     return true;
   }
