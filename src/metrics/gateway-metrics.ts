@@ -28,6 +28,8 @@ export interface MetricsSources {
   waiting(): Record<string, number>;
   /** Endpoints whose circuit breaker is open now. */
   openBreakers(): number;
+  /** Endpoints paced now because their answers make the gateway drop the connection. */
+  pacedLanes(): number;
 }
 
 /**
@@ -95,6 +97,14 @@ export class GatewayMetrics {
       registers: [this.registry],
       collect() {
         this.set(sources.openBreakers());
+      },
+    });
+    new Gauge({
+      name: 'gateway_lanes_paced',
+      help: 'Endpoints paced (one request at a time) because their answers have more body than the gateway reads, so each drops the connection',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.pacedLanes());
       },
     });
   }

@@ -141,6 +141,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const metrics = new GatewayMetrics(EVENT_TYPES, {
     waiting: () => sumCounts(waitingCounts(database.sqlite), engine.queuedByState()),
     openBreakers: () => engine.openBreakers(),
+    pacedLanes: () => engine.pacedLanes(),
   });
   const engine = new DeliveryEngine({
     observer: metrics.deliveryObserver,

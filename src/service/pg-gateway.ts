@@ -266,6 +266,7 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
     database.pool,
     () => running.openBreakers(),
     () => running.queuedByState(),
+    () => running.pacedLanes(),
   );
   const { metrics } = metered;
   const running = new DeliveryEngine({

@@ -85,6 +85,18 @@ async function gatewayWithLogs(config: TestConfig) {
   return { gw, logged };
 }
 
+const METRICS_TOKEN = 'metrics-token-for-the-paced-gauge';
+
+/** The gateway_lanes_paced gauge as /metrics shows it. */
+async function pacedGauge(url: string | null): Promise<number | undefined> {
+  if (url === null) throw new Error('the test gateway listens on HTTP');
+  const text = await (
+    await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+  ).text();
+  const line = text.split('\n').find((l) => l.startsWith('gateway_lanes_paced '));
+  return line === undefined ? undefined : Number(line.split(' ')[1]);
+}
+
 const events = (n: number) => Array.from({ length: n }, () => specEvent('UserStatus', ORG));
 const ids = (list: readonly { Id: string }[]) => list.map((e) => e.Id.toLowerCase());
 
@@ -99,6 +111,7 @@ describe('an endpoint whose answers make the gateway drop the connection', () =>
     ];
     const { gw, logged } = await gatewayWithLogs({
       delivery: { MaxInFlightPerEndpoint: 8 },
+      metricsToken: METRICS_TOKEN,
       organizations: [organization(ORG, webhooks)],
     });
     // The first answer tells the lane that its endpoint drops connections; until then it sends as any lane.
@@ -125,6 +138,7 @@ describe('an endpoint whose answers make the gateway drop the connection', () =>
       'all delivered',
     );
     expect(gw.engine.pacedLanes()).toBe(1);
+    expect(await pacedGauge(gw.url)).toBe(1);
     const entered = logged(ENTERS);
     expect(entered).toHaveLength(1);
     expect(entered[0]).toMatchObject({ level: 40, webhookId: ENDLESS, origin: endless.url });
@@ -141,6 +155,7 @@ describe('an endpoint whose answers make the gateway drop the connection', () =>
     ]);
     expect(logged(ENTERS)).toHaveLength(1);
     expect(gw.engine.pacedLanes()).toBe(0);
+    expect(await pacedGauge(gw.url)).toBe(0);
     // Each once; no longer one at a time, so not necessarily in order.
     expect(
       endless.received

@@ -40,9 +40,10 @@ export function pgInstanceMetrics(
   openBreakers: () => number,
   /** What this instance's lanes hold claimed and unstarted (the database has those in flight). */
   queued: () => Record<string, number>,
+  pacedLanes: () => number,
 ) {
   let waiting: Record<string, number> = {};
-  const metrics = new GatewayMetrics(EVENT_TYPES, { waiting: () => waiting, openBreakers });
+  const metrics = new GatewayMetrics(EVENT_TYPES, { waiting: () => waiting, openBreakers, pacedLanes });
   return {
     metrics,
     async render() {
