@@ -121,8 +121,9 @@ describe.skipIf(!postgresAvailable())('PostgreSQL store, several instances', () 
   it('never claims a delivery for two instances, and their places never add up to more than the limit', async () => {
     const [a, b] = await instances(2, { maxInFlightPerEndpoint: 5 });
     if (a === undefined || b === undefined) throw new Error('two stores');
+    // Twice what one instance may hold with every place: some wait for the other throughout.
     await a.write(
-      Array.from({ length: 100 }, (_, i) => eventRecord(`e${i}`, [1])),
+      Array.from({ length: 2 * 5 * CLAIMED_PER_PLACE }, (_, i) => eventRecord(`e${i}`, [1])),
       [],
     );
     const seen = new Set<number>();

@@ -13,7 +13,6 @@ import { DEFAULT_RETENTION, type PruneCounts, type RetentionPolicy } from '../pr
 import { StoreError } from '../store-error.js';
 import type { PgDatabase } from './database.js';
 import {
-  CLAIMED_PER_PLACE,
   DeliveryQueue,
   FULL_RETRY_MS,
   isConnectionError,
@@ -41,6 +40,11 @@ interface QueuedWrite {
  * ask by then (its webhook paused, its breaker opened) gets them back in the store for any instance.
  */
 const CLAIMED_AHEAD_KEEP_MS = 500;
+/**
+ * Deliveries of one webhook claimed with outcomes at most: about what a lane asks for at once, so what
+ * waits here for the lane adds no more than one lane's claim to what an instance holds in memory.
+ */
+const CLAIMED_AHEAD_MAX = 256;
 
 /** Default lease of a delivery in flight (Gateway.Delivery.LeaseSeconds). */
 export const DEFAULT_LEASE_MS = 30_000;
@@ -288,7 +292,7 @@ export class PgStore {
     const keep = this.retention.attemptsPerDelivery;
     const { failed, webhookIds, claims } = await this.call(() =>
       this.claimWithOutcomes && !this.closing
-        ? this.queue.recordAndClaim(outcomes, keep, CLAIMED_PER_PLACE * this.settings.maxInFlightPerEndpoint)
+        ? this.queue.recordAndClaim(outcomes, keep, CLAIMED_AHEAD_MAX)
         : this.queue.record(outcomes, keep).then((r) => ({ ...r, claims: new Map() })),
     );
     if (failed.some((f) => f.retryable)) this.lastFailureAt = Date.now();

@@ -9,11 +9,12 @@ import { HELD_STATE_OF, LOCKS } from './sql.js';
  */
 
 /**
- * Deliveries an instance may hold claimed per place it has: enough that a claim (or an outcome write)
- * takes a batch for many attempts, and that a lane does not run dry between two outcome batches (their
- * records are what refill it), few enough that an instance does not sit on the webhook's backlog while
- * another has places and nothing to send. At the default MaxInFlightPerEndpoint, one instance holds
- * what a SQLite lane claims at once (the engine's CLAIM_BATCH).
+ * Deliveries an instance may hold claimed per place it has, counted as the store counts them (in flight
+ * until their outcome is recorded, so the attempts finished since the last outcome batch count too):
+ * enough that a claim (or an outcome write) takes a batch for many attempts, and that a lane does not
+ * run dry between two outcome batches (their records are what refill it), few enough that an instance
+ * does not sit on the webhook's backlog while another has places and nothing to send. What a lane holds
+ * in memory is bounded apart, by what it asks for at once.
  */
 export const CLAIMED_PER_PLACE = 16;
 
