@@ -12,12 +12,7 @@ import { passIntervalMs } from '../prune-runner.js';
 import { DEFAULT_RETENTION, type PruneCounts, type RetentionPolicy } from '../pruner.js';
 import { StoreError } from '../store-error.js';
 import type { PgDatabase } from './database.js';
-import {
-  DeliveryQueue,
-  FULL_RETRY_MS,
-  isConnectionError,
-  type QueueSettings,
-} from './delivery-queue.js';
+import { DeliveryQueue, FULL_RETRY_MS, isConnectionError, type QueueSettings } from './delivery-queue.js';
 import { writeEvents } from './event-writes.js';
 import { prunePass } from './pruner.js';
 
