@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openPgDatabase, type PgDatabase } from '../../src/store/pg/database.js';
-import { CLAIMED_PER_PLACE, FULL_RETRY_MS } from '../../src/store/pg/delivery-queue.js';
+import { FULL_RETRY_MS } from '../../src/store/pg/delivery-queue.js';
 import { PgStore } from '../../src/store/pg/pg-store.js';
+import { CLAIMED_PER_PLACE } from '../../src/store/pg/prepared.js';
 import { LOCKS } from '../../src/store/pg/sql.js';
 import { traceEventPg } from '../../src/store/pg/trace.js';
 import { openTestPgDatabase } from '../support/pg-store.js';

@@ -19,8 +19,6 @@ import {
 } from './prepared.js';
 import { HELD_STATE_OF, LOCKS } from './sql.js';
 
-export { CLAIMED_PER_PLACE };
-
 /** What the queue needs to know of the instance it runs in. */
 export interface QueueSettings {
   instanceId: string;
@@ -465,33 +463,27 @@ const lockStatement = (webhookId: number) =>
 /** The EXECUTE writing outcomes and their attempts (gw_outcomes in prepared.ts). */
 function outcomeStatement(outcomes: readonly Outcome[], now: number, owner: string): string {
   const attempts = outcomes.flatMap((o) => (o.attempt === null ? [] : [o.attempt]));
-  return execute(
-    'gw_outcomes',
-    [
-      outcomes.map((o) => o.deliveryId),
-      outcomes.map((o) => o.state),
-      outcomes.map((o) => o.attemptCount),
-      outcomes.map((o) => o.nextAttemptAt),
-      outcomes.map((o) => o.attempt?.startedAt ?? null),
-      outcomes.map((o) => o.attempt?.statusCode ?? null),
-      outcomes.map((o) => o.attempt?.errorClass ?? (o.state === 'expired' ? 'expired' : null)),
-      outcomes.map((o) => o.attempt?.errorMessage ?? null),
-      outcomes.map((o) => o.finishedAt),
-      now,
-      owner,
-      attempts.map((x) => x.deliveryId),
-      attempts.map((x) => x.attemptNo),
-      attempts.map((x) => x.startedAt),
-      attempts.map((x) => Math.round(x.durationMs)),
-      attempts.map((x) => x.statusCode),
-      attempts.map((x) => x.errorClass),
-      attempts.map((x) => x.errorMessage),
-      attempts.map((x) => x.responseSnippet),
-    ],
-    // biome-ignore format: the outcomes' nine columns, then the attempts' eight
-    ['bigint', 'text', 'int', 'bigint', 'bigint', 'int', 'text', 'text', 'bigint',
-     'bigint', 'int', 'bigint', 'int', 'int', 'text', 'text', 'text'],
-  );
+  return execute('gw_outcomes', [
+    outcomes.map((o) => o.deliveryId),
+    outcomes.map((o) => o.state),
+    outcomes.map((o) => o.attemptCount),
+    outcomes.map((o) => o.nextAttemptAt),
+    outcomes.map((o) => o.attempt?.startedAt ?? null),
+    outcomes.map((o) => o.attempt?.statusCode ?? null),
+    outcomes.map((o) => o.attempt?.errorClass ?? (o.state === 'expired' ? 'expired' : null)),
+    outcomes.map((o) => o.attempt?.errorMessage ?? null),
+    outcomes.map((o) => o.finishedAt),
+    now,
+    owner,
+    attempts.map((x) => x.deliveryId),
+    attempts.map((x) => x.attemptNo),
+    attempts.map((x) => x.startedAt),
+    attempts.map((x) => Math.round(x.durationMs)),
+    attempts.map((x) => x.statusCode),
+    attempts.map((x) => x.errorClass),
+    attempts.map((x) => x.errorMessage),
+    attempts.map((x) => x.responseSnippet),
+  ]);
 }
 
 /**
@@ -503,9 +495,5 @@ function outcomeTrim(outcomes: readonly Outcome[], keepAttempts: number): string
     o.attempt !== null && o.attempt.attemptNo > keepAttempts ? [o.attempt] : [],
   );
   if (over.length === 0) return null;
-  return execute(
-    'gw_trim',
-    [over.map((x) => x.deliveryId), over.map((x) => x.attemptNo - keepAttempts)],
-    ['bigint', 'int'],
-  );
+  return execute('gw_trim', [over.map((x) => x.deliveryId), over.map((x) => x.attemptNo - keepAttempts)]);
 }

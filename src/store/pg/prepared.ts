@@ -174,27 +174,30 @@ export const NOT_PREPARED = '26000';
 /** A value inlined into an EXECUTE: numbers must be integers, strings become literals. */
 export type Literal = number | string | boolean | null | readonly (string | number | null)[];
 
+/** Each statement's parameter types, as its PREPARE declares them. */
+const PARAMETER_TYPES = Object.fromEntries(
+  Object.entries(ALL).map(([name, s]) => [name, s.types.split(',').map((t) => t.trim())]),
+) as Record<Prepared, string[]>;
+
 /**
  * `EXECUTE name(args)`, with every argument inlined as a literal (the simple protocol takes no
- * parameters). Strings are quoted for standard_conforming_strings on, which the queue's connections set.
+ * parameters), arrays cast to the type the PREPARE declares for them (an empty ARRAY[] has none of its
+ * own). Strings are quoted for standard_conforming_strings on, which the queue's connections set.
  */
-export function execute(
-  name: Prepared,
-  args: readonly Literal[],
-  arrayTypes: readonly string[] = [],
-): string {
-  let arrays = 0;
-  const literal = (value: Literal): string => {
-    if (Array.isArray(value)) {
-      const type = arrayTypes[arrays++];
-      if (type === undefined) throw new Error(`internal: no array type for argument of ${name}`);
-      return `ARRAY[${value.map((v) => literal(v as Literal)).join(',')}]::${type}[]`;
-    }
+export function execute(name: Prepared, args: readonly Literal[]): string {
+  const types = PARAMETER_TYPES[name];
+  if (args.length !== types.length)
+    throw new Error(`internal: ${name} takes ${types.length} arguments, not ${args.length}`);
+  const scalar = (value: string | number | boolean | null): string => {
     if (value === null) return 'NULL';
     if (typeof value === 'boolean') return value ? 'true' : 'false';
     if (typeof value === 'number') return String(integer(value));
-    return quote(value as string);
+    return quote(value);
   };
+  const literal = (value: Literal, i: number): string =>
+    Array.isArray(value)
+      ? `ARRAY[${value.map(scalar).join(',')}]::${types[i]}`
+      : scalar(value as string | number | boolean | null);
   return `EXECUTE ${name}(${args.map(literal).join(', ')});`;
 }
 
