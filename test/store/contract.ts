@@ -21,6 +21,8 @@ export interface StoreUnderTest {
   trace(eventId: string): EventTrace | Promise<EventTrace>;
   /** A whole prune pass with this policy, at `now`. */
   prune(policy: RetentionPolicy, now: number): PruneCounts | Promise<PruneCounts>;
+  /** The rows the store holds, counted in its tables (what a prune must leave no trace of). */
+  rows(): { deliveries: number; attempts: number } | Promise<{ deliveries: number; attempts: number }>;
   close(): Promise<void>;
 }
 
@@ -148,6 +150,8 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         deliveries: 1,
         attempts: 1,
       });
+      // Its delivery and attempt are gone from their tables, not just counted: those of 'waiting' stay.
+      expect(await t.rows()).toEqual({ deliveries: 1, attempts: 0 });
       expect(await t.trace('done')).toMatchObject({ event: null, pruned: { retentionDays: 1 } });
       expect((await t.trace('waiting')).event?.id).toBe('waiting');
       expect((await t.trace('never')).pruned).toBeNull();

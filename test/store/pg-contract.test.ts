@@ -19,6 +19,12 @@ describe.skipIf(!postgresAvailable())('PostgreSQL store', () => {
       store,
       trace: (id) => traceEventPg(database.pool, id),
       prune: (policy, now) => store.prune(policy, { now: () => now }),
+      rows: async () =>
+        (
+          await database.pool.query<{ deliveries: number; attempts: number }>(
+            `SELECT (SELECT count(*) FROM deliveries)::int AS deliveries, (SELECT count(*) FROM attempts)::int AS attempts`,
+          )
+        ).rows[0] as { deliveries: number; attempts: number },
       close: () => store.close(),
     };
   });

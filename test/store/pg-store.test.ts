@@ -223,6 +223,34 @@ describe.skipIf(!postgresAvailable())('PostgreSQL store, several instances', () 
     ]);
   });
 
+  it('writes no attempt for a delivery that is gone by the time its outcome is recorded', async () => {
+    const [a] = await instances(1);
+    if (a === undefined) throw new Error('a store');
+    await a.write([eventRecord('gone', [1]), eventRecord('kept', [1])], []);
+    const [gone, kept] = (await a.claim(1, Date.now(), 10)).deliveries;
+    const pool = pools.at(-1) as PgDatabase['pool'];
+    // As if pruned meanwhile (its lease long lost): the table has no foreign key to refuse the attempt.
+    await pool.query('DELETE FROM deliveries WHERE id = $1', [gone?.id]);
+    const attempted = (id: number) => ({
+      ...done(id),
+      attempt: {
+        deliveryId: id,
+        attemptNo: 1,
+        startedAt: Date.now(),
+        durationMs: 3,
+        statusCode: 200,
+        errorClass: null,
+        errorMessage: null,
+        responseSnippet: null,
+      },
+    });
+    expect(await a.record([attempted(gone?.id as number), attempted(kept?.id as number)])).toEqual({
+      failed: [],
+    });
+    const { rows } = await pool.query<{ delivery_id: number }>('SELECT delivery_id FROM attempts');
+    expect(rows.map((r) => r.delivery_id)).toEqual([kept?.id]);
+  });
+
   it('prunes on one instance at a time: a pass finds the lock taken and leaves the rows to that one', async () => {
     const [a] = await instances(1);
     if (a === undefined) throw new Error('a store');

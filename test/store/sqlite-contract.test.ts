@@ -14,6 +14,12 @@ describeStoreContract('SQLite, over the store thread', async () => {
     store: client,
     trace: (id) => traceEvent(side.sqlite, id),
     prune: (policy, now) => pruneNow(side.sqlite, policy, { now: () => now }).removed,
+    rows: () =>
+      side.sqlite
+        .prepare(
+          'SELECT (SELECT count(*) FROM deliveries) AS deliveries, (SELECT count(*) FROM attempts) AS attempts',
+        )
+        .get() as { deliveries: number; attempts: number },
     async close() {
       await client.close();
       side.close();

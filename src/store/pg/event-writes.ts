@@ -16,7 +16,9 @@ const held = HELD_STATE_OF('x.webhook');
  * The batch's events, their deliveries and the announcement of those left waiting, as one statement:
  * one round trip, and atomic by itself (all of it is committed or none). The unique index on events.id
  * decides what is a duplicate, whichever instance stored it first: an Id already there inserts nothing,
- * so its deliveries find no event to join and are not created either. NOTIFY is sent at commit.
+ * so its deliveries find no event to join and are not created either. A delivery to a webhook that does
+ * not exist gets no webhook_id, which refuses the whole statement (the check a foreign key would make,
+ * without its row lock: schema/events.ts). NOTIFY is sent at commit.
  */
 const WRITE = `
   WITH ev AS (
@@ -27,7 +29,7 @@ const WRITE = `
   ins AS (
     INSERT INTO deliveries (event_seq, webhook_id, state, attempt_count, next_attempt_at, created_at, finished_at,
                             lease_owner, lease_expires_at)
-    SELECT ev.seq, x.webhook, CASE WHEN x.handed THEN 'in_flight' ELSE coalesce(${held}, 'pending') END,
+    SELECT ev.seq, (SELECT w.id FROM webhooks w WHERE w.id = x.webhook), CASE WHEN x.handed THEN 'in_flight' ELSE coalesce(${held}, 'pending') END,
            0, $13, $13, CASE WHEN NOT x.handed AND ${held} = 'cancelled' THEN $13::bigint END,
            CASE WHEN x.handed THEN $14 END, CASE WHEN x.handed THEN $15::bigint END
       FROM unnest($10::text[], $11::int[], $12::bool[]) AS x(event_id, webhook, handed)

@@ -121,7 +121,7 @@ export const STATE_STEP = CLAIM_STEPS.indexOf('gw_claim_state');
  * A retry asked for after the webhook was paused or deleted is held or cancelled instead; a delivery
  * support re-queued (requeued_from set) had its one more attempt, and a failure ends it discarded. Only
  * rows this instance still holds the lease of are updated, while the attempt is kept whatever became of
- * the lease: it is part of the delivery's history.
+ * the lease (it is part of the delivery's history) if the delivery is still there.
  */
 const OUTCOMES = {
   gw_outcomes: {
@@ -147,7 +147,11 @@ const OUTCOMES = {
            inserted AS (
              INSERT INTO attempts (delivery_id, attempt_no, started_at, duration_ms, status_code, error_class,
                                    error_message, response_snippet)
-             SELECT * FROM unnest($12, $13, $14, $15, $16, $17, $18, $19))
+             SELECT * FROM unnest($12, $13, $14, $15, $16, $17, $18, $19)
+                      AS a(delivery_id, attempt_no, started_at, duration_ms, status_code, error_class,
+                           error_message, response_snippet)
+              -- What a foreign key would check, without locking the row (schema/events.ts).
+              WHERE EXISTS (SELECT 1 FROM deliveries x WHERE x.id = a.delivery_id))
            SELECT DISTINCT webhook_id FROM updated`,
   },
   // Keeps the newest AttemptsPerDelivery attempts of the deliveries just attempted ($1 their ids, $2 the

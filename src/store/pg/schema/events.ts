@@ -10,7 +10,6 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { webhooks } from './config.js';
 
 /** Every accepted event; the unique index on id is what makes a duplicate a duplicate, across instances. */
 export const events = pgTable(
@@ -39,17 +38,21 @@ export const events = pgTable(
  * One event owed to one webhook. A delivery in flight carries a lease: the instance attempting it
  * (lease_owner) and until when (lease_expires_at); an instance renews its leases while its attempts are
  * open, and a lease that expired (its instance died) lets any instance claim the delivery again.
+ *
+ * The queue's tables have no foreign keys: a key's check locks the row it names (a tuple lock written to
+ * the WAL), once for every delivery and every attempt written, which on the publish path cost more than
+ * any index. What they guarded holds by construction: a delivery is inserted by the statement that
+ * inserts its event (event-writes.ts), webhooks are only ever soft-deleted (an organization keeping their
+ * history is never deleted), an attempt is written only for a delivery that exists, and the pruner
+ * deletes an event's attempts and deliveries with it (pruner.ts).
  */
 export const deliveries = pgTable(
   'deliveries',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    eventSeq: bigint('event_seq', { mode: 'number' })
-      .notNull()
-      .references(() => events.seq, { onDelete: 'cascade' }),
-    webhookId: integer('webhook_id')
-      .notNull()
-      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    eventSeq: bigint('event_seq', { mode: 'number' }).notNull(),
+    /** webhooks.id (see above: no foreign key). */
+    webhookId: integer('webhook_id').notNull(),
     state: text('state').notNull(),
     attemptCount: integer('attempt_count').notNull().default(0),
     nextAttemptAt: bigint('next_attempt_at', { mode: 'number' }).notNull(),
@@ -84,9 +87,8 @@ export const attempts = pgTable(
   'attempts',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    deliveryId: bigint('delivery_id', { mode: 'number' })
-      .notNull()
-      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    /** deliveries.id (no foreign key: see deliveries). */
+    deliveryId: bigint('delivery_id', { mode: 'number' }).notNull(),
     attemptNo: integer('attempt_no').notNull(),
     startedAt: bigint('started_at', { mode: 'number' }).notNull(),
     durationMs: integer('duration_ms').notNull(),
