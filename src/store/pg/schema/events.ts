@@ -76,9 +76,13 @@ export const deliveries = pgTable(
     index('deliveries_lease_owner_idx').on(t.leaseOwner).where(sql`${t.state} = 'in_flight'`),
     index('deliveries_event_seq_idx').on(t.eventSeq),
     index('deliveries_paused_idx').on(t.webhookId).where(sql`${t.state} = 'paused'`),
-    // Support's delivery lists by state and time, and a webhook's health over its recent attempts.
+    // Support's delivery lists by state and time, and a webhook's health over its recent attempts. Only
+    // attempted rows are in the second: the versions a delivery's insert and first claim write (every
+    // update writes all indexes, its state being in their keys) are left out of it.
     index('deliveries_webhook_state_created_idx').on(t.webhookId, t.state, t.createdAt),
-    index('deliveries_webhook_attempted_idx').on(t.webhookId, t.lastAttemptAt),
+    index('deliveries_webhook_attempted_idx')
+      .on(t.webhookId, t.lastAttemptAt)
+      .where(sql`${t.lastAttemptAt} IS NOT NULL`),
   ],
 );
 
