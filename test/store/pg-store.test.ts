@@ -223,6 +223,27 @@ describe.skipIf(!postgresAvailable())('PostgreSQL store, several instances', () 
     ]);
   });
 
+  it('stores every payload as given, whether its batch is sent joined or, holding the separator or an empty one, as an array', async () => {
+    const [a] = await instances(1);
+    if (a === undefined) throw new Error('a store');
+    const payloads = [
+      ['{"Id":"j1","Text":"quotes \\" and \\\\ backslashes, ünïcödé"}', '{"Id":"j2"}', '{"Id":"j3"}'],
+      ['{"Id":"s1"}', 'not JSON \x1e with the separator', '{"Id":"s3"}'],
+      [''],
+    ];
+    for (const [batch, texts] of payloads.entries())
+      await a.write(
+        texts.map((payload, i) => ({ ...eventRecord(`p${batch}-${i}`, [1]), payload })),
+        [],
+      );
+    const pool = pools.at(-1) as PgDatabase['pool'];
+    const { rows } = await pool.query<{ id: string; payload: string }>(
+      'SELECT id, payload FROM events ORDER BY seq',
+    );
+    expect(rows.map((r) => r.payload)).toEqual(payloads.flat());
+    expect(rows.map((r) => r.id)).toEqual(payloads.flatMap((texts, b) => texts.map((_, i) => `p${b}-${i}`)));
+  });
+
   it('writes no attempt for a delivery that is gone by the time its outcome is recorded', async () => {
     const [a] = await instances(1);
     if (a === undefined) throw new Error('a store');
