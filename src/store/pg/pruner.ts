@@ -158,15 +158,8 @@ async function pruneStep(
     const days = prunable.map((row) => (row.failed > 0 ? policy.failedDays : policy.deliveredDays));
     await client.query('BEGIN');
     try {
-      // No foreign key cascades (schema/events.ts): the event's attempts and deliveries go with it here.
-      const seqs = [prunable.map((r) => r.seq)];
-      await client.query(
-        `DELETE FROM attempts a USING deliveries d
-          WHERE a.delivery_id = d.id AND d.event_seq = ANY($1::bigint[])`,
-        seqs,
-      );
-      await client.query('DELETE FROM deliveries WHERE event_seq = ANY($1::bigint[])', seqs);
-      await client.query('DELETE FROM events WHERE seq = ANY($1::bigint[])', seqs);
+      // Their deliveries and attempts go with them (triggers of migration 0007).
+      await client.query('DELETE FROM events WHERE seq = ANY($1::bigint[])', [prunable.map((r) => r.seq)]);
       await client.query(
         `INSERT INTO pruned_events (id, accepted_at, pruned_at, retention_days, forget_at)
          SELECT id, accepted, $3::bigint, days, round($3::bigint + days * ${DAY_MS})

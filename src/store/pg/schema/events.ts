@@ -43,8 +43,8 @@ export const events = pgTable(
  * the WAL), once for every delivery and every attempt written, which on the publish path cost more than
  * any index. What they guarded holds by construction: a delivery is inserted by the statement that
  * inserts its event (event-writes.ts), webhooks are only ever soft-deleted (an organization keeping their
- * history is never deleted), an attempt is written only for a delivery that exists, and the pruner
- * deletes an event's attempts and deliveries with it (pruner.ts).
+ * history is never deleted), an attempt is written only for a delivery that exists, and deleting events
+ * deletes their deliveries and attempts (triggers, once per statement: drizzle-pg/0007_delete_cascades.sql).
  */
 export const deliveries = pgTable(
   'deliveries',
