@@ -281,6 +281,7 @@ export async function startPgGateway(options: StartPgGatewayOptions): Promise<Ru
     handOff: false,
     outcomeFlushMs: OUTCOME_FLUSH_MS,
     placesOf: (webhookId) => store.placesOf(webhookId),
+    holdLimitOf: (webhookId) => store.holdLimitOf(webhookId),
     sharedBreakers: store.breakers,
   });
   engine = running;

@@ -4,11 +4,12 @@ import { openPgDatabase, type PgDatabase } from '../../src/store/pg/database.js'
 import { FULL_RETRY_MS } from '../../src/store/pg/delivery-queue.js';
 import { PgStore } from '../../src/store/pg/pg-store.js';
 import { CLAIMED_PER_PLACE } from '../../src/store/pg/prepared.js';
-import { LOCKS } from '../../src/store/pg/sql.js';
+import { CHANNELS, LOCKS } from '../../src/store/pg/sql.js';
 import { traceEventPg } from '../../src/store/pg/trace.js';
 import { openTestPgDatabase } from '../support/pg-store.js';
 import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
 import { eventRecord } from '../support/store.js';
+import { waitFor } from '../support/wait.js';
 
 /** What the PostgreSQL store promises beyond the contract: several instances on one database. */
 describe.skipIf(!postgresAvailable())('PostgreSQL store, several instances', () => {
@@ -242,6 +243,25 @@ describe.skipIf(!postgresAvailable())('PostgreSQL store, several instances', () 
     );
     expect(rows.map((r) => r.payload)).toEqual(payloads.flat());
     expect(rows.map((r) => r.id)).toEqual(payloads.flatMap((texts, b) => texts.map((_, i) => `p${b}-${i}`)));
+  });
+
+  it('announces deliveries it hands back, so another instance sends them without waiting for its poll', async () => {
+    const [a] = await instances(1);
+    if (a === undefined) throw new Error('a store');
+    await a.write([eventRecord('back', [1])], []);
+    const [claimed] = (await a.claim(1, Date.now(), 10)).deliveries;
+    const pool = pools.at(-1) as PgDatabase['pool'];
+    const listener = await pool.connect();
+    try {
+      const heard: string[] = [];
+      listener.on('notification', (n) => heard.push(n.payload ?? ''));
+      await listener.query(`LISTEN ${CHANNELS.deliveries}`);
+      await a.release([{ id: claimed?.id as number, previousState: 'pending' }]);
+      await waitFor(() => heard.length > 0, 'the release announced');
+      expect(heard).toEqual([`${a.instanceId} 1`]);
+    } finally {
+      listener.release();
+    }
   });
 
   it('writes no attempt for a delivery that is gone by the time its outcome is recorded', async () => {

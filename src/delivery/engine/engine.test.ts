@@ -256,6 +256,30 @@ describe('DeliveryEngine with an asynchronous store', () => {
   });
 });
 
+describe('DeliveryEngine sharing a webhook with other instances', () => {
+  it('hands back what it holds beyond its hold limit when its share shrinks, the deliveries due last', async () => {
+    let places = 2;
+    const { queue, transport } = await startEngine(new ManualTransport(), {
+      placesOf: () => places,
+      holdLimitOf: () => 4 * places,
+    });
+    queue.answer(Array.from({ length: 8 }, (_, i) => delivery(i + 1)));
+    await settle();
+    expect(transport.sent).toHaveLength(2);
+    expect(queue.released).toEqual([]);
+    // Another instance wants the webhook: this one's share falls to one place, so it may hold 4.
+    places = 1;
+    transport.answerOldest();
+    await settle();
+    expect(queue.released.map((d) => d.id)).toEqual([6, 7, 8]);
+    expect(transport.sent).toHaveLength(2);
+    // What it kept is sent in order, one at a time.
+    transport.answerOldest();
+    await settle();
+    expect(transport.sent.map((body) => JSON.parse(body).n)).toEqual([1, 2, 3]);
+  });
+});
+
 describe("DeliveryEngine and its endpoints' health and configuration", () => {
   /** A router over one webhook whose target the test edits, as a reload would. */
   const editable = () => {

@@ -55,6 +55,12 @@ export interface EngineOptions extends EngineSettings {
    * PostgreSQL store's places): the lane opens at most that many attempts. Absent: the whole limit.
    */
   placesOf?: (webhookId: number) => number;
+  /**
+   * The most deliveries of a webhook this instance may hold unfinished, when instances share its limit
+   * (the PostgreSQL store: so many per place). When its share shrinks (others want the webhook too), the
+   * lane hands back what it holds beyond it, the deliveries due last, for the others to send.
+   */
+  holdLimitOf?: (webhookId: number) => number;
   /** Breakers shared with other instances (the PostgreSQL store); absent: each lane's own. */
   sharedBreakers?: SharedBreakers;
   now?: () => number;
@@ -435,6 +441,7 @@ export class DeliveryEngine implements DeliveryIntake {
     if (!this.running || target === undefined || !target.enabled) return;
     this.adoptShared(lane);
     const places = this.o.placesOf?.(lane.webhookId) ?? Number.POSITIVE_INFINITY;
+    this.shedExcess(lane);
     const limit = lane.dropsConnections ? 1 : Math.min(this.settings.maxInFlightPerEndpoint, places);
     const now = this.now();
     let allowance = Math.min(lane.breaker.allowance(now, limit), limit - lane.inFlight);
@@ -516,6 +523,14 @@ export class DeliveryEngine implements DeliveryIntake {
     this.releaseToStore(lane.takeQueued());
     lane.markDirty();
     lane.wakeAt(lane.breaker.reopensAt(), now, () => this.pump(lane));
+  }
+
+  /** Hands back what the lane holds unstarted beyond its hold limit (see holdLimitOf). */
+  private shedExcess(lane: Lane): void {
+    const limit = this.o.holdLimitOf?.(lane.webhookId);
+    if (limit === undefined) return;
+    const excess = lane.queued + lane.inFlight - limit;
+    if (excess > 0) this.releaseToStore(lane.takeNewest(Math.min(excess, lane.queued)));
   }
 
   private releaseToStore(deliveries: readonly ClaimedDelivery[]): void {

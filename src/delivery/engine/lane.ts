@@ -116,6 +116,19 @@ export class Lane {
     return d;
   }
 
+  /** The `count` queued deliveries due last (to hand back to the store): those held back, then the queue's. */
+  takeNewest(count: number): ClaimedDelivery[] {
+    const taken: ClaimedDelivery[] = [];
+    for (const fifo of [this.heldBack, this.queue]) {
+      const all = fifo.takeAll();
+      const keep = Math.max(0, all.length - (count - taken.length));
+      fifo.pushAll(all.slice(0, keep));
+      taken.push(...all.slice(keep));
+    }
+    for (const d of taken) this.held.bytes -= d.payload.length;
+    return taken;
+  }
+
   /** Everything queued and held back (to hand back to the store). */
   takeQueued(): ClaimedDelivery[] {
     const taken = [...this.queue.takeAll(), ...this.heldBack.takeAll()];

@@ -17,7 +17,7 @@ import {
   TAKE_STEP,
   WAITING_AGAIN,
 } from './prepared.js';
-import { HELD_STATE_OF, LOCKS } from './sql.js';
+import { CHANNELS, HELD_STATE_OF, LOCKS } from './sql.js';
 
 /** What the queue needs to know of the instance it runs in. */
 export interface QueueSettings {
@@ -369,23 +369,30 @@ export class DeliveryQueue {
   /** Hands claimed deliveries back unattempted, to the state they had (or held, or cancelled). */
   async release(deliveries: readonly ReleasedDelivery[]): Promise<void> {
     if (deliveries.length === 0) return;
-    const webhooksOf = deliveries.flatMap((d) => this.claimed.get(d.id) ?? []);
+    const webhooksOf = [...new Set(deliveries.flatMap((d) => this.claimed.get(d.id) ?? []))];
     for (const d of deliveries) this.unhold(d.id);
+    // Deliveries due again are announced, so another instance with places sends them now, not at its
+    // next poll (NOTIFY is sent at commit; this instance's listener skips its own).
     await this.pool.query(
-      `UPDATE deliveries d SET state = coalesce(${held}, r.previous),
-              finished_at = CASE WHEN ${held} = 'cancelled' THEN $3 ELSE d.finished_at END,
-              requeued_from = CASE WHEN ${held} = 'cancelled' THEN NULL ELSE d.requeued_from END,
-              lease_owner = NULL, lease_expires_at = NULL
-         FROM unnest($1::bigint[], $2::text[]) AS r(id, previous)
-        WHERE d.id = r.id AND d.state = 'in_flight' AND d.lease_owner = $4`,
+      `WITH released AS (
+         UPDATE deliveries d SET state = coalesce(${held}, r.previous),
+                finished_at = CASE WHEN ${held} = 'cancelled' THEN $3 ELSE d.finished_at END,
+                requeued_from = CASE WHEN ${held} = 'cancelled' THEN NULL ELSE d.requeued_from END,
+                lease_owner = NULL, lease_expires_at = NULL
+           FROM unnest($1::bigint[], $2::text[]) AS r(id, previous)
+          WHERE d.id = r.id AND d.state = 'in_flight' AND d.lease_owner = $4
+         RETURNING d.state)
+       SELECT pg_notify($5, $6) FROM (SELECT 1 FROM released WHERE state IN ('pending', 'retrying') LIMIT 1) AS due`,
       [
         deliveries.map((d) => d.id),
         deliveries.map((d) => d.previousState),
         Date.now(),
         this.settings.instanceId,
+        CHANNELS.deliveries,
+        `${this.settings.instanceId} ${webhooksOf.join(',')}`,
       ],
     );
-    await this.dropIdlePlaces(this.pool, [...new Set(webhooksOf)]);
+    await this.dropIdlePlaces(this.pool, webhooksOf);
   }
 
   /**

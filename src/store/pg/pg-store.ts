@@ -14,6 +14,7 @@ import { StoreError } from '../store-error.js';
 import type { PgDatabase } from './database.js';
 import { DeliveryQueue, FULL_RETRY_MS, isConnectionError, type QueueSettings } from './delivery-queue.js';
 import { writeEvents } from './event-writes.js';
+import { CLAIMED_PER_PLACE } from './prepared.js';
 import { prunePass } from './pruner.js';
 
 /** A store call waiting longer than this, or one failed this recently, makes the gateway unready. */
@@ -153,6 +154,15 @@ export class PgStore {
    */
   placesOf(webhookId: number): number {
     return this.queue.placesOf(webhookId);
+  }
+
+  /**
+   * The most deliveries of the webhook this instance may hold unfinished: CLAIMED_PER_PLACE per place.
+   * A claim never takes more; when the instance's share shrinks (others want the webhook), its lane
+   * hands back the excess, which it may have claimed while alone, for the others to send.
+   */
+  holdLimitOf(webhookId: number): number {
+    return CLAIMED_PER_PLACE * this.queue.placesOf(webhookId);
   }
 
   /**
