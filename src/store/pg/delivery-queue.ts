@@ -17,7 +17,7 @@ import {
   TAKE_STEP,
   WAITING_AGAIN,
 } from './prepared.js';
-import { CHANNELS, HELD_STATE_OF, LOCKS } from './sql.js';
+import { CHANNELS, dueAnnouncement, HELD_STATE_OF, LOCKS } from './sql.js';
 
 /** What the queue needs to know of the instance it runs in. */
 export interface QueueSettings {
@@ -139,8 +139,16 @@ export class DeliveryQueue {
    * not worth a round trip. Every held delivery ends in an outcome or a release, which claims again.
    */
   holdsEnough(webhookId: number): boolean {
-    const places = this.placesOf(webhookId);
-    return places > 0 && 2 * (this.heldCount.get(webhookId) ?? 0) >= CLAIMED_PER_PLACE * places;
+    const limit = this.holdLimitOf(webhookId);
+    return limit > 0 && 2 * (this.heldCount.get(webhookId) ?? 0) >= limit;
+  }
+
+  /**
+   * The most deliveries of the webhook this instance may hold claimed: CLAIMED_PER_PLACE per place it
+   * has (see placesOf). A claim never takes more; when its share shrinks, its lane hands back the excess.
+   */
+  holdLimitOf(webhookId: number): number {
+    return CLAIMED_PER_PLACE * this.placesOf(webhookId);
   }
 
   private holdsAny(webhookId: number): boolean {
@@ -236,7 +244,7 @@ export class DeliveryQueue {
     const breakerUntil = after.breakerUntil === null ? null : Number(after.breakerUntil);
     if (breakerUntil === null) this.breakers.delete(webhookId);
     else this.breakers.set(webhookId, { opens: after.breakerOpens ?? 1, until: breakerUntil });
-    const full = after.held >= CLAIMED_PER_PLACE * this.placesOf(webhookId);
+    const full = after.held >= this.holdLimitOf(webhookId);
     // The webhook's breaker is open (an instance found it failing): nothing is claimed before it reopens.
     if (breakerUntil !== null && breakerUntil > now && deliveries.length === 0 && after.at !== null)
       return { deliveries, nextDueAt: Math.max(breakerUntil, after.at), full };
@@ -389,7 +397,7 @@ export class DeliveryQueue {
         Date.now(),
         this.settings.instanceId,
         CHANNELS.deliveries,
-        `${this.settings.instanceId} ${webhooksOf.join(',')}`,
+        dueAnnouncement(this.settings.instanceId, webhooksOf),
       ],
     );
     await this.dropIdlePlaces(this.pool, webhooksOf);

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { EventRecord, HandOffs, StoredEvent } from '../event-writer.js';
-import { CHANNELS, HELD_STATE_OF } from './sql.js';
+import { CHANNELS, dueAnnouncement, HELD_STATE_OF } from './sql.js';
 
 /** Who writes: the instance (its leases name it) and how long a lease on a handed-off delivery lasts. */
 export interface Writer {
@@ -51,7 +51,7 @@ const write = (payloads: string) => `
 const WRITE_JOINED = write('string_to_array($7::text, chr(30))');
 const WRITE_ARRAY = write('$7::text[]');
 
-/** Records a batch of events with their deliveries; see WRITE. */
+/** Records a batch of events with their deliveries; see write. */
 export async function writeEvents(
   client: Queryable,
   writer: Writer,
@@ -97,7 +97,7 @@ export async function writeEvents(
       writer.instanceId,
       now + writer.leaseMs,
       CHANNELS.deliveries,
-      `${writer.instanceId} ${waiting.join(',')}`,
+      dueAnnouncement(writer.instanceId, waiting),
     ],
   );
   const seqOf = new Map<string, number>();

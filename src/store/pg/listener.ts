@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { CHANNELS } from './sql.js';
+import { CHANNELS, readDueAnnouncement } from './sql.js';
 
 export interface ListenerEvents {
   /** Another instance committed deliveries now due for these webhooks. */
@@ -55,9 +55,9 @@ export class PgListener {
       this.on.config();
       return;
     }
-    const [from, ids = ''] = payload.split(' ');
+    const { from, webhookRowIds } = readDueAnnouncement(payload);
     if (from === this.instanceId) return;
-    this.on.deliveries(ids.split(',').map(Number).filter(Number.isInteger));
+    this.on.deliveries(webhookRowIds);
   }
 
   private lost(client: pg.Client): void {

@@ -14,7 +14,6 @@ import { StoreError } from '../store-error.js';
 import type { PgDatabase } from './database.js';
 import { DeliveryQueue, FULL_RETRY_MS, isConnectionError, type QueueSettings } from './delivery-queue.js';
 import { writeEvents } from './event-writes.js';
-import { CLAIMED_PER_PLACE } from './prepared.js';
 import { prunePass } from './pruner.js';
 
 /** A store call waiting longer than this, or one failed this recently, makes the gateway unready. */
@@ -162,7 +161,7 @@ export class PgStore {
    * hands back the excess, which it may have claimed while alone, for the others to send.
    */
   holdLimitOf(webhookId: number): number {
-    return CLAIMED_PER_PLACE * this.queue.placesOf(webhookId);
+    return this.queue.holdLimitOf(webhookId);
   }
 
   /**

@@ -49,8 +49,19 @@ export const LOCKS = {
 
 /** The channels instances LISTEN on. */
 export const CHANNELS = {
-  /** Payload `<instance> <webhook row id>,<id>,...`: new deliveries are due. */
+  /** Payload `<instance> <webhook row id>,<id>,...` (dueAnnouncement): new deliveries are due. */
   deliveries: 'gateway_deliveries',
   /** Payload: the configuration revision just committed. */
   config: 'gateway_config',
 } as const;
+
+/** The payload on CHANNELS.deliveries: which instance says that deliveries of these webhooks are due. */
+export function dueAnnouncement(instanceId: string, webhookRowIds: readonly number[]): string {
+  return `${instanceId} ${webhookRowIds.join(',')}`;
+}
+
+/** A dueAnnouncement read back. */
+export function readDueAnnouncement(payload: string): { from: string; webhookRowIds: number[] } {
+  const [from = '', ids = ''] = payload.split(' ');
+  return { from, webhookRowIds: ids.split(',').map(Number).filter(Number.isInteger) };
+}

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { RedeliverBy } from '../../support/requeue.js';
-import { CHANNELS, HELD_STATE_OF, inTransaction, LOCKS } from '../sql.js';
+import { CHANNELS, dueAnnouncement, HELD_STATE_OF, inTransaction, LOCKS } from '../sql.js';
 
 /**
  * Makes deliveries due again, as store/support/requeue.ts REQUEUE does on SQLite (the same rules: a
@@ -19,7 +19,10 @@ export const REQUEUE_PG = `UPDATE deliveries d
 
 /** Every instance but `instanceId` wakes this webhook's lane (listener.ts reads the payload). */
 export async function announceDue(client: pg.ClientBase, instanceId: string, webhookRowId: number) {
-  await client.query('SELECT pg_notify($1, $2)', [CHANNELS.deliveries, `${instanceId} ${webhookRowId}`]);
+  await client.query('SELECT pg_notify($1, $2)', [
+    CHANNELS.deliveries,
+    dueAnnouncement(instanceId, [webhookRowId]),
+  ]);
 }
 
 /**
